@@ -1,0 +1,1 @@
+"""Support bot: answers customer tickets with an LLM."""

@@ -1,0 +1,179 @@
+"""Command line: parse options, wire the stages together, map outcomes to exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from modelguard import __version__
+from modelguard.discover import discover
+from modelguard.findings import Failed, Finding, Scanned, Skipped
+from modelguard.index import build_index
+from modelguard.registry import Registry, RegistryError, bundled_registry_dir, load_registry
+from modelguard.report import FailOn, OutputFormat, Report, render
+from modelguard.report.text import print_findings, print_summary
+from modelguard.runner import run_files
+from modelguard.scan import ScanSettings, can_scan
+
+EXIT_USAGE = 2
+
+
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _fatal(message: str) -> None:
+    click.echo(f"modelguard: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _load(registry_dir: Path | None) -> Registry:
+    try:
+        return load_registry(registry_dir or bundled_registry_dir())
+    except RegistryError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` all at once: a reader sees the old file or the new one."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="modelguard")
+def cli() -> None:
+    """Find deprecated and retired LLM model ids in a codebase."""
+
+
+registry_option = click.option(
+    "--registry",
+    "registry_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Use this registry folder instead of the bundled data.",
+)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
+              help="Judge lifecycles at this date (default: today).")
+@click.option("--warn-within", type=click.IntRange(min=0), default=90, show_default=True,
+              metavar="DAYS", help="A deprecated model shutting down this soon is MG003.")
+@click.option("--fail-on", type=click.Choice([f.value for f in FailOn]), default="retired",
+              show_default=True, help="Least severe finding that fails the run.")
+@click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]),
+              default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report here (only once the run has finished).")
+@click.option("--provider", "providers", multiple=True, metavar="NAME",
+              help="Only these providers' entries apply (repeatable; default: all).")
+@registry_option
+def check(
+    paths: tuple[Path, ...],
+    as_of: dt.date | None,
+    warn_within: int,
+    fail_on: str,
+    fmt: str,
+    output: Path | None,
+    providers: tuple[str, ...],
+    registry_dir: Path | None,
+) -> None:
+    """Report deprecated and retired model ids under PATHS (default: the current folder)."""
+    registry = _load(registry_dir)
+    unknown = sorted(set(providers) - {p.slug for p in registry.providers})
+    if unknown:
+        known = ", ".join(p.slug for p in registry.providers)
+        _fatal(f"unknown provider {unknown[0]!r} (known: {known})")
+    index = build_index(registry, providers or None)
+    settings = ScanSettings(as_of=as_of or dt.date.today(), warn_within_days=warn_within)
+    try:
+        files = list(discover(list(paths) or [Path(".")], can_scan))
+    except FileNotFoundError as error:
+        _fatal(str(error))
+    findings: list[Finding] = []
+    errors: list[Failed] = []
+    skipped: list[Skipped] = []
+    for result in run_files(files, index, settings):
+        if isinstance(result, Scanned):
+            findings.extend(result.findings)
+        elif isinstance(result, Failed):
+            errors.append(result)
+        elif isinstance(result, Skipped):
+            skipped.append(result)
+    report = Report(
+        tool_version=__version__,
+        registry_version=registry.version,
+        as_of=settings.as_of,
+        fail_on=FailOn(fail_on),
+        files_scanned=len(files) - len(errors) - len(skipped),
+        findings=tuple(sorted(findings, key=lambda f: f.sort_key)),
+        errors=tuple(sorted(errors, key=lambda e: e.path)),
+        skipped=tuple(skipped),
+    )
+    output_format = OutputFormat(fmt)
+    if output is not None:
+        try:
+            write_atomic(output, render(report, output_format))
+        except OSError as error:
+            _fatal(f"cannot write {output}: {error.strerror or error}")
+    elif output_format is OutputFormat.TEXT:
+        print_findings(report, Console())
+    else:
+        click.echo(render(report, output_format), nl=False)
+    print_summary(report, Console(stderr=True))
+    sys.exit(report.exit_code)
+
+
+@cli.group()
+def registry() -> None:
+    """Inspect and validate registry data."""
+
+
+@registry.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def registry_validate(paths: tuple[Path, ...]) -> None:
+    """Validate the bundled registry, or registry folders and provider files given as PATHS."""
+    problems: list[str] = []
+    checked = 0
+    targets = list(paths) or [bundled_registry_dir()]
+    for target in targets:
+        try:
+            if target.is_dir():
+                found = load_registry(target)
+            else:
+                found = load_registry(bundled_registry_dir(), extra_files=[target])
+            checked += sum(len(p.models) for p in found.providers)
+        except RegistryError as error:
+            problems.extend(error.problems)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(EXIT_USAGE)
+    click.echo(f"ok: {checked} model entries")
+
+
+def main() -> None:
+    cli(prog_name="modelguard")

@@ -1,0 +1,93 @@
+"""The data every stage passes on: rules, findings and per-file outcomes."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from modelguard.lifecycle import Status
+
+
+class FixSafety(str, enum.Enum):
+    """How a finding may be rewritten.
+
+    safe: the literal is the whole value of a model slot; replacing it keeps the program's intent.
+    unsafe: a whole-string literal elsewhere (comparison, dict key, call argument); the meaning
+    could change, so it is rewritten only on request.
+    none: the id inside longer text; reported, never rewritten.
+    """
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    summary: str
+
+
+RETIRED = Rule("MG001", "retired-model", "Model was shut down by its provider")
+DEPRECATED = Rule("MG002", "deprecated-model", "Model is deprecated; shutdown is scheduled")
+IMMINENT = Rule("MG003", "imminent-shutdown", "Model shuts down within the warning window")
+MENTION = Rule("MG004", "model-mention", "A deprecated or retired model is named in text")
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in (RETIRED, DEPRECATED, IMMINENT, MENTION)}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One model id, where it is written, and what to do about it.
+
+    Lines are 1-based; columns are 1-based character columns; the span covers the whole literal
+    (prefix and quotes included) for whole-string findings and the id itself for mentions.
+    """
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    rule: Rule
+    model: str
+    provider: str
+    entry: str
+    status: Status
+    announced: date | None
+    shutdown: date | None
+    shutdown_qualifier: str
+    days_left: int | None
+    replacement: str | None
+    fix: FixSafety
+    context: str
+    message: str
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.rule.code)
+
+
+@dataclass(frozen=True, slots=True)
+class Scanned:
+    path: str
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A file that could not be read, decoded or parsed; the run goes on without it."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+FileResult = Scanned | Failed | Skipped

@@ -1,0 +1,143 @@
+"""Fast lookup from an id as written in code to its registry entry.
+
+Only whole ids match (after an optional routing prefix such as ``openai/`` or
+``openrouter/openai/``); a name is never found inside a longer token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from modelguard.lifecycle import Status, lifecycle
+from modelguard.registry import ModelEntry, Registry
+
+# The characters a model id is made of; anything else ends a token in prose.
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/+-]*")
+_TRAILING = ".:/@+-"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    entry: ModelEntry
+    prefix: str  # the routing prefix as written, kept in replacements ("" when bare)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenMatch:
+    start: int  # offset of the token in the searched text
+    end: int
+    text: str
+    match: Match
+
+
+@dataclass(frozen=True)
+class ModelIndex:
+    registry_version: str
+    _by_name: dict[str, tuple[ModelEntry, ...]] = field(repr=False)
+    _by_provider: dict[str, dict[str, ModelEntry]] = field(repr=False)
+    _prefixes: tuple[tuple[str, str], ...] = field(repr=False)  # (prefix, provider), longest first
+    _prefilter: re.Pattern[str] = field(repr=False)
+
+    def lookup(self, written: str) -> Match | None:
+        """The entry for an id written in full, or None. Case-insensitive, like provider APIs."""
+        key = written.casefold()
+        exact = self._by_name.get(key)
+        if exact:
+            return Match(exact[0], "")
+        for prefix, provider in self._prefixes:
+            if key.startswith(prefix) and len(key) > len(prefix):
+                rest = key[len(prefix):]
+                own = self._by_provider.get(provider, {}).get(rest)
+                if own is not None:
+                    return Match(own, written[: len(prefix)])
+                others = self._by_name.get(rest)
+                if others:
+                    return Match(others[0], written[: len(prefix)])
+        return None
+
+    def tokens(self, text: str) -> Iterator[TokenMatch]:
+        """Known ids standing as whole words in prose, comments or longer strings."""
+        for token in _TOKEN.finditer(text):
+            word = token.group().rstrip(_TRAILING)
+            found = self.lookup(word)
+            if found is not None:
+                yield TokenMatch(token.start(), token.start() + len(word), word, found)
+
+    def may_contain(self, text: str) -> bool:
+        """Cheap test: False means no known id occurs in `text` at all."""
+        return self._prefilter.search(text) is not None
+
+    def replacement(self, match: Match, as_of: date) -> str | None:
+        """The replacement as it should be written: the first model down the registry's chain
+        that still serves at `as_of`, with the routing prefix kept."""
+        models = self._by_provider[match.entry.provider]
+        seen = {match.entry.id}
+        current = match.entry
+        while current.replacement is not None:
+            nxt = models.get(current.replacement.casefold())
+            if nxt is None or nxt.id in seen:
+                return None
+            seen.add(nxt.id)
+            if lifecycle(nxt.announced, nxt.shutdown, as_of).status is not Status.RETIRED:
+                return match.prefix + nxt.id
+            current = nxt
+        return None
+
+
+def build_index(registry: Registry, providers: Sequence[str] | None = None) -> ModelIndex:
+    """Index the entries of the chosen providers (all when None), in registry priority order.
+
+    Bare ids (no routing prefix) match the providers the user chose, or by default every
+    provider that does not opt out with `match_bare = false`.
+    """
+    chosen = [p for p in registry.providers if providers is None or p.slug in providers]
+    by_name: dict[str, list[ModelEntry]] = {}
+    by_provider: dict[str, dict[str, ModelEntry]] = {}
+    prefixes: list[tuple[str, str]] = []
+    for provider in chosen:
+        own = by_provider.setdefault(provider.slug, {})
+        bare = providers is not None or provider.match_bare
+        for entry in provider.models:
+            for name in entry.names:
+                own[name.casefold()] = entry
+                if bare:
+                    by_name.setdefault(name.casefold(), []).append(entry)
+        prefixes.extend((prefix.casefold(), provider.slug) for prefix in provider.prefixes)
+    prefixes.sort(key=lambda item: -len(item[0]))
+    return ModelIndex(
+        registry_version=registry.version,
+        _by_name={name: tuple(entries) for name, entries in by_name.items()},
+        _by_provider=by_provider,
+        _prefixes=tuple(prefixes),
+        _prefilter=_alternation({name for own in by_provider.values() for name in own}),
+    )
+
+
+class _Trie(dict[str, "_Trie"]):
+    """Characters to subtries; the key "" marks the end of a name."""
+
+
+def _alternation(names: Iterable[str]) -> re.Pattern[str]:
+    """One regex matching any of `names`, built as a trie so the engine never backtracks over
+    thousands of alternatives."""
+    trie = _Trie()
+    for name in names:
+        node = trie
+        for char in name:
+            node = node.setdefault(char, _Trie())
+        node[""] = _Trie()
+    pattern = _trie_pattern(trie) if trie else r"(?!)"
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _trie_pattern(node: _Trie) -> str:
+    # A name that ends here is already a hit: the prefilter needs no longer alternative.
+    if "" in node:
+        return ""
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items())]
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"

@@ -1,0 +1,52 @@
+"""The JSON report: a stable shape other tools and CI read."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from modelguard.findings import Finding
+from modelguard.report.model import Report
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    return {
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "rule": finding.rule.code,
+        "rule_name": finding.rule.name,
+        "model": finding.model,
+        "provider": finding.provider,
+        "entry": finding.entry,
+        "status": finding.status.value,
+        "announced": finding.announced.isoformat() if finding.announced else None,
+        "shutdown": finding.shutdown.isoformat() if finding.shutdown else None,
+        "shutdown_qualifier": finding.shutdown_qualifier,
+        "days_left": finding.days_left,
+        "replacement": finding.replacement,
+        "fix": finding.fix.value,
+        "context": finding.context,
+        "message": finding.message,
+        "fails": None,  # filled in by render: depends on the run's --fail-on
+    }
+
+
+def render(report: Report) -> str:
+    findings = []
+    for finding in report.findings:
+        item = finding_json(finding)
+        item["fails"] = report.fails(finding)
+        findings.append(item)
+    document = {
+        "tool": {"name": "modelguard", "version": report.tool_version},
+        "registry": {"version": report.registry_version},
+        "as_of": report.as_of.isoformat(),
+        "findings": findings,
+        "errors": [{"path": e.path, "message": e.message} for e in report.errors],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
+        "summary": report.summary(),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

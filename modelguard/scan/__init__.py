@@ -1,0 +1,128 @@
+"""Source text → findings. Pure: no disk access, no clock; the as-of date comes in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from modelguard.findings import (
+    DEPRECATED,
+    IMMINENT,
+    MENTION,
+    RETIRED,
+    Finding,
+    FixSafety,
+    Rule,
+)
+from modelguard.index import ModelIndex
+from modelguard.lifecycle import Status, lifecycle
+from modelguard.registry import ModelEntry
+from modelguard.scan.hits import Hit, Suppressions
+from modelguard.scan.python import ParseFailure, scan_python
+
+PYTHON_SUFFIXES = frozenset({".py", ".pyi"})
+
+
+@dataclass(frozen=True, slots=True)
+class ScanSettings:
+    as_of: date
+    warn_within_days: int = 90
+
+
+class ScanError(Exception):
+    """A file this scanner cannot read; the message is one line for users."""
+
+
+def can_scan(path: str) -> bool:
+    return any(path.endswith(suffix) for suffix in PYTHON_SUFFIXES)
+
+
+def scan_source(
+    path: str, source: str | bytes, index: ModelIndex, settings: ScanSettings
+) -> tuple[Finding, ...]:
+    """Every deprecated or retired model id in one file, sorted by position."""
+    text = source.decode("latin-1") if isinstance(source, bytes) else source
+    # latin-1 maps every byte to one character, so this can only answer "maybe" for any encoding
+    # the ids themselves survive (they are ASCII).
+    if not index.may_contain(text):
+        return ()
+    try:
+        hits, suppressions = scan_python(source, index)
+    except ParseFailure as error:
+        raise ScanError(str(error)) from None
+    kept = []
+    for hit in hits:
+        finding = _finding(path, hit, index, settings)
+        if finding is not None and not _suppressed(finding, hit, suppressions):
+            kept.append(finding)
+    return tuple(sorted(kept, key=lambda f: f.sort_key))
+
+
+def _suppressed(finding: Finding, hit: Hit, suppressions: Suppressions) -> bool:
+    for line in hit.suppressible_lines:
+        if line in suppressions:
+            codes = suppressions[line]
+            if codes is None or finding.rule.code in codes:
+                return True
+    return False
+
+
+def _finding(path: str, hit: Hit, index: ModelIndex, settings: ScanSettings) -> Finding | None:
+    entry = hit.match.entry
+    state = lifecycle(entry.announced, entry.shutdown, settings.as_of, settings.warn_within_days)
+    if state.status is Status.ACTIVE:
+        return None
+    rule: Rule
+    if hit.fix is FixSafety.NONE:
+        rule = MENTION
+    elif state.status is Status.RETIRED:
+        rule = RETIRED
+    elif state.days_left is not None and state.days_left <= settings.warn_within_days:
+        rule = IMMINENT
+    else:
+        rule = DEPRECATED
+    replacement = index.replacement(hit.match, settings.as_of)
+    return Finding(
+        path=path,
+        line=hit.span.line,
+        column=hit.span.column,
+        end_line=hit.span.end_line,
+        end_column=hit.span.end_column,
+        rule=rule,
+        model=hit.written,
+        provider=entry.provider,
+        entry=entry.id,
+        status=state.status,
+        announced=entry.announced,
+        shutdown=entry.shutdown,
+        shutdown_qualifier=entry.shutdown_qualifier,
+        days_left=state.days_left,
+        replacement=replacement,
+        fix=hit.fix,
+        context=hit.context,
+        message=describe(hit.written, entry, state.status, state.days_left, hit.fix),
+    )
+
+
+def describe(
+    written: str, entry: ModelEntry, status: Status, days_left: int | None, fix: FixSafety
+) -> str:
+    """The finding's message: what happens to the model, and when."""
+    shutdown = entry.shutdown
+    if status is Status.RETIRED and shutdown is not None:
+        when = "by" if entry.shutdown_qualifier == "estimated" else "on"
+        fate = f"was shut down {when} {shutdown}"
+    elif shutdown is None:
+        fate = "is deprecated; no shutdown date is announced"
+    else:
+        when = {"not_before": "no earlier than", "estimated": "around"}.get(
+            entry.shutdown_qualifier, "on"
+        )
+        days = "" if days_left is None else f" ({days_left} days left)"
+        fate = f"is deprecated and shuts down {when} {shutdown}{days}"
+    subject = f"`{written}`"
+    if written.casefold() != entry.id.casefold() and entry.id not in written:
+        subject += f" ({entry.id})"
+    if fix is FixSafety.NONE:
+        return f"Mention of {subject}, which {fate}"
+    return f"{subject} {fate}"

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from modelguard.index import ModelIndex, build_index
+from modelguard.registry import Registry, load_registry
+
+TESTS = Path(__file__).parent
+FIXTURES = TESTS / "fixtures"
+REPO = TESTS.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+# Every test judges lifecycles at fixed days, never at "today".
+BEFORE = dt.date(2025, 1, 1)  # gpt-4.5-preview still active
+DURING = dt.date(2025, 5, 1)  # gpt-4.5-preview deprecated, 74 days left
+AFTER = dt.date(2025, 8, 1)  # gpt-4.5-preview retired
+
+
+@pytest.fixture(scope="session")
+def test_registry() -> Registry:
+    return load_registry(FIXTURES / "registry")
+
+
+@pytest.fixture(scope="session")
+def index(test_registry: Registry) -> ModelIndex:
+    return build_index(test_registry)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """Upstream data beside the project; tests that need it skip cleanly without it."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA

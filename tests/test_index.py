@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import pytest
+
+from modelguard.index import ModelIndex, build_index
+from modelguard.registry import Registry
+from tests.conftest import AFTER, DURING
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        pytest.param("gpt-4.5-preview", ("openai", "gpt-4.5-preview", ""), id="exact"),
+        pytest.param("gpt-4.5-preview-2025-02-27", ("openai", "gpt-4.5-preview", ""), id="alias"),
+        pytest.param("GPT-4.5-Preview", ("openai", "gpt-4.5-preview", ""), id="case-insensitive"),
+        pytest.param("openai/gpt-4.5-preview", ("openai", "gpt-4.5-preview", "openai/"), id="litellm-prefix"),
+        pytest.param(
+            "openrouter/openai/gpt-4.5-preview",
+            ("openai", "gpt-4.5-preview", "openrouter/openai/"),
+            id="openrouter-prefix",
+        ),
+        pytest.param("azure/gpt-4-32k", ("azure-openai", "gpt-4-32k", "azure/"), id="prefix-picks-provider"),
+        pytest.param("azure/gpt-4.5-preview", ("openai", "gpt-4.5-preview", "azure/"), id="prefix-falls-back"),
+        pytest.param("gpt-4-32k", ("openai", "gpt-4-32k", ""), id="bare-id-priority"),
+        pytest.param("gpt-4.5-previewer", None, id="longer-id"),
+        pytest.param("my-gpt-4.5-preview", None, id="prefixed-word"),
+        pytest.param("gpt-4.5", None, id="shorter-id"),
+        pytest.param("gpt-4.1", ("openai", "gpt-4.1", ""), id="other-model"),
+        pytest.param("myorg/gpt-4.5-preview", None, id="unknown-prefix"),
+        pytest.param("openai/", None, id="prefix-alone"),
+        pytest.param(" gpt-4.5-preview", None, id="leading-space"),
+    ],
+)
+def test_lookup(index: ModelIndex, written: str, expected: tuple[str, str, str] | None) -> None:
+    found = index.lookup(written)
+    actual = None if found is None else (found.entry.provider, found.entry.id, found.prefix)
+    assert actual == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "as_of", "expected"),
+    [
+        pytest.param("gpt-4.5-preview", DURING, "gpt-4.1", id="direct"),
+        pytest.param("openai/gpt-4.5-preview", DURING, "openai/gpt-4.1", id="keeps-prefix"),
+        pytest.param("openrouter/openai/gpt-4-32k", AFTER, "openrouter/openai/gpt-4o", id="keeps-long-prefix"),
+        # text-davinci-003 -> gpt-3.5-turbo-instruct, which (in the test data) retires in 2030.
+        pytest.param("text-davinci-003", AFTER, "gpt-3.5-turbo-instruct", id="chain-first-alive"),
+        pytest.param("gpt-4.1", AFTER, None, id="no-replacement"),
+    ],
+)
+def test_replacement(index: ModelIndex, written: str, as_of: object, expected: str | None) -> None:
+    found = index.lookup(written)
+    assert found is not None
+    assert index.replacement(found, as_of) == expected  # type: ignore[arg-type]
+
+
+def test_replacement_chain_skips_retired_links(index: ModelIndex) -> None:
+    import datetime as dt
+
+    found = index.lookup("text-davinci-003")
+    assert found is not None
+    assert index.replacement(found, dt.date(2031, 1, 1)) == "gpt-4.1"
+
+
+def test_provider_selection_limits_bare_ids(test_registry: Registry) -> None:
+    azure_only = build_index(test_registry, ["azure-openai"])
+    found = azure_only.lookup("gpt-4-32k")
+    assert found is not None and found.entry.provider == "azure-openai"
+    assert azure_only.lookup("gpt-4.5-preview") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("We moved off gpt-4-32k.", ["gpt-4-32k"], id="sentence-end"),
+        pytest.param("(gpt-4.5-preview, gpt-4-32k)", ["gpt-4.5-preview", "gpt-4-32k"], id="punctuation"),
+        pytest.param("`openai/gpt-4.5-preview`", ["openai/gpt-4.5-preview"], id="routed"),
+        pytest.param("gpt-4.5-previewer my-gpt-4.5-preview", [], id="no-substrings"),
+        pytest.param("", [], id="empty"),
+    ],
+)
+def test_tokens(index: ModelIndex, text: str, expected: list[str]) -> None:
+    assert [token.text for token in index.tokens(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("x = 'gpt-4.5-preview'", True, id="id"),
+        pytest.param("x = 'GPT-4-32K'", True, id="case"),
+        pytest.param("x = 'gpt-4.5-previewer'", True, id="substring-is-a-maybe"),
+        pytest.param("x = 'claude-3-opus'", False, id="unknown"),
+        pytest.param("", False, id="empty"),
+    ],
+)
+def test_prefilter(index: ModelIndex, text: str, expected: bool) -> None:
+    assert index.may_contain(text) is expected
