@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
-import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
 
 from modelguard import __version__
-from modelguard.discover import discover
-from modelguard.findings import Failed, Finding, Scanned, Skipped
-from modelguard.index import build_index
+from modelguard.api import Selection, check_paths
+from modelguard.atomic import write_atomic
+from modelguard.findings import RULES
+from modelguard.index import ModelIndex, build_index
 from modelguard.registry import Registry, RegistryError, bundled_registry_dir, load_registry
-from modelguard.report import FailOn, OutputFormat, Report, render
+from modelguard.report import FailOn, OutputFormat, render
 from modelguard.report.text import print_findings, print_summary
-from modelguard.runner import run_files
-from modelguard.scan import ScanSettings, can_scan
+from modelguard.scan import ScanSettings
 
 EXIT_USAGE = 2
 
@@ -47,21 +48,6 @@ def _load(registry_dir: Path | None) -> Registry:
         sys.exit(EXIT_USAGE)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` all at once: a reader sees the old file or the new one."""
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="modelguard")
 def cli() -> None:
@@ -76,63 +62,82 @@ registry_option = click.option(
 )
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
-              help="Judge lifecycles at this date (default: today).")
-@click.option("--warn-within", type=click.IntRange(min=0), default=90, show_default=True,
-              metavar="DAYS", help="A deprecated model shutting down this soon is MG003.")
-@click.option("--fail-on", type=click.Choice([f.value for f in FailOn]), default="retired",
-              show_default=True, help="Least severe finding that fails the run.")
-@click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]),
-              default="text", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report here (only once the run has finished).")
-@click.option("--provider", "providers", multiple=True, metavar="NAME",
-              help="Only these providers' entries apply (repeatable; default: all).")
-@registry_option
-def check(
-    paths: tuple[Path, ...],
+rule_code = click.Choice(sorted(RULES), case_sensitive=False)
+
+
+def scan_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Options shared by every command that scans: dates, rules, providers, registry."""
+    options = [
+        click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
+                     help="Judge lifecycles at this date (default: today)."),
+        click.option("--warn-within", type=click.IntRange(min=0), default=90, show_default=True,
+                     metavar="DAYS", help="A deprecated model shutting down this soon is MG003."),
+        click.option("--fail-on", type=click.Choice([f.value for f in FailOn]), default="retired",
+                     show_default=True, help="Least severe finding that fails the run."),
+        click.option("--select", multiple=True, type=rule_code,
+                     help="Report only these rules (repeatable)."),
+        click.option("--ignore", multiple=True, type=rule_code,
+                     help="Do not report these rules (repeatable)."),
+        click.option("--provider", "providers", multiple=True, metavar="NAME",
+                     help="Only these providers' entries apply to bare ids (repeatable)."),
+        registry_option,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@dataclass(frozen=True, slots=True)
+class ScanContext:
+    """What a scanning command needs, built once from the shared options."""
+
+    index: ModelIndex
+    settings: ScanSettings
+    fail_on: FailOn
+    selection: Selection
+
+
+def scan_context(
+    *,
     as_of: dt.date | None,
     warn_within: int,
     fail_on: str,
-    fmt: str,
-    output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
     providers: tuple[str, ...],
     registry_dir: Path | None,
-) -> None:
-    """Report deprecated and retired model ids under PATHS (default: the current folder)."""
+) -> ScanContext:
     registry = _load(registry_dir)
     unknown = sorted(set(providers) - {p.slug for p in registry.providers})
     if unknown:
         known = ", ".join(p.slug for p in registry.providers)
         _fatal(f"unknown provider {unknown[0]!r} (known: {known})")
-    index = build_index(registry, providers or None)
-    settings = ScanSettings(as_of=as_of or dt.date.today(), warn_within_days=warn_within)
+    return ScanContext(
+        index=build_index(registry, providers or None),
+        settings=ScanSettings(as_of=as_of or dt.date.today(), warn_within_days=warn_within),
+        fail_on=FailOn(fail_on),
+        selection=Selection(
+            frozenset(code.upper() for code in select), frozenset(code.upper() for code in ignore)
+        ),
+    )
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@scan_options
+@click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]),
+              default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report here (only once the run has finished).")
+def check(paths: tuple[Path, ...], fmt: str, output: Path | None, **options: Any) -> None:
+    """Report deprecated and retired model ids under PATHS (default: the current folder)."""
+    context = scan_context(**options)
     try:
-        files = list(discover(list(paths) or [Path(".")], can_scan))
+        report = check_paths(
+            list(paths), context.index, context.settings, context.fail_on, context.selection
+        )
     except FileNotFoundError as error:
         _fatal(str(error))
-    findings: list[Finding] = []
-    errors: list[Failed] = []
-    skipped: list[Skipped] = []
-    for result in run_files(files, index, settings):
-        if isinstance(result, Scanned):
-            findings.extend(result.findings)
-        elif isinstance(result, Failed):
-            errors.append(result)
-        elif isinstance(result, Skipped):
-            skipped.append(result)
-    report = Report(
-        tool_version=__version__,
-        registry_version=registry.version,
-        as_of=settings.as_of,
-        fail_on=FailOn(fail_on),
-        files_scanned=len(files) - len(errors) - len(skipped),
-        findings=tuple(sorted(findings, key=lambda f: f.sort_key)),
-        errors=tuple(sorted(errors, key=lambda e: e.path)),
-        skipped=tuple(skipped),
-    )
     output_format = OutputFormat(fmt)
     if output is not None:
         try:

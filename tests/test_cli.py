@@ -214,3 +214,28 @@ def test_python_dash_m(project: Path) -> None:
     )
     assert done.returncode == 0
     assert done.stdout.startswith("modelguard, version ")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        pytest.param([], {"MG001", "MG002"}, id="all"),
+        pytest.param(["--select", "MG001"], {"MG001"}, id="select"),
+        pytest.param(["--select", "mg002"], {"MG002"}, id="select-lowercase"),
+        pytest.param(["--ignore", "MG001"], {"MG002"}, id="ignore"),
+        pytest.param(["--select", "MG001", "--ignore", "MG001"], set(), id="ignore-wins"),
+    ],
+)
+def test_select_and_ignore(project: Path, args: list[str], expected: set[str]) -> None:
+    (project / "pkg" / "broken.py").unlink()
+    # On 2024-08-01 text-davinci-003 is retired and gpt-4.5-preview not yet deprecated;
+    # gpt-4-32k (deprecated) is added to have an MG002 too.
+    (project / "pkg" / "more.py").write_text('MODEL = "gpt-4-32k"\n')
+    _, report = check_json("mixed", "--as-of", "2024-08-01", "--warn-within", "0", *args)
+    assert {f["rule"] for f in report["findings"]} == expected
+
+
+def test_unknown_rule_code_is_a_usage_error(project: Path) -> None:
+    result = run("check", "--registry", TEST_REGISTRY, "mixed", "--select", "MG999")
+    assert result.exit_code == 2
+    assert "Invalid value for '--select'" in result.stderr
