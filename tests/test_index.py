@@ -95,3 +95,24 @@ def test_tokens(index: ModelIndex, text: str, expected: list[str]) -> None:
 )
 def test_prefilter(index: ModelIndex, text: str, expected: bool) -> None:
     assert index.may_contain(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        # Resellers' dates apply to bare ids only when the user selects them.
+        pytest.param("gpt-4o-mini", None, id="azure-date-not-applied-to-openai-id"),
+        pytest.param("azure/gpt-4o-mini", "azure-openai", id="azure-prefix"),
+        pytest.param("meta-llama/Llama-2-7b-chat-hf", None, id="aimlapi-only-when-routed"),
+        pytest.param("gpt-4.5-preview", "openai", id="maker-first"),
+        pytest.param("claude-3-opus-20240229", "anthropic", id="anthropic"),
+        pytest.param("anthropic.claude-v2:1", "bedrock", id="bedrock-form"),
+        pytest.param("gemini-1.5-pro", "google", id="gemini-api-before-vertex"),
+        pytest.param("vertex_ai/gemini-1.5-pro", "vertex-ai", id="vertex-prefix"),
+    ],
+)
+def test_bundled_registry_provider_choice(written: str, expected: str | None) -> None:
+    from modelguard.registry import bundled_registry_dir, load_registry
+
+    found = build_index(load_registry(bundled_registry_dir())).lookup(written)
+    assert (found.entry.provider if found else None) == expected
