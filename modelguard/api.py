@@ -60,10 +60,10 @@ def collect(
     findings: list[Finding] = []
     errors: list[Failed] = []
     skipped: list[Skipped] = []
-    scanned = 0
+    scanned: list[str] = []
     for result in results:
         if isinstance(result, Scanned):
-            scanned += 1
+            scanned.append(result.path)
             findings.extend(f for f in result.findings if selection.keeps(f))
         elif isinstance(result, Failed):
             errors.append(result)
@@ -74,8 +74,9 @@ def collect(
         registry_version=index.registry_version,
         as_of=settings.as_of,
         fail_on=fail_on,
-        files_scanned=scanned,
+        files_scanned=len(scanned),
         findings=tuple(sorted(findings, key=lambda f: f.sort_key)),
         errors=tuple(sorted(errors, key=lambda e: e.path)),
         skipped=tuple(sorted(skipped, key=lambda s: s.path)),
+        scanned_paths=tuple(sorted(scanned)),
     )

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
@@ -15,11 +15,14 @@ from rich.console import Console
 from modelguard import __version__
 from modelguard.api import Selection, check_paths
 from modelguard.atomic import write_atomic
+from modelguard.baseline import BaselineError, apply_baseline, baseline_text, parse_baseline
 from modelguard.findings import RULES
 from modelguard.index import ModelIndex, build_index
+from modelguard.outputs import OutputTarget, check_distinct, parse_target, write_outputs
 from modelguard.registry import Registry, RegistryError, bundled_registry_dir, load_registry
 from modelguard.report import FailOn, OutputFormat, render
 from modelguard.report.text import print_findings, print_summary
+from modelguard.rule_command import rule_command
 from modelguard.scan import ScanSettings
 
 EXIT_USAGE = 2
@@ -34,7 +37,7 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.
         raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
-def _fatal(message: str) -> None:
+def _fatal(message: str) -> NoReturn:
     click.echo(f"modelguard: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
 
@@ -122,6 +125,26 @@ def scan_context(
     )
 
 
+def _targets(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> list[OutputTarget]:
+    try:
+        targets = [parse_target(value) for value in values]
+        check_distinct(targets)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    return targets
+
+
+def _read_baseline(path: Path) -> frozenset[tuple[str, str, str]]:
+    try:
+        return parse_baseline(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        _fatal(f"cannot read baseline {path}: {error.strerror or error}")
+    except (BaselineError, UnicodeDecodeError) as error:
+        _fatal(f"baseline {path}: {error}")
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @scan_options
@@ -129,26 +152,58 @@ def scan_context(
               default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report here (only once the run has finished).")
-def check(paths: tuple[Path, ...], fmt: str, output: Path | None, **options: Any) -> None:
+@click.option("--output-format", "targets", multiple=True, callback=_targets,
+              metavar="FORMAT=FILE",
+              help="Also write FORMAT to FILE once the run has finished (repeatable).")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Record every finding in this baseline file and exit 0.")
+def check(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    targets: list[OutputTarget],
+    baseline: Path | None,
+    write_baseline: Path | None,
+    **options: Any,
+) -> None:
     """Report deprecated and retired model ids under PATHS (default: the current folder)."""
     context = scan_context(**options)
+    accepted = _read_baseline(baseline) if baseline is not None else None
     try:
         report = check_paths(
             list(paths), context.index, context.settings, context.fail_on, context.selection
         )
     except FileNotFoundError as error:
         _fatal(str(error))
-    output_format = OutputFormat(fmt)
-    if output is not None:
+    if write_baseline is not None:
         try:
-            write_atomic(output, render(report, output_format))
+            write_atomic(write_baseline, baseline_text(report))
         except OSError as error:
-            _fatal(f"cannot write {output}: {error.strerror or error}")
-    elif output_format is OutputFormat.TEXT:
+            _fatal(f"cannot write {write_baseline}: {error.strerror or error}")
+        print_summary(report, Console(stderr=True))
+        click.echo(f"Recorded {len(report.findings)} finding(s) in {write_baseline}", err=True)
+        sys.exit(EXIT_USAGE if report.errors else 0)
+    hidden = 0
+    if accepted is not None:
+        report, hidden = apply_baseline(report, accepted)
+    output_format = OutputFormat(fmt)
+    all_targets = [*targets, *([OutputTarget(output_format, output)] if output else [])]
+    try:
+        check_distinct(all_targets)
+        write_outputs(report, all_targets)
+    except ValueError as error:
+        _fatal(str(error))
+    except OSError as error:
+        _fatal(f"cannot write {error.filename}: {error.strerror or error}")
+    if output is None and output_format is OutputFormat.TEXT:
         print_findings(report, Console())
-    else:
+    elif output is None:
         click.echo(render(report, output_format), nl=False)
     print_summary(report, Console(stderr=True))
+    if hidden:
+        click.echo(f"{hidden} finding(s) matched the baseline and are not reported", err=True)
     sys.exit(report.exit_code)
 
 
@@ -178,6 +233,9 @@ def registry_validate(paths: tuple[Path, ...]) -> None:
     if problems:
         sys.exit(EXIT_USAGE)
     click.echo(f"ok: {checked} model entries")
+
+
+cli.add_command(rule_command)
 
 
 def main() -> None:

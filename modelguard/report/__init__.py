@@ -3,27 +3,62 @@
 from __future__ import annotations
 
 import enum
+from typing import NoReturn
 
-from modelguard.report import json as json_report
+from modelguard.report.concise import ConciseReporter
+from modelguard.report.github import GithubReporter
+from modelguard.report.interface import Reporter
+from modelguard.report.json import JsonReporter
+from modelguard.report.jsonlines import JsonLinesReporter
+from modelguard.report.junit import JunitReporter
+from modelguard.report.markdown import MarkdownReporter
 from modelguard.report.model import FailOn, Report
+from modelguard.report.sarif import SarifReporter
+from modelguard.report.text import TextReporter
 
 
 class OutputFormat(str, enum.Enum):
     TEXT = "text"
     JSON = "json"
+    SARIF = "sarif"
+    GITHUB = "github"
+    MARKDOWN = "markdown"
+    JUNIT = "junit"
+    JSON_LINES = "json-lines"
+    CONCISE = "concise"
+
+    def reporter(self) -> Reporter:
+        return reporter_for(self)
+
+
+def _unreachable(value: NoReturn) -> NoReturn:
+    """mypy proves no format is left over (typing.assert_never, which 3.10 lacks)."""
+    raise AssertionError(f"no reporter for {value!r}")
+
+
+def reporter_for(fmt: OutputFormat) -> Reporter:
+    if fmt is OutputFormat.TEXT:
+        return TextReporter()
+    if fmt is OutputFormat.JSON:
+        return JsonReporter()
+    if fmt is OutputFormat.SARIF:
+        return SarifReporter()
+    if fmt is OutputFormat.GITHUB:
+        return GithubReporter()
+    if fmt is OutputFormat.MARKDOWN:
+        return MarkdownReporter()
+    if fmt is OutputFormat.JUNIT:
+        return JunitReporter()
+    if fmt is OutputFormat.JSON_LINES:
+        return JsonLinesReporter()
+    if fmt is OutputFormat.CONCISE:
+        return ConciseReporter()
+    _unreachable(fmt)
 
 
 def render(report: Report, fmt: OutputFormat) -> str:
-    """A report as a string, for formats that are files (text is printed by report.text)."""
-    if fmt is OutputFormat.JSON:
-        return json_report.render(report)
-    if fmt is OutputFormat.TEXT:
-        from modelguard.report.text import finding_line
-
-        lines = [finding_line(f) for f in report.findings]
-        lines += [f"{e.path}: error: {e.message}" for e in report.errors]
-        return "".join(line + "\n" for line in lines)
-    raise AssertionError(fmt)
+    """A report as a string in one format (text without colour; the CLI colours the terminal)."""
+    return reporter_for(fmt).render(report)
 
 
-__all__ = ["FailOn", "OutputFormat", "Report", "render"]
+__all__ = ["FailOn", "OutputFormat", "Report", "Reporter", "render", "reporter_for"]

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from modelguard.findings import Finding
+from modelguard.report.interface import Reporter
 from modelguard.report.model import Report
 
 
@@ -50,3 +51,8 @@ def render(report: Report) -> str:
         "summary": report.summary(),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+class JsonReporter(Reporter):
+    def render(self, report: Report) -> str:
+        return render(report)

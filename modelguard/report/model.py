@@ -37,6 +37,7 @@ class Report:
     findings: tuple[Finding, ...]
     errors: tuple[Failed, ...]
     skipped: tuple[Skipped, ...] = ()
+    scanned_paths: tuple[str, ...] = ()  # every file scanned, with or without findings
 
     def fails(self, finding: Finding) -> bool:
         return finding.rule.code in _FAILING[self.fail_on]

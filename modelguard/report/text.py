@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from modelguard.findings import Finding, FixSafety
+from modelguard.report.interface import Reporter
 from modelguard.report.model import Report
 
 _STYLE = {"MG001": "bold red", "MG002": "yellow", "MG003": "bold yellow", "MG004": "cyan"}
@@ -20,6 +21,15 @@ def finding_line(finding: Finding) -> str:
         if finding.fix is FixSafety.UNSAFE:
             line += " (unsafe fix)"
     return line
+
+
+class TextReporter(Reporter):
+    """The terminal format without colour: what `--output` and `--output-format text=` write."""
+
+    def render(self, report: Report) -> str:
+        lines = [finding_line(f) for f in report.findings]
+        lines += [f"{e.path}: error: {e.message}" for e in report.errors]
+        return "".join(line + "\n" for line in lines)
 
 
 def print_findings(report: Report, out: Console) -> None:

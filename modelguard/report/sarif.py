@@ -1,0 +1,164 @@
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF consumers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from modelguard.findings import Finding, FixSafety
+from modelguard.report.fingerprint import VERSION, fingerprints
+from modelguard.report.interface import Reporter
+from modelguard.report.model import Report
+from modelguard.ruledocs import DOCS, HOMEPAGE
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+BASE_ID = "%SRCROOT%"
+
+
+def _uri(path: str) -> str:
+    return quote(path, safe="/")
+
+
+def _rule(code: str) -> dict[str, Any]:
+    doc = DOCS[code]
+    return {
+        "id": code,
+        "name": doc.rule.name,
+        "shortDescription": {"text": doc.rule.summary},
+        "fullDescription": {"text": doc.what},
+        "helpUri": doc.url,
+        "help": {"text": f"{doc.why}\n\n{doc.fix_safety}"},
+        "defaultConfiguration": {"level": doc.level},
+    }
+
+
+def _level(report: Report, finding: Finding) -> str:
+    if report.fails(finding):
+        return "error"
+    level = DOCS[finding.rule.code].level
+    return "warning" if level == "error" else level
+
+
+def id_region(finding: Finding) -> dict[str, int] | None:
+    """Where the id itself sits inside the reported literal, when that can be told from the span.
+
+    A whole-string literal's span includes its prefix (at most two letters) and its quotes (one
+    or three characters each side): the length left over after the id says which. Anything else
+    (multi-line spans, implicit concatenation) gets no machine fix.
+    """
+    if finding.line != finding.end_line:
+        return None
+    extra = (finding.end_column - finding.column) - len(finding.model)
+    if extra == 0:
+        quote_width = 0
+    elif 2 <= extra <= 4:
+        quote_width = 1
+    elif 6 <= extra <= 8:
+        quote_width = 3
+    else:
+        return None
+    end = finding.end_column - quote_width
+    return {"startLine": finding.line, "startColumn": end - len(finding.model),
+            "endLine": finding.line, "endColumn": end}
+
+
+def _fixes(finding: Finding) -> list[dict[str, Any]]:
+    if finding.replacement is None or finding.fix is FixSafety.NONE:
+        return []
+    region = id_region(finding)
+    if region is None:
+        return []
+    unsafe = " (unsafe fix: review the surrounding code)" if finding.fix is FixSafety.UNSAFE else ""
+    return [{
+        "description": {"text": f"Replace with `{finding.replacement}`{unsafe}"},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": _uri(finding.path), "uriBaseId": BASE_ID},
+            "replacements": [{
+                "deletedRegion": region,
+                "insertedContent": {"text": finding.replacement},
+            }],
+        }],
+    }]
+
+
+def _result(report: Report, finding: Finding, print_: str) -> dict[str, Any]:
+    text = finding.message
+    if finding.replacement is not None:
+        text += f". Replacement: `{finding.replacement}`"
+    result: dict[str, Any] = {
+        "ruleId": finding.rule.code,
+        "level": _level(report, finding),
+        "message": {"text": text},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": _uri(finding.path), "uriBaseId": BASE_ID},
+                "region": {
+                    "startLine": finding.line,
+                    "startColumn": finding.column,
+                    "endLine": finding.end_line,
+                    "endColumn": finding.end_column,
+                },
+            },
+        }],
+        "partialFingerprints": {VERSION: print_},
+        "properties": {
+            "model": finding.model,
+            "provider": finding.provider,
+            "status": finding.status.value,
+            "shutdown": finding.shutdown.isoformat() if finding.shutdown else None,
+            "daysLeft": finding.days_left,
+            "replacement": finding.replacement,
+            "fixSafety": finding.fix.value,
+        },
+    }
+    fixes = _fixes(finding)
+    if fixes:
+        result["fixes"] = fixes
+    return result
+
+
+def sarif_document(report: Report) -> dict[str, Any]:
+    prints = fingerprints(report.findings)
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": error.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": _uri(error.path), "uriBaseId": BASE_ID},
+            }}],
+        }
+        for error in report.errors
+    ]
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "modelguard",
+                "version": report.tool_version,
+                "semanticVersion": report.tool_version,
+                "informationUri": HOMEPAGE,
+                "rules": [_rule(code) for code in sorted(DOCS)],
+            }},
+            "invocations": [{
+                "executionSuccessful": not report.errors,
+                "toolExecutionNotifications": notifications,
+            }],
+            "columnKind": "unicodeCodePoints",
+            "results": [
+                _result(report, finding, print_)
+                for finding, print_ in zip(report.findings, prints, strict=True)
+            ],
+            "properties": {
+                "registryVersion": report.registry_version,
+                "asOf": report.as_of.isoformat(),
+                "failOn": report.fail_on.value,
+            },
+        }],
+    }
+
+
+class SarifReporter(Reporter):
+    def render(self, report: Report) -> str:
+        return json.dumps(sarif_document(report), indent=2, ensure_ascii=False) + "\n"

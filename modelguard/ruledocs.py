@@ -1,0 +1,188 @@
+"""Rule documentation: one source for `modelguard rule CODE`, docs/rules.md and SARIF rules.
+
+Regenerate the docs page with `python -m modelguard.ruledocs docs/rules.md`.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from modelguard.findings import RULES, Rule
+
+# Placeholder until the project has a public home; every link in SARIF and the docs uses it.
+HOMEPAGE = "https://github.com/modelguard/modelguard"
+RULES_PAGE = f"{HOMEPAGE}/blob/main/docs/rules.md"
+
+_DEPRECATIONS = (
+    "OpenAI deprecations: https://platform.openai.com/docs/deprecations",
+    "Anthropic model deprecations: https://docs.anthropic.com/en/docs/about-claude/model-deprecations",
+    "Azure OpenAI model retirements: "
+    "https://learn.microsoft.com/azure/ai-services/openai/concepts/model-retirements",
+    "Gemini API deprecations: https://ai.google.dev/gemini-api/docs/changelog",
+)
+
+_FIX_SAFETY = (
+    "The fix is **safe** when the literal is the whole value of a model slot (a `model=` keyword, "
+    "an assignment to a name like `MODEL`, a default parameter, a value under a `\"model\"` key): "
+    "the program keeps its intent with the replacement. Any other whole-string literal "
+    "(comparisons, dict keys, list members, other call arguments) gets an **unsafe** fix, applied "
+    "only with `--unsafe-fixes`, because code may depend on the exact old id. The replacement is "
+    "the registry's successor; it can differ in price, limits and behaviour, so run your tests "
+    "(and `modelguard smoke`) after fixing."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDoc:
+    rule: Rule
+    level: str  # SARIF default level: error | warning | note
+    what: str
+    why: str
+    example: str
+    use_instead: str
+    fix_safety: str
+    references: tuple[str, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.rule.code.lower()}-{self.rule.name}"
+
+    @property
+    def url(self) -> str:
+        return f"{RULES_PAGE}#{self.anchor}"
+
+
+DOCS: dict[str, RuleDoc] = {
+    "MG001": RuleDoc(
+        rule=RULES["MG001"],
+        level="error",
+        what="Checks for model ids whose shutdown date has passed at the as-of date.",
+        why=(
+            "The provider no longer serves a retired model: every request naming it fails "
+            "(usually with a 404 or `model_not_found`). Code that still sends the id is broken "
+            "today, whether or not its tests call the provider."
+        ),
+        example='client.chat.completions.create(model="gpt-4.5-preview", messages=messages)',
+        use_instead='client.chat.completions.create(model="gpt-4.1", messages=messages)',
+        fix_safety=_FIX_SAFETY,
+        references=_DEPRECATIONS,
+    ),
+    "MG002": RuleDoc(
+        rule=RULES["MG002"],
+        level="warning",
+        what=(
+            "Checks for model ids whose deprecation has been announced, with a shutdown further "
+            "away than the warning window (`--warn-within`, 90 days by default)."
+        ),
+        why=(
+            "A deprecated model still answers, but it stops on a published date. Moving early "
+            "leaves time to evaluate the replacement instead of migrating under pressure on the "
+            "day requests start failing."
+        ),
+        example='MODEL = "gpt-4-32k"',
+        use_instead='MODEL = "gpt-4o"',
+        fix_safety=_FIX_SAFETY,
+        references=_DEPRECATIONS,
+    ),
+    "MG003": RuleDoc(
+        rule=RULES["MG003"],
+        level="warning",
+        what=(
+            "Checks for deprecated model ids whose shutdown falls within the warning window "
+            "(`--warn-within DAYS`, 90 by default)."
+        ),
+        why=(
+            "The shutdown is close: a release cut today may still be running when the model "
+            "stops answering. `--fail-on deprecated` turns these into build failures."
+        ),
+        example='def ask(prompt: str, model: str = "gpt-4.5-preview") -> str: ...',
+        use_instead='def ask(prompt: str, model: str = "gpt-4.1") -> str: ...',
+        fix_safety=_FIX_SAFETY,
+        references=_DEPRECATIONS,
+    ),
+    "MG004": RuleDoc(
+        rule=RULES["MG004"],
+        level="note",
+        what=(
+            "Checks for deprecated or retired model ids inside longer text: docstrings, comments "
+            "and prose."
+        ),
+        why=(
+            "Documentation that names a retired model leads readers to copy it into new code, "
+            "and a comment explaining a model choice goes stale when the model does."
+        ),
+        example='"""Summarise the ticket with text-davinci-003."""',
+        use_instead='"""Summarise the ticket with gpt-3.5-turbo-instruct."""',
+        fix_safety=(
+            "No fix is offered: the id is part of a sentence, and rewriting prose is a human's "
+            "call. Silence a deliberate mention with `# modelguard: ignore[MG004]`."
+        ),
+        references=_DEPRECATIONS,
+    ),
+}
+
+
+def render_rule(code: str, heading: str = "#") -> str:
+    """One rule's documentation as Markdown (what `modelguard rule CODE` prints)."""
+    doc = DOCS[code.upper()]
+    sub = heading + "#"
+    lines = [
+        f"{heading} {doc.rule.code} {doc.rule.name}",
+        "",
+        f"{doc.rule.summary}. Default level: {doc.level}.",
+        "",
+        f"{sub} What it does",
+        doc.what,
+        "",
+        f"{sub} Why is this bad?",
+        doc.why,
+        "",
+        f"{sub} Example",
+        "```python",
+        doc.example,
+        "```",
+        "",
+        f"{sub} Use instead",
+        "```python",
+        doc.use_instead,
+        "```",
+        "",
+        f"{sub} Fix safety",
+        doc.fix_safety,
+        "",
+        f"{sub} References",
+        *(f"- {reference}" for reference in doc.references),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_rules_page() -> str:
+    """docs/rules.md: every rule, in code order."""
+    header = [
+        "# modelguard rules",
+        "",
+        "<!-- Generated by `python -m modelguard.ruledocs docs/rules.md`; do not edit. -->",
+        "",
+        "| code | name | summary |",
+        "| --- | --- | --- |",
+        *(f"| [{d.rule.code}](#{d.anchor}) | {d.rule.name} | {d.rule.summary} |"
+          for d in DOCS.values()),
+    ]
+    sections = [render_rule(code, heading="##") for code in sorted(DOCS)]
+    return "\n".join(header) + "\n\n" + "\n".join(sections)
+
+
+def main(argv: list[str]) -> int:
+    from modelguard.atomic import write_atomic
+
+    if len(argv) != 1:
+        print("usage: python -m modelguard.ruledocs PATH", file=sys.stderr)
+        return 2
+    write_atomic(Path(argv[0]), render_rules_page())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
