@@ -1,7 +1,9 @@
 """Baselines: accept today's findings, report only new ones.
 
 A baseline file records each finding's path, model (as written) and line-independent fingerprint
-(see report/fingerprint.py), so inserting lines above a finding does not bring it back.
+(see report/fingerprint.py), so inserting lines above a finding does not bring it back. It also
+records the rule: a finding accepted while its model was only deprecated comes back once the
+model is retired or its shutdown is imminent, because that is news the team must see.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ FORMAT = "modelguard-baseline"
 VERSION = 1
 
 Key = tuple[str, str, str]  # path, model, fingerprint
+# How serious each rule is; a finding stays accepted only while it is no more serious.
+_SEVERITY = {"MG004": 0, "MG002": 1, "MG003": 2, "MG001": 3}
 
 
 class BaselineError(ValueError):
@@ -38,8 +42,9 @@ def baseline_text(report: Report) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def parse_baseline(text: str) -> frozenset[Key]:
-    """The keys a baseline accepts; `line` and `rule` are informative only."""
+def parse_baseline(text: str) -> dict[Key, str | None]:
+    """The keys a baseline accepts, each with the rule it was accepted under (`line` is
+    informative only)."""
     try:
         document: Any = json.loads(text)
     except ValueError as error:
@@ -51,21 +56,27 @@ def parse_baseline(text: str) -> frozenset[Key]:
     entries = document.get("findings")
     if not isinstance(entries, list):
         raise BaselineError("\"findings\" must be a list")
-    keys: set[Key] = set()
+    keys: dict[Key, str | None] = {}
     for i, entry in enumerate(entries):
         fields = [entry.get(k) if isinstance(entry, dict) else None
                   for k in ("path", "model", "fingerprint")]
         path, model, print_ = fields
         if not (isinstance(path, str) and isinstance(model, str) and isinstance(print_, str)):
             raise BaselineError(f"findings[{i}]: needs string path, model and fingerprint")
-        keys.add((path, model, print_))
-    return frozenset(keys)
+        rule = entry.get("rule")
+        keys[(path, model, print_)] = rule if rule in _SEVERITY else None
+    return keys
 
 
-def apply_baseline(report: Report, accepted: frozenset[Key]) -> tuple[Report, int]:
+def _accepted(rule: str, accepted_as: str | None) -> bool:
+    return accepted_as is None or _SEVERITY[rule] <= _SEVERITY[accepted_as]
+
+
+def apply_baseline(report: Report, accepted: dict[Key, str | None]) -> tuple[Report, int]:
     """The report without accepted findings, and how many were dropped."""
     kept = tuple(
         f for f, p in zip(report.findings, fingerprints(report.findings), strict=True)
         if (f.path, f.model, p) not in accepted
+        or not _accepted(f.rule.code, accepted[(f.path, f.model, p)])
     )
     return dataclasses.replace(report, findings=kept), len(report.findings) - len(kept)

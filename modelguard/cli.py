@@ -136,7 +136,7 @@ def _targets(
     return targets
 
 
-def _read_baseline(path: Path) -> frozenset[tuple[str, str, str]]:
+def _read_baseline(path: Path) -> dict[tuple[str, str, str], str | None]:
     try:
         return parse_baseline(path.read_text(encoding="utf-8"))
     except OSError as error:

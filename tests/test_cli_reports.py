@@ -107,6 +107,21 @@ def test_baseline_hides_recorded_findings_and_survives_inserted_lines(project: P
     assert new.exit_code == 1
 
 
+def test_baseline_finding_returns_when_it_gets_more_serious(project: Path) -> None:
+    """Accepted while deprecated, reported again once the model is retired."""
+    run_args = ["check", "--registry", TEST_REGISTRY, "mixed", "--format", "json"]
+    recorded = run(*run_args, "--as-of", "2025-05-01", "--warn-within", "0",
+                   "--write-baseline", "baseline.json")
+    assert recorded.exit_code == 0
+    same_day = run(*run_args, "--as-of", "2025-05-01", "--warn-within", "0",
+                   "--baseline", "baseline.json")
+    assert json.loads(same_day.stdout)["findings"] == []
+    later = run(*run_args, "--as-of", "2025-08-01", "--baseline", "baseline.json")
+    assert [(f["rule"], f["model"]) for f in json.loads(later.stdout)["findings"]] == [
+        ("MG001", "gpt-4.5-preview")
+    ]
+
+
 def test_baseline_does_not_carry_over_to_another_file(project: Path) -> None:
     check("--write-baseline", "baseline.json")
     shutil.copy(project / "pkg" / "app.py", project / "pkg" / "copy.py")
