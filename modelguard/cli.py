@@ -180,5 +180,10 @@ def registry_validate(paths: tuple[Path, ...]) -> None:
     click.echo(f"ok: {checked} model entries")
 
 
+from modelguard.cli_smoke import smoke  # noqa: E402  (imports this module's scan options)
+
+cli.add_command(smoke)
+
+
 def main() -> None:
     cli(prog_name="modelguard")
