@@ -15,6 +15,7 @@ from rich.console import Console
 from modelguard import __version__
 from modelguard.api import Selection, check_paths
 from modelguard.atomic import write_atomic
+from modelguard.cli_smoke import smoke_command
 from modelguard.findings import RULES
 from modelguard.index import ModelIndex, build_index
 from modelguard.registry import Registry, RegistryError, bundled_registry_dir, load_registry
@@ -180,9 +181,7 @@ def registry_validate(paths: tuple[Path, ...]) -> None:
     click.echo(f"ok: {checked} model entries")
 
 
-from modelguard.cli_smoke import smoke  # noqa: E402  (imports this module's scan options)
-
-cli.add_command(smoke)
+cli.add_command(smoke_command(scan_options, scan_context))
 
 
 def main() -> None:
