@@ -16,6 +16,7 @@ from modelguard import __version__
 from modelguard.api import Selection, check_paths
 from modelguard.atomic import write_atomic
 from modelguard.baseline import BaselineError, apply_baseline, baseline_text, parse_baseline
+from modelguard.cli_smoke import smoke_command
 from modelguard.findings import RULES
 from modelguard.index import ModelIndex, build_index
 from modelguard.outputs import OutputTarget, check_distinct, parse_target, write_outputs
@@ -236,6 +237,7 @@ def registry_validate(paths: tuple[Path, ...]) -> None:
 
 
 cli.add_command(rule_command)
+cli.add_command(smoke_command(scan_options, scan_context))
 
 
 def main() -> None:

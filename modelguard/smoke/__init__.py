@@ -1,0 +1,74 @@
+"""Live smoke calls: the cheapest real request proving a replacement model answers.
+
+`targets_from_findings` turns scan findings into (provider, model) targets; `verify_targets`
+calls each once and returns a SmokeResult per target (`fix --verify` uses it to rewrite only
+to models that answered).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from modelguard.findings import Finding
+from modelguard.index import ModelIndex
+from modelguard.smoke.calls import RetryPolicy, plan, resolve, send, verify_targets
+from modelguard.smoke.interface import (
+    Answered,
+    Endpoint,
+    Failed,
+    PlannedRequest,
+    ProviderClient,
+    ProviderError,
+    Rejected,
+    Skipped,
+    SmokeResult,
+    Target,
+    same_model,
+)
+from modelguard.smoke.providers import PROVIDERS, BaseUrlError, check_base_url
+
+__all__ = [
+    "PROVIDERS",
+    "Answered",
+    "BaseUrlError",
+    "Endpoint",
+    "Failed",
+    "PlannedRequest",
+    "ProviderClient",
+    "ProviderError",
+    "Rejected",
+    "RetryPolicy",
+    "Skipped",
+    "SmokeResult",
+    "Target",
+    "check_base_url",
+    "plan",
+    "resolve",
+    "same_model",
+    "send",
+    "target_of",
+    "targets_from_findings",
+    "verify_targets",
+]
+
+_OPENROUTER = "openrouter/"
+
+
+def target_of(finding: Finding, index: ModelIndex) -> Target | None:
+    """The (provider, model) a finding's replacement would be called at, or None without one.
+
+    The routing prefix as written picks the API: `openrouter/openai/gpt-4` is smoked at
+    OpenRouter as `openai/gpt-4.1`; `openai/gpt-4` and bare ids at the entry's own provider.
+    """
+    if finding.replacement is None:
+        return None
+    match = index.lookup(finding.model)
+    prefix = match.prefix if match is not None else ""
+    if prefix.casefold().startswith(_OPENROUTER):
+        return Target("openrouter", finding.replacement[len(_OPENROUTER):])
+    return Target(finding.provider, finding.replacement[len(prefix):])
+
+
+def targets_from_findings(findings: Iterable[Finding], index: ModelIndex) -> list[Target]:
+    """The distinct targets of `findings`, sorted."""
+    return sorted({t for f in findings if (t := target_of(f, index)) is not None})

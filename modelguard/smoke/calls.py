@@ -1,0 +1,227 @@
+"""Planning and sending smoke calls: the one module here that touches the network.
+
+Resilience follows the official openai-python client: explicit timeouts; 408/409/429/5xx (and
+Anthropic's 529), timeouts and connection errors are retried a bounded number of times with
+exponential backoff and jitter, honouring `retry-after-ms` and `retry-after` up to 60 seconds.
+
+The key is read from the environment, sent only to its provider's configured base URL (redirects
+are never followed) and redacted from every message a server or exception returns.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from modelguard.smoke.interface import (
+    Answered,
+    Endpoint,
+    Failed,
+    PlannedRequest,
+    ProviderError,
+    Rejected,
+    Skipped,
+    SmokeResult,
+    Target,
+)
+from modelguard.smoke.providers import PROVIDERS, ProviderSpec, check_base_url
+
+RETRY_STATUSES = frozenset({408, 409, 429})
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    max_retries: int = 2
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    max_retry_after: float = 60.0  # a longer retry-after is not waited for; backoff is used
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A resolved target: where to send it and with which key (kept out of repr)."""
+
+    target: Target
+    endpoint: Endpoint
+    spec: ProviderSpec
+    url: str
+    key: str = field(repr=False)
+
+
+def resolve(
+    target: Target,
+    endpoint: Endpoint | None,
+    base_url: str | None,
+    environ: Mapping[str, str],
+    *,
+    need_key: bool = True,
+) -> Call | Skipped:
+    """Where and how `target` would be called, or why it cannot be. Pure over `environ`."""
+    spec = PROVIDERS.get(target.provider)
+    if spec is None:
+        supported = ", ".join(sorted(PROVIDERS))
+        return Skipped(target, endpoint, f"no smoke client for provider {target.provider!r} "
+                       f"(supported: {supported})", config_error=False)
+    chosen = endpoint or spec.default_endpoint
+    if chosen not in spec.client.endpoints:
+        served = " or ".join(e.value for e in spec.client.endpoints)
+        return Skipped(target, chosen, f"{spec.name} does not serve the {chosen.value} endpoint "
+                       f"(use {served})", config_error=True)
+    base = base_url or spec.base_url
+    if base is None:
+        return Skipped(target, chosen, f"{spec.name} has no default base URL; pass --base-url "
+                       "(e.g. https://RESOURCE.openai.azure.com/openai/v1)", config_error=True)
+    base = check_base_url(base)
+    key = environ.get(spec.key_env, "")
+    if need_key and not key.strip():
+        return Skipped(target, chosen, f"{spec.key_env} is not set; no request sent",
+                       config_error=True)
+    return Call(target, chosen, spec, base + chosen.path, key.strip())
+
+
+def plan(call: Call) -> PlannedRequest:
+    """The request `call` would send, with `$KEY_VARIABLE` standing in for the key."""
+    client = call.spec.client
+    return PlannedRequest(call.target, call.endpoint, call.url,
+                          client.headers(f"${call.spec.key_env}"),
+                          client.body(call.target.model, call.endpoint))
+
+
+def redact(text: str, key: str) -> str:
+    return text.replace(key, "[redacted]") if key else text
+
+
+def _seconds(value: str | None, per_second: int) -> float | None:
+    """A retry-after value in seconds: a number (of `1/per_second` units) or an HTTP date."""
+    if value is None:
+        return None
+    try:
+        return float(value) / per_second
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(value).timestamp() - time.time()
+    except (TypeError, ValueError):
+        return None
+
+
+def retry_delay(headers: Mapping[str, str], retries: int, policy: RetryPolicy,
+                rng: Callable[[], float] = random.random) -> float:
+    """Seconds to wait before retry number `retries + 1`."""
+    wait = _seconds(headers.get("retry-after-ms"), 1000) if "retry-after-ms" in headers else (
+        _seconds(headers.get("retry-after"), 1))
+    if wait is not None and 0 < wait <= policy.max_retry_after:
+        return wait
+    backoff = min(policy.initial_delay * 2.0**retries, policy.max_delay)
+    return backoff * (1 - 0.25 * rng())
+
+
+def _payload(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def send(call: Call, http: httpx.Client, policy: RetryPolicy,
+         sleep: Callable[[float], None] = time.sleep) -> Answered | Rejected | Failed:
+    """Send one smoke call, retrying within `policy`; never raises for network trouble."""
+    client, key = call.spec.client, call.key
+    body = client.body(call.target.model, call.endpoint)
+    headers = client.headers(key)
+    attempts = retries = 0
+    fell_back = False
+    while True:
+        attempts += 1
+        started = time.monotonic()
+        try:
+            response = http.post(call.url, headers=headers, json=body)
+        except httpx.HTTPError as error:
+            latency = round((time.monotonic() - started) * 1000)
+            if isinstance(error, httpx.TimeoutException):
+                problem = ProviderError("timeout", f"no answer from {httpx.URL(call.url).host} "
+                                        f"within the timeout ({type(error).__name__})")
+            else:
+                problem = ProviderError("connection_error",
+                                        redact(f"{type(error).__name__}: {error}", key))
+            if retries < policy.max_retries:
+                sleep(retry_delay({}, retries, policy))
+                retries += 1
+                continue
+            return Failed(call.target, call.endpoint, latency, attempts, problem)
+        latency = round((time.monotonic() - started) * 1000)
+        status = response.status_code
+        payload = _payload(response)
+        if 200 <= status < 300:
+            answered = client.answered_model(payload)
+            return Answered(call.target, call.endpoint, status, latency, attempts,
+                            redact(answered, key) if answered is not None else None)
+        if 300 <= status < 400:
+            to = httpx.URL(response.headers.get("location", "")).host or "elsewhere"
+            return Rejected(call.target, call.endpoint, status, latency, attempts, ProviderError(
+                "redirect", f"redirected to {redact(to, key)}; not followed, so the key is sent "
+                f"only to {httpx.URL(call.url).host}"))
+        raw = client.error_of(status, payload, response.text)
+        problem = ProviderError(redact(raw.code, key), redact(raw.message, key))
+        if (status in RETRY_STATUSES or status >= 500) and retries < policy.max_retries:
+            sleep(retry_delay(response.headers, retries, policy))
+            retries += 1
+            continue
+        if status == 400 and not fell_back:
+            retry_body = client.fallback(body, problem)
+            if retry_body is not None:
+                body, fell_back = retry_body, True
+                continue
+        return Rejected(call.target, call.endpoint, status, latency, attempts, problem)
+
+
+def verify_targets(
+    targets: Iterable[Target],
+    *,
+    endpoint: Endpoint | None = None,
+    base_url: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    timeout: float = 30.0,
+    concurrency: int = 4,
+    policy: RetryPolicy = RetryPolicy(),
+    on_result: Callable[[SmokeResult], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[Target, SmokeResult]:
+    """Smoke every target once (at most `concurrency` at a time); results in target order.
+
+    Targets that cannot be called (unknown provider, missing key, no base URL) come back as
+    Skipped without a request. Raises BaseUrlError for a refused `base_url`.
+    """
+    env = os.environ if environ is None else environ
+    ordered: Sequence[Target] = sorted(set(targets))
+    resolved = {t: resolve(t, endpoint, base_url, env) for t in ordered}
+    results: dict[Target, SmokeResult] = {}
+    calls: list[Call] = []
+    for target, outcome in resolved.items():
+        if isinstance(outcome, Skipped):
+            results[target] = outcome
+            if on_result is not None:
+                on_result(outcome)
+        else:
+            calls.append(outcome)
+
+    def run(call: Call) -> SmokeResult:
+        result = send(call, http, policy, sleep)
+        if on_result is not None:
+            on_result(result)
+        return result
+
+    if calls:
+        with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False) as http, \
+                ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(calls)))) as pool:
+            for call, result in zip(calls, pool.map(run, calls), strict=True):
+                results[call.target] = result
+    return {t: results[t] for t in ordered}

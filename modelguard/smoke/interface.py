@@ -1,0 +1,158 @@
+"""Smoke-call types: what is called (Target, Endpoint), how a provider shapes its requests
+(ProviderClient), and the closed union of outcomes (SmokeResult). No I/O here."""
+
+from __future__ import annotations
+
+import enum
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+class Endpoint(str, enum.Enum):
+    """Which API a smoke call uses; paths are relative to the provider's base URL."""
+
+    CHAT = "chat"
+    RESPONSES = "responses"
+    MESSAGES = "messages"
+
+    @property
+    def path(self) -> str:
+        return {"chat": "/chat/completions", "responses": "/responses", "messages": "/messages"}[
+            self.value
+        ]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Target:
+    """One model at one provider, written as that provider's API takes it."""
+
+    provider: str
+    model: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderError:
+    """The provider's own error code (or `http_<status>`) and message, key redacted."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """The model answered (2xx). `answered_model` is what the server says ran, when it says."""
+
+    target: Target
+    endpoint: Endpoint
+    status: int
+    latency_ms: int
+    attempts: int
+    answered_model: str | None
+
+    @property
+    def substituted(self) -> bool:
+        """True when the server ran another model than the one named (beyond a dated snapshot)."""
+        return self.answered_model is not None and not same_model(
+            self.target.model, self.answered_model
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """The provider answered with an error: unknown or retired model, bad key, quota, …"""
+
+    target: Target
+    endpoint: Endpoint
+    status: int
+    latency_ms: int
+    attempts: int
+    error: ProviderError
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """No HTTP answer: timeout, connection refused, TLS failure."""
+
+    target: Target
+    endpoint: Endpoint
+    latency_ms: int
+    attempts: int
+    error: ProviderError
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Not called. `config_error` marks what the user must fix (a missing key, a base URL)."""
+
+    target: Target
+    endpoint: Endpoint | None
+    reason: str
+    config_error: bool
+
+
+SmokeResult = Answered | Rejected | Failed | Skipped
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRequest:
+    """One HTTP request as it will be sent, minus the secret: `headers` hold a placeholder."""
+
+    target: Target
+    endpoint: Endpoint
+    url: str
+    headers: Mapping[str, str]
+    body: Mapping[str, Any]
+
+
+class ProviderClient(ABC):
+    """How one API family shapes smoke requests and reads answers. Pure: no network here."""
+
+    endpoints: tuple[Endpoint, ...]
+
+    @abstractmethod
+    def headers(self, key: str) -> dict[str, str]:
+        """Request headers carrying `key` (or a placeholder standing for it)."""
+
+    @abstractmethod
+    def body(self, model: str, endpoint: Endpoint) -> dict[str, Any]:
+        """The smallest request that proves `model` answers at `endpoint`."""
+
+    def fallback(self, body: Mapping[str, Any], error: ProviderError) -> dict[str, Any] | None:
+        """A second body to try once after a 400 `error`, or None."""
+        return None
+
+    def answered_model(self, payload: Any) -> str | None:
+        """The model the server says answered."""
+        model = payload.get("model") if isinstance(payload, dict) else None
+        return model if isinstance(model, str) else None
+
+    def error_of(self, status: int, payload: Any, text: str) -> ProviderError:
+        """The provider's error code and message from an error response."""
+        code, message = f"http_{status}", ""
+        error = payload.get("error") if isinstance(payload, dict) else None
+        if isinstance(error, dict):
+            for field in ("code", "type"):
+                if isinstance(error.get(field), str) and error[field]:
+                    code = error[field]
+                    break
+            if isinstance(error.get("message"), str):
+                message = error["message"]
+        elif isinstance(error, str):
+            message = error
+        if not message:
+            message = " ".join(text.split())[:300] or f"HTTP {status} with an empty body"
+        return ProviderError(code, message)
+
+
+# A dated snapshot of a model: gpt-4.1-2025-04-14, claude-3-5-haiku-20241022, gpt-4-0613,
+# gemini-1.5-flash-002, claude-3-5-sonnet@20240620 (Vertex).
+_SNAPSHOT = r"(?:[-@](?:\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|\d{3}))?"
+
+
+def same_model(asked: str, answered: str) -> bool:
+    """True when `answered` is `asked` or a dated snapshot of it (or the other way round)."""
+    a, b = asked.casefold(), answered.casefold()
+    return any(re.fullmatch(re.escape(x) + _SNAPSHOT, y) for x, y in ((a, b), (b, a)))
