@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from modelguard.registry import Registry, load_registry
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
 REPO = TESTS.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
+# MODELGUARD_SHARED_DATA points elsewhere (a git worktree sits one folder deeper).
+SHARED_DATA = Path(os.environ.get("MODELGUARD_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 # Every test judges lifecycles at fixed days, never at "today".
 BEFORE = dt.date(2025, 1, 1)  # gpt-4.5-preview still active
