@@ -18,6 +18,7 @@ from modelguard.atomic import write_atomic
 from modelguard.findings import RULES
 from modelguard.index import ModelIndex, build_index
 from modelguard.registry import Registry, RegistryError, bundled_registry_dir, load_registry
+from modelguard.registry_cli import add_registry_commands, registry_in_use
 from modelguard.report import FailOn, OutputFormat, render
 from modelguard.report.text import print_findings, print_summary
 from modelguard.scan import ScanSettings
@@ -39,13 +40,8 @@ def _fatal(message: str) -> None:
     sys.exit(EXIT_USAGE)
 
 
-def _load(registry_dir: Path | None) -> Registry:
-    try:
-        return load_registry(registry_dir or bundled_registry_dir())
-    except RegistryError as error:
-        for problem in error.problems:
-            click.echo(problem, err=True)
-        sys.exit(EXIT_USAGE)
+def _load(registry_dir: Path | None, offline: bool = False) -> Registry:
+    return registry_in_use(registry_dir, offline)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,6 +77,8 @@ def scan_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--provider", "providers", multiple=True, metavar="NAME",
                      help="Only these providers' entries apply to bare ids (repeatable)."),
         registry_option,
+        click.option("--offline", is_flag=True,
+                     help="Use the bundled registry, never one installed by `registry sync`."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -106,8 +104,9 @@ def scan_context(
     ignore: tuple[str, ...],
     providers: tuple[str, ...],
     registry_dir: Path | None,
+    offline: bool = False,
 ) -> ScanContext:
-    registry = _load(registry_dir)
+    registry = _load(registry_dir, offline)
     unknown = sorted(set(providers) - {p.slug for p in registry.providers})
     if unknown:
         known = ", ".join(p.slug for p in registry.providers)
@@ -178,6 +177,9 @@ def registry_validate(paths: tuple[Path, ...]) -> None:
     if problems:
         sys.exit(EXIT_USAGE)
     click.echo(f"ok: {checked} model entries")
+
+
+add_registry_commands(registry)
 
 
 def main() -> None:
