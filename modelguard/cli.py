@@ -21,6 +21,7 @@ from modelguard.findings import RULES
 from modelguard.index import ModelIndex, build_index
 from modelguard.outputs import OutputTarget, check_distinct, parse_target, write_outputs
 from modelguard.registry import Registry, RegistryError, bundled_registry_dir, load_registry
+from modelguard.registry_cli import add_registry_commands, registry_in_use
 from modelguard.report import FailOn, OutputFormat, render
 from modelguard.report.text import print_findings, print_summary
 from modelguard.rule_command import rule_command
@@ -43,13 +44,8 @@ def _fatal(message: str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
-def _load(registry_dir: Path | None) -> Registry:
-    try:
-        return load_registry(registry_dir or bundled_registry_dir())
-    except RegistryError as error:
-        for problem in error.problems:
-            click.echo(problem, err=True)
-        sys.exit(EXIT_USAGE)
+def _load(registry_dir: Path | None, offline: bool = False) -> Registry:
+    return registry_in_use(registry_dir, offline)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,6 +81,8 @@ def scan_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--provider", "providers", multiple=True, metavar="NAME",
                      help="Only these providers' entries apply to bare ids (repeatable)."),
         registry_option,
+        click.option("--offline", is_flag=True,
+                     help="Use the bundled registry, never one installed by `registry sync`."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -110,8 +108,9 @@ def scan_context(
     ignore: tuple[str, ...],
     providers: tuple[str, ...],
     registry_dir: Path | None,
+    offline: bool = False,
 ) -> ScanContext:
-    registry = _load(registry_dir)
+    registry = _load(registry_dir, offline)
     unknown = sorted(set(providers) - {p.slug for p in registry.providers})
     if unknown:
         known = ", ".join(p.slug for p in registry.providers)
@@ -238,6 +237,7 @@ def registry_validate(paths: tuple[Path, ...]) -> None:
 
 cli.add_command(rule_command)
 cli.add_command(smoke_command(scan_options, scan_context))
+add_registry_commands(registry)
 
 
 def main() -> None:

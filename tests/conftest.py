@@ -21,6 +21,12 @@ DURING = dt.date(2025, 5, 1)  # gpt-4.5-preview deprecated, 74 days left
 AFTER = dt.date(2025, 8, 1)  # gpt-4.5-preview retired
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees (or writes) the user's synced registry: each gets an empty cache folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="session")
 def test_registry() -> Registry:
     return load_registry(FIXTURES / "registry")

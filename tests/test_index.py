@@ -101,7 +101,7 @@ def test_prefilter(index: ModelIndex, text: str, expected: bool) -> None:
     ("written", "expected"),
     [
         # Resellers' dates apply to bare ids only when the user selects them.
-        pytest.param("gpt-4o-mini", None, id="azure-date-not-applied-to-openai-id"),
+        pytest.param("gpt-4o-mini", "openai", id="azure-date-not-applied-to-openai-id"),
         pytest.param("azure/gpt-4o-mini", "azure-openai", id="azure-prefix"),
         pytest.param("meta-llama/Llama-2-7b-chat-hf", None, id="aimlapi-only-when-routed"),
         pytest.param("gpt-4.5-preview", "openai", id="maker-first"),

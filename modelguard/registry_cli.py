@@ -1,0 +1,212 @@
+"""`modelguard registry list | show | diff | export | sync`: wiring only; the logic lives in
+registry_views (pure), bundle and sync (I/O)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from modelguard.atomic import write_atomic
+from modelguard.bundle import bundle_bytes, checksum_line, load_provider_file
+from modelguard.index import build_index
+from modelguard.lifecycle import Status, lifecycle
+from modelguard.registry import Provider, Registry, RegistryError, load_registry
+from modelguard.registry_views import diff, replacement_chain, rows, shutdown_text
+from modelguard.sync import DEFAULT_URL, SyncError, active_registry, sync
+
+EXIT_USAGE = 2
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"modelguard: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _problems(error: RegistryError) -> NoReturn:
+    for problem in error.problems:
+        click.echo(problem, err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def registry_in_use(registry_dir: Path | None, offline: bool) -> Registry:
+    """--registry DIR, else the newest of the bundled and the synced registry."""
+    try:
+        if registry_dir is not None:
+            return load_registry(registry_dir)
+        found, warnings = active_registry(offline)
+    except RegistryError as error:
+        _problems(error)
+    for warning in warnings:
+        click.echo(f"modelguard: warning: {warning}", err=True)
+    return found
+
+
+def source_options(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option("--offline", is_flag=True,
+                           help="Use the bundled data, never the synced registry.")(command)
+    return click.option(
+        "--registry", "registry_dir",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Use this registry folder instead of the bundled or synced data.",
+    )(command)
+
+
+as_of_option = click.option("--as-of", callback=_date, metavar="YYYY-MM-DD",
+                            help="Judge lifecycles at this date (default: today).")
+
+
+@click.command("list")
+@click.option("--provider", metavar="NAME", help="Only this provider's entries.")
+@click.option("--status", type=click.Choice([s.value for s in Status]),
+              help="Only entries with this status at --as-of.")
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@source_options
+def registry_list(provider: str | None, status: str | None, as_of: dt.date, fmt: str,
+                  registry_dir: Path | None, offline: bool) -> None:
+    """List registry entries with their status at --as-of."""
+    registry = registry_in_use(registry_dir, offline)
+    if provider is not None and registry.provider(provider) is None:
+        known = ", ".join(p.slug for p in registry.providers)
+        _fail(f"unknown provider {provider!r} (known: {known})")
+    found = rows(registry.providers, as_of, only_provider=provider,
+                 only_status=Status(status) if status else None)
+    if fmt == "json":
+        click.echo(json.dumps([row.as_json() for row in found], indent=2))
+        return
+    table = Table(title=f"registry {registry.version} as of {as_of}")
+    for column in ("provider", "id", "status", "shutdown", "days left", "replacement"):
+        table.add_column(column, justify="right" if column == "days left" else "left")
+    for row in found:
+        e = row.entry
+        table.add_row(e.provider, e.id, row.status.value, shutdown_text(e),
+                      "" if row.days_left is None else str(row.days_left), e.replacement or "")
+    Console(width=200).print(table)
+    click.echo(f"{len(found)} entries", err=True)
+
+
+@click.command("show")
+@click.argument("model_id")
+@as_of_option
+@source_options
+def registry_show(model_id: str, as_of: dt.date, registry_dir: Path | None,
+                  offline: bool) -> None:
+    """Show the entry for MODEL_ID (any alias or routed form, e.g. openai/gpt-4.5-preview)."""
+    registry = registry_in_use(registry_dir, offline)
+    match = build_index(registry, [p.slug for p in registry.providers]).lookup(model_id)
+    if match is None:
+        click.echo(f"modelguard: {model_id!r} is not in registry {registry.version}", err=True)
+        sys.exit(1)
+    entry = match.entry
+    provider = registry.provider(entry.provider)
+    assert provider is not None
+    life = lifecycle(entry.announced, entry.shutdown, as_of)
+    lines = [
+        ("provider", f"{provider.slug} ({provider.name})"),
+        ("id", entry.id),
+        ("aliases", ", ".join(entry.aliases)),
+        ("announced", str(entry.announced or "")),
+        ("shutdown", shutdown_text(entry)),
+        ("status", f"{life.status.value} as of {as_of}"
+         + (f", {life.days_left} days left" if life.days_left is not None and life.days_left > 0
+            else "")),
+        ("replacement", entry.replacement or ""),
+        ("source", entry.source or ""),
+        ("notes", entry.notes or ""),
+    ]
+    for key, value in lines:
+        if value:
+            click.echo(f"{key + ':':13}{value}")
+    chain = replacement_chain(provider, entry)
+    if chain:
+        steps = [entry.id] + [
+            f"{e.id} ({lifecycle(e.announced, e.shutdown, as_of).status.value})" for e in chain
+        ]
+        click.echo(f"{'chain:':13}{' -> '.join(steps)}")
+
+
+def _providers_at(path: Path) -> tuple[str, tuple[Provider, ...]]:
+    try:
+        if path.is_dir():
+            found = load_registry(path)
+            return found.version, found.providers
+        return path.name, (load_provider_file(path),)
+    except RegistryError as error:
+        _problems(error)
+
+
+@click.command("diff")
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+def registry_diff(old: Path, new: Path) -> None:
+    """Entries added, removed and changed (dates, qualifier, replacement) from OLD to NEW:
+    two registry folders or two provider files."""
+    old_version, old_providers = _providers_at(old)
+    new_version, new_providers = _providers_at(new)
+    changes = diff(old_providers, new_providers)
+    click.echo(f"registry diff {old_version} -> {new_version}")
+    for change in changes:
+        click.echo(change.line())
+    counts = {k: sum(c.kind == k for c in changes) for k in ("added", "removed", "changed")}
+    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()), err=True)
+
+
+@click.command("export")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("registry.json"), show_default=True,
+              help="Bundle file to write; its checksum goes to the same name plus .sha256.")
+@source_options
+def registry_export(output: Path, registry_dir: Path | None, offline: bool) -> None:
+    """Write the registry as one JSON bundle plus its sha256 file, for `registry sync`."""
+    registry = registry_in_use(registry_dir, offline)
+    data = bundle_bytes(registry)
+    checksum = output.with_name(output.name + ".sha256")
+    try:
+        write_atomic(output, data)
+        write_atomic(checksum, checksum_line(data, output.name))
+    except OSError as error:
+        _fail(f"cannot write {output}: {error.strerror or error}")
+    click.echo(f"wrote {output} (registry {registry.version}) and {checksum}")
+
+
+@click.command("sync")
+@click.option("--url", default=DEFAULT_URL, show_default=True,
+              help="Bundle URL (https); the checksum is fetched from URL.sha256.")
+def registry_sync(url: str) -> None:
+    """Install a newer published registry in the user cache; `check` then uses it."""
+    try:
+        result = sync(url)
+    except SyncError as error:
+        _fail(str(error))
+    except RegistryError as error:
+        _problems(error)
+    if result.installed:
+        click.echo(f"installed registry {result.version} (was {result.previous})")
+    else:
+        click.echo(f"registry {result.version} is already in use")
+
+
+COMMANDS = (registry_list, registry_show, registry_diff, registry_export, registry_sync)
+
+
+def add_registry_commands(group: click.Group) -> None:
+    for command in COMMANDS:
+        group.add_command(command)
