@@ -201,6 +201,7 @@ def apply_fixes(text: str, plan: FixPlan) -> str:
 class FixedSource:
     source: bytes
     plan: FixPlan  # what was applied (edits) and what was left alone (skipped)
+    findings: tuple[Finding, ...] = ()  # every finding considered, replacements settled
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,16 +410,50 @@ def prepare_file(
         return Failed(shown, str(error))
     except RecursionError:
         return Failed(shown, "too deeply nested to parse")
-    selected = [f for f in found if selection.keeps(f)]
-    plan = plan_fixes(settle_replacements(selected, index, settings.as_of), allow_unsafe)
-    if not plan.edits:
-        return FileFix(path, shown, original, original, plan, tuple(selected))
-    outcome = fix_python_source(original, plan)
+    selected = tuple(f for f in found if selection.keeps(f))
+    outcome = fix_findings(original, selected, index, settings.as_of, allow_unsafe)
     if isinstance(outcome, FixError):
         return Failed(shown, outcome.message)
-    fixed_ids = {(e.finding.line, e.finding.column) for e in outcome.plan.edits}
-    remaining = tuple(f for f in selected if (f.line, f.column) not in fixed_ids)
+    fixed_ids = {id(e.finding) for e in outcome.plan.edits}
+    remaining = tuple(f for f in outcome.findings if id(f) not in fixed_ids)
     return FileFix(path, shown, original, outcome.source, outcome.plan, remaining)
+
+
+def fix_findings(
+    source: bytes,
+    findings: Sequence[Finding],
+    index: ModelIndex,
+    as_of: date,
+    allow_unsafe: bool = False,
+) -> FixedSource | FixError:
+    """Plan and apply fixes for findings already scanned from `source`."""
+    settled = settle_replacements(findings, index, as_of)
+    plan = plan_fixes(settled, allow_unsafe)
+    if not plan.edits:
+        return FixedSource(source, plan, settled)
+    outcome = fix_python_source(source, plan)
+    return outcome if isinstance(outcome, FixError) else replace(outcome, findings=settled)
+
+
+def fix_source(
+    source: str | bytes,
+    index: ModelIndex,
+    settings: ScanSettings,
+    selection: Selection | None = None,
+    allow_unsafe: bool = False,
+    path: str = "<string>",
+) -> FixedSource | FixError:
+    """Scan and fix one Python source; text is encoded as UTF-8 first. Never raises."""
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    try:
+        found = scan_source(path, data, index, settings)
+    except ScanError as error:
+        return FixError(str(error))
+    except RecursionError:
+        return FixError("too deeply nested to parse")
+    keep = selection or Selection()
+    return fix_findings(data, [f for f in found if keep.keeps(f)], index, settings.as_of,
+                        allow_unsafe)
 
 
 def write_fix(fix: FileFix) -> Failed | None:
