@@ -76,7 +76,7 @@ def test_diff_writes_nothing_and_exits_1(project: Path) -> None:
 def test_diff_marks_a_missing_final_newline(project: Path) -> None:
     (project / APP).write_bytes(b'MODEL = "gpt-4-32k"\r\nOTHER = "gpt-4-32k"')
     result = fix("--diff", ".")
-    assert result.stdout.split("\n")[2:] == [
+    assert result.stdout_bytes.decode().split("\n")[2:] == [  # .stdout folds CRLF
         "@@ -1,2 +1,2 @@",
         '-MODEL = "gpt-4-32k"\r',
         '-OTHER = "gpt-4-32k"',
