@@ -298,3 +298,8 @@ def test_fixed_sources_contain_only_settled_replacements(index: ModelIndex) -> N
     assert {(e.old, e.new) for e in outcome.plan.edits} == {
         ("gpt-4.5-preview", "gpt-4.1"), ("text-davinci-003", "gpt-3.5-turbo-instruct")}
     assert all(e.finding.fix is FixSafety.SAFE for e in outcome.plan.edits)
+
+
+def test_lone_cr_at_the_end_of_the_file_survives(index: ModelIndex) -> None:
+    # libcst alone would drop it: parse_module(b"x = 1\r").bytes == b"x = 1"
+    assert _fix(index, b'A = 1\nM = "gpt-4.5-preview"\r').source == b'A = 1\nM = "gpt-4.1"\r'
