@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import textwrap
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -25,7 +26,8 @@ from modelguard.fix import (
     fix_source,
     plan_fixes,
 )
-from modelguard.index import ModelIndex
+from modelguard.index import ModelIndex, build_index
+from modelguard.registry import load_registry
 from modelguard.scan import ScanSettings, scan_source
 from tests.conftest import AFTER, BEFORE, DURING
 
@@ -303,3 +305,43 @@ def test_fixed_sources_contain_only_settled_replacements(index: ModelIndex) -> N
 def test_lone_cr_at_the_end_of_the_file_survives(index: ModelIndex) -> None:
     # libcst alone would drop it: parse_module(b"x = 1\r").bytes == b"x = 1"
     assert _fix(index, b'A = 1\nM = "gpt-4.5-preview"\r').source == b'A = 1\nM = "gpt-4.1"\r'
+
+
+CHAIN = """\
+provider = "acme"
+name = "Acme"
+
+[[models]]
+id = "old-1"
+announced = 2024-01-01
+shutdown = 2024-06-01
+replacement = "mid-1"
+source = "https://example.com/acme"
+
+[[models]]
+id = "mid-1"
+announced = 2024-03-01
+shutdown = 2026-01-01
+replacement = "new-1"
+source = "https://example.com/acme"
+
+[[models]]
+id = "new-1"
+"""
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    pytest.param(b'M = "old-1"\n', b'M = "new-1"\n', id="retired-skips-deprecated-step"),
+    pytest.param(b'M = "mid-1"\n', b'M = "new-1"\n', id="deprecated-to-active"),
+    pytest.param(b'M = "new-1"\n', b'M = "new-1"\n', id="active-untouched"),
+])
+def test_replacements_follow_the_chain_to_an_active_model(
+    tmp_path: Path, source: bytes, expected: bytes
+) -> None:
+    """Stopping at the deprecated mid-1 would make a second run rewrite it again."""
+    (tmp_path / "registry.toml").write_text('schema = 1\nversion = "t"\npriority = ["acme"]\n')
+    (tmp_path / "acme.toml").write_text(CHAIN)
+    chain_index = build_index(load_registry(tmp_path))
+    fixed = _fix(chain_index, source, as_of=date(2025, 1, 1)).source
+    assert fixed == expected
+    assert _fix(chain_index, fixed, as_of=date(2025, 1, 1)).source == fixed
