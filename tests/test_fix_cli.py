@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from modelguard.findings import Failed
 from modelguard.fix import FileFix, fix_paths, write_fix
 from modelguard.index import ModelIndex
 from modelguard.scan import ScanSettings
-from tests.conftest import AFTER, FIXTURES
+from tests.conftest import AFTER, FIXTURES, REPO
 
 TEST_REGISTRY = str(FIXTURES / "registry")
 APP = "pkg/app.py"
@@ -213,3 +214,28 @@ def test_written_file_is_replaced_atomically(project: Path, index: ModelIndex) -
     assert (project / APP).read_bytes() == planned.fixed
     assert (project / APP).stat().st_ino != inode  # a new file was renamed over the old one
     assert not [p for p in (project / "pkg").iterdir() if p.name.endswith(".tmp")]
+
+
+# End to end on the Quickstart's example project ---------------------------------------------------
+
+LEGACY_PATCH = FIXTURES / "legacy-app.fix.patch"
+
+
+def _git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-c", "core.autocrlf=false", *args], cwd=cwd, check=True,
+                          capture_output=True, text=True)
+    return done.stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_legacy_app_patch_matches_the_recorded_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recorded patch was reviewed by hand: safe contexts only, nothing but ids changed."""
+    root = tmp_path / "legacy-app"
+    shutil.copytree(REPO / "examples" / "legacy-app", root)
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    monkeypatch.chdir(root)
+    result = fix("--as-of", "2025-05-01", ".")
+    assert result.exit_code == 1, result.stderr
+    assert _git(root, "diff", "--no-color") == LEGACY_PATCH.read_text()
+    assert fix("--as-of", "2025-05-01", ".").exit_code == 0
