@@ -207,6 +207,23 @@ def check(
     sys.exit(report.exit_code)
 
 
+@cli.command("fix")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@scan_options
+@click.option("--unsafe-fixes", is_flag=True, help="Also rewrite ids in unsafe contexts.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Say which files would change; write nothing.")
+def fix_command(paths: tuple[Path, ...], unsafe_fixes: bool, show_diff: bool, check_only: bool,
+                **options: Any) -> None:
+    """Rewrite deprecated and retired model ids under PATHS to their replacements."""
+    from modelguard.fix_cli import run_fix
+
+    context = scan_context(**options)
+    sys.exit(run_fix(list(paths), context.index, context.settings, context.fail_on,
+                     context.selection, unsafe_fixes, show_diff, check_only))
+
+
 @cli.group()
 def registry() -> None:
     """Inspect and validate registry data."""

@@ -22,14 +22,19 @@ SKIPPED_DIRS = frozenset(
 )
 
 
-def discover(paths: list[Path], wanted: Callable[[str], bool]) -> Iterator[Path]:
-    """Files under `paths` that `wanted` accepts. A file named explicitly is always returned."""
+def discover(
+    paths: list[Path],
+    wanted: Callable[[str], bool],
+    on_escape: Callable[[Path], None] | None = None,
+) -> Iterator[Path]:
+    """Files under `paths` that `wanted` accepts. A file named explicitly is always returned.
+    Symlinks leading outside a scanned folder are left out (and passed to `on_escape`)."""
     seen: set[Path] = set()
     for root in paths:
         if root.is_file():
             found: Iterator[Path] = iter([root])
         elif root.is_dir():
-            found = (f for f in _tree(root) if wanted(f.name))
+            found = (f for f in _tree(root, on_escape) if wanted(f.name))
         else:
             raise FileNotFoundError(f"{root}: no such file or directory")
         for path in found:
@@ -39,7 +44,7 @@ def discover(paths: list[Path], wanted: Callable[[str], bool]) -> Iterator[Path]
                 yield path
 
 
-def _tree(root: Path) -> list[Path]:
+def _tree(root: Path, on_escape: Callable[[Path], None] | None = None) -> list[Path]:
     listed = _git_files(root)
     files = listed if listed is not None else _walk(root)
     real_root = root.resolve()
@@ -49,6 +54,8 @@ def _tree(root: Path) -> list[Path]:
         if any(part in SKIPPED_DIRS for part in relative[:-1]):
             continue
         if path.is_symlink() and not _inside(path.resolve(), real_root):
+            if on_escape is not None:
+                on_escape(path)
             continue
         if path.is_file():
             kept.append(path)

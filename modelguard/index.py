@@ -71,20 +71,29 @@ class ModelIndex:
         return self._prefilter.search(text) is not None
 
     def replacement(self, match: Match, as_of: date) -> str | None:
-        """The replacement as it should be written: the first model down the registry's chain
-        that still serves at `as_of`, with the routing prefix kept."""
+        """The replacement as it should be written, with the routing prefix kept.
+
+        The registry's chain (within the entry's provider) is followed past retired models and
+        past deprecated ones that have a serving successor, so the answer is the first active
+        model, else the last one still serving; None when every model down the chain is
+        retired. `check` and `fix` both use this, so one `fix` run leaves nothing to fix.
+        """
         models = self._by_provider[match.entry.provider]
         seen = {match.entry.id}
         current = match.entry
+        serving: ModelEntry | None = None
         while current.replacement is not None:
             nxt = models.get(current.replacement.casefold())
             if nxt is None or nxt.id in seen:
-                return None
+                break
             seen.add(nxt.id)
-            if lifecycle(nxt.announced, nxt.shutdown, as_of).status is not Status.RETIRED:
+            status = lifecycle(nxt.announced, nxt.shutdown, as_of).status
+            if status is Status.ACTIVE:
                 return match.prefix + nxt.id
+            if status is Status.DEPRECATED:
+                serving = nxt
             current = nxt
-        return None
+        return None if serving is None else match.prefix + serving.id
 
 
 def build_index(registry: Registry, providers: Sequence[str] | None = None) -> ModelIndex:

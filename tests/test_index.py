@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
 
 from modelguard.index import ModelIndex, build_index
-from modelguard.registry import Registry
+from modelguard.registry import Registry, load_registry
 from tests.conftest import AFTER, DURING
 
 
@@ -54,12 +57,34 @@ def test_replacement(index: ModelIndex, written: str, as_of: object, expected: s
     assert index.replacement(found, as_of) == expected  # type: ignore[arg-type]
 
 
-def test_replacement_chain_skips_retired_links(index: ModelIndex) -> None:
-    import datetime as dt
-
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        pytest.param(dt.date(2029, 1, 1), "gpt-3.5-turbo-instruct", id="first-link-active"),
+        # Deprecated with an active successor: go straight to the successor, so fix∘fix = fix.
+        pytest.param(dt.date(2030, 2, 1), "gpt-4.1", id="skips-deprecated-link"),
+        pytest.param(dt.date(2031, 1, 1), "gpt-4.1", id="skips-retired-link"),
+    ],
+)
+def test_replacement_chain(index: ModelIndex, as_of: dt.date, expected: str) -> None:
     found = index.lookup("text-davinci-003")
     assert found is not None
-    assert index.replacement(found, dt.date(2031, 1, 1)) == "gpt-4.1"
+    assert index.replacement(found, as_of) == expected
+
+
+def test_replacement_chain_ending_deprecated_gives_last_serving(tmp_path: Path) -> None:
+    (tmp_path / "registry.toml").write_text('schema = 1\nversion = "1"\n')
+    (tmp_path / "acme.toml").write_text(
+        'provider = "acme"\n'
+        '[[models]]\nid = "a"\nshutdown = 2020-01-01\nreplacement = "b"\nsource = "https://x.example"\n'
+        '[[models]]\nid = "b"\nannounced = 2020-01-01\nshutdown = 2030-01-01\nreplacement = "c"\n'
+        'source = "https://x.example"\n'
+        '[[models]]\nid = "c"\nshutdown = 2021-01-01\nsource = "https://x.example"\n'
+    )
+    index = build_index(load_registry(tmp_path))
+    found = index.lookup("a")
+    assert found is not None
+    assert index.replacement(found, dt.date(2025, 1, 1)) == "b"
 
 
 def test_provider_selection_limits_bare_ids(test_registry: Registry) -> None:

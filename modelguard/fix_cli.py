@@ -1,0 +1,85 @@
+"""What `modelguard fix` prints and writes; the decisions are made in modelguard.fix."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from modelguard import __version__
+from modelguard.api import Selection
+from modelguard.findings import Failed
+from modelguard.fix import fix_paths, write_fix
+from modelguard.index import ModelIndex
+from modelguard.report.model import FailOn, Report
+from modelguard.report.text import finding_line
+from modelguard.scan import ScanSettings
+
+
+def run_fix(
+    paths: Sequence[Path],
+    index: ModelIndex,
+    settings: ScanSettings,
+    fail_on: FailOn,
+    selection: Selection,
+    allow_unsafe: bool,
+    show_diff: bool,
+    check_only: bool,
+) -> int:
+    """Plan every file, then print (--diff), list (--check) or write the changes. Exit code: 2 if
+    any file had an error, else 1 if files were (or would be) rewritten or failing findings
+    remain, else 0."""
+    try:
+        run = fix_paths(paths, index, settings, selection, allow_unsafe)
+    except FileNotFoundError as error:
+        click.echo(f"modelguard: error: {error}", err=True)
+        return 2
+    errors: list[Failed] = list(run.errors)
+    dry = show_diff or check_only
+    rewritten = 0
+    for file in run.files:
+        for note in file.plan.skipped:
+            where = f"{note.finding.path}:{note.finding.line}:{note.finding.column}"
+            click.echo(f"{where}: note: `{note.finding.model}` not rewritten: {note.reason}",
+                       err=True)
+        if not file.changed:
+            continue
+        if show_diff:
+            click.echo(file.diff(), nl=False)
+        elif check_only:
+            click.echo(f"Would rewrite {file.shown}")
+        else:
+            failure = write_fix(file)
+            if failure is not None:
+                errors.append(failure)
+                continue
+            click.echo(f"Rewriting {file.shown}", err=True)
+        rewritten += 1
+    for skipped in run.skipped:
+        click.echo(f"{skipped.path}: skipped: {skipped.reason}", err=True)
+    unwritten = {e.path for e in errors}
+    # A file that could not be written keeps the findings its plan would have fixed.
+    remaining = sorted(
+        [*run.remaining,
+         *(e.finding for f in run.changed if f.shown in unwritten for e in f.plan.edits)],
+        key=lambda f: f.sort_key,
+    )
+    report = Report(__version__, index.registry_version, settings.as_of, fail_on,
+                    len(run.files), tuple(remaining), tuple(sorted(errors, key=lambda e: e.path)))
+    for finding in report.failing:
+        click.echo(finding_line(finding), err=True)
+    for failed in report.errors:
+        click.echo(f"{failed.path}: error: {failed.message}", err=True)
+    fixed = sum(len(f.plan.edits) for f in run.changed if f.shown not in unwritten)
+    verb = "Would rewrite" if dry else "Rewrote"
+    click.echo(
+        f"{verb} {fixed} model id(s) in {rewritten} file(s) with registry "
+        f"{index.registry_version} as of {settings.as_of}; {len(report.failing)} failing "
+        f"finding(s) left (--fail-on {fail_on.value})"
+        + (f", {len(report.errors)} error(s)" if report.errors else ""),
+        err=True,
+    )
+    if report.errors:
+        return 2
+    return 1 if rewritten or report.failing else 0
