@@ -4,7 +4,7 @@ IPython syntax (`%pip …`, `!ls`, `x = !cmd`, `obj?`) is masked with a placehol
 length before parsing, so lines and columns inside the cell stay right; the masked text is still
 searched for mentions. A cell magic (`%%bash`) makes the whole cell text, except the few magics
 whose body is Python (`%%time`, `%%timeit`, `%%capture`). Markdown cells are prose: mentions.
-Positions are in the cell's source; `file_line` is where that line's string sits in the file.
+Positions are in the cell's source; `file_line` is the file line where that source line begins.
 """
 
 from __future__ import annotations
