@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from modelguard import __version__
-from modelguard.discover import discover
+from modelguard.discover import DiscoverOptions, discover
 from modelguard.findings import Failed, Finding, Scanned, Skipped
+from modelguard.ignore import PathSpec
 from modelguard.index import ModelIndex
 from modelguard.report.model import FailOn, Report
 from modelguard.runner import run_files
@@ -17,14 +19,28 @@ from modelguard.scan import ScanSettings, can_scan, scan_source
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """Which rules are reported: `select` (all when empty) minus `ignore`."""
+    """Which rules are reported: `select` (all when empty) minus `ignore`; minus models named
+    in `ignore_models` (casefolded), and codes (or "ALL") ignored for files matching a
+    per-file pattern, relative to the folder `root`."""
 
     select: frozenset[str] = frozenset()
     ignore: frozenset[str] = frozenset()
+    ignore_models: frozenset[str] = frozenset()
+    per_file_ignores: tuple[tuple[PathSpec, frozenset[str]], ...] = ()
+    root: str = "."
 
     def keeps(self, finding: Finding) -> bool:
         code = finding.rule.code
-        return (not self.select or code in self.select) and code not in self.ignore
+        if (self.select and code not in self.select) or code in self.ignore:
+            return False
+        if {finding.entry.casefold(), finding.model.casefold()} & self.ignore_models:
+            return False
+        if self.per_file_ignores:
+            relative = Path(os.path.relpath(os.path.abspath(finding.path), self.root)).as_posix()
+            for spec, codes in self.per_file_ignores:
+                if (code in codes or "ALL" in codes) and spec.matches(relative):
+                    return False
+        return True
 
 
 def check_source(
@@ -44,9 +60,10 @@ def check_paths(
     settings: ScanSettings,
     fail_on: FailOn = FailOn.RETIRED,
     selection: Selection = Selection(),
+    options: DiscoverOptions | None = None,
 ) -> Report:
     """Scan files under `paths`; raises FileNotFoundError for a path that does not exist."""
-    files = list(discover(list(paths) or [Path(".")], can_scan))
+    files = list(discover(list(paths) or [Path(".")], can_scan, options))
     return collect(run_files(files, index, settings), index, settings, fail_on, selection)
 
 

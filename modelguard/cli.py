@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -17,7 +17,18 @@ from modelguard.api import Selection, check_paths
 from modelguard.atomic import write_atomic
 from modelguard.baseline import BaselineError, apply_baseline, baseline_text, parse_baseline
 from modelguard.cli_smoke import smoke_command
+from modelguard.config import (
+    Config,
+    ConfigError,
+    config_table,
+    load_config,
+    locate_config,
+    override,
+    render_toml,
+)
+from modelguard.discover import DiscoverOptions
 from modelguard.findings import RULES
+from modelguard.ignore import PathSpec
 from modelguard.index import ModelIndex, build_index
 from modelguard.outputs import OutputTarget, check_distinct, parse_target, write_outputs
 from modelguard.registry import Registry, RegistryError, bundled_registry_dir, load_registry
@@ -44,8 +55,10 @@ def _fatal(message: str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
-def _load(registry_dir: Path | None, offline: bool = False) -> Registry:
-    return registry_in_use(registry_dir, offline)
+def _load(
+    registry_dir: Path | None, offline: bool = False, extra_files: tuple[Path, ...] = ()
+) -> Registry:
+    return registry_in_use(registry_dir, offline, extra_files)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,14 +79,18 @@ rule_code = click.Choice(sorted(RULES), case_sensitive=False)
 
 
 def scan_options(command: Callable[..., None]) -> Callable[..., None]:
-    """Options shared by every command that scans: dates, rules, providers, registry."""
+    """Options shared by every command that scans: dates, rules, providers, registry, config.
+
+    Options that the configuration file can also set default to None ("not given"); defaults
+    are resolved once, in `scan_context`, from the file and then the Config defaults."""
     options = [
         click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
                      help="Judge lifecycles at this date (default: today)."),
-        click.option("--warn-within", type=click.IntRange(min=0), default=90, show_default=True,
-                     metavar="DAYS", help="A deprecated model shutting down this soon is MG003."),
-        click.option("--fail-on", type=click.Choice([f.value for f in FailOn]), default="retired",
-                     show_default=True, help="Least severe finding that fails the run."),
+        click.option("--warn-within", type=click.IntRange(min=0), default=None,
+                     metavar="DAYS",
+                     help="A deprecated model shutting down this soon is MG003 (default: 90)."),
+        click.option("--fail-on", type=click.Choice([f.value for f in FailOn]), default=None,
+                     help="Least severe finding that fails the run (default: retired)."),
         click.option("--select", multiple=True, type=rule_code,
                      help="Report only these rules (repeatable)."),
         click.option("--ignore", multiple=True, type=rule_code,
@@ -83,6 +100,17 @@ def scan_options(command: Callable[..., None]) -> Callable[..., None]:
         registry_option,
         click.option("--offline", is_flag=True,
                      help="Use the bundled registry, never one installed by `registry sync`."),
+        click.option("--config", "config_file", metavar="FILE",
+                     type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Read settings from FILE instead of looking for one."),
+        click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
+        click.option("--extend-exclude", multiple=True, metavar="PATTERN",
+                     help="Also skip paths matching this gitignore-style pattern (repeatable)."),
+        click.option("--extra-registry", "extra_registries", multiple=True, metavar="FILE",
+                     type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Add a private provider file to the registry (repeatable)."),
+        click.option("--max-file-size", type=click.IntRange(min=1), default=None,
+                     metavar="BYTES", help="Skip larger files (default: 1048576)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -97,30 +125,90 @@ class ScanContext:
     settings: ScanSettings
     fail_on: FailOn
     selection: Selection
+    config: Config = field(default_factory=Config)
+    discover: DiscoverOptions = field(default_factory=DiscoverOptions)
+
+
+def resolve_config(
+    paths: tuple[Path, ...] | list[Path] = (),
+    *,
+    config_file: Path | None = None,
+    isolated: bool = False,
+    warn_within: int | None = None,
+    fail_on: str | None = None,
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+    providers: tuple[str, ...] = (),
+    extend_exclude: tuple[str, ...] = (),
+    extra_registries: tuple[Path, ...] = (),
+    max_file_size: int | None = None,
+) -> Config:
+    """The configuration file (given, or found from the first path), then the command line."""
+    if isolated:
+        found = None
+    else:
+        found = config_file or locate_config(Path(paths[0]) if paths else Path("."))
+    try:
+        config = load_config(found)
+    except ConfigError as error:
+        for problem in error.problems:
+            click.echo(f"modelguard: error: {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+    config = override(
+        config,
+        warn_within_days=warn_within,
+        fail_on=fail_on,
+        select=tuple(code.upper() for code in select),
+        ignore=tuple(code.upper() for code in ignore),
+        providers=providers,
+        max_file_size=max_file_size,
+    )
+    return override(
+        config,
+        extend_exclude=config.extend_exclude + extend_exclude if extend_exclude else None,
+        extra_registries=config.extra_registries
+        + tuple(p.absolute() for p in extra_registries) if extra_registries else None,
+    )
 
 
 def scan_context(
     *,
     as_of: dt.date | None,
-    warn_within: int,
-    fail_on: str,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    providers: tuple[str, ...],
     registry_dir: Path | None,
     offline: bool = False,
+    paths: tuple[Path, ...] | list[Path] = (),
+    **options: Any,
 ) -> ScanContext:
-    registry = _load(registry_dir, offline)
-    unknown = sorted(set(providers) - {p.slug for p in registry.providers})
+    config = resolve_config(paths, **options)
+    registry = _load(registry_dir, offline, config.extra_registries)
+    unknown = sorted(set(config.providers) - {p.slug for p in registry.providers})
     if unknown:
         known = ", ".join(p.slug for p in registry.providers)
         _fatal(f"unknown provider {unknown[0]!r} (known: {known})")
+    root = config.root or Path(".")
     return ScanContext(
-        index=build_index(registry, providers or None),
-        settings=ScanSettings(as_of=as_of or dt.date.today(), warn_within_days=warn_within),
-        fail_on=FailOn(fail_on),
+        index=build_index(registry, config.providers or None),
+        settings=ScanSettings(
+            as_of=as_of or dt.date.today(),
+            warn_within_days=config.warn_within_days,
+            max_file_size=config.max_file_size,
+        ),
+        fail_on=FailOn(config.fail_on),
         selection=Selection(
-            frozenset(code.upper() for code in select), frozenset(code.upper() for code in ignore)
+            frozenset(config.select),
+            frozenset(config.ignore),
+            frozenset(model.casefold() for model in config.ignore_models),
+            tuple(
+                (PathSpec.from_lines([pattern]), frozenset(codes))
+                for pattern, codes in config.per_file_ignores
+            ),
+            str(root.absolute()),
+        ),
+        config=config,
+        discover=DiscoverOptions(
+            root=config.root,
+            exclude=PathSpec.from_lines(config.exclude + config.extend_exclude),
+            include=None if config.include is None else PathSpec.from_lines(config.include),
         ),
     )
 
@@ -169,11 +257,12 @@ def check(
     **options: Any,
 ) -> None:
     """Report deprecated and retired model ids under PATHS (default: the current folder)."""
-    context = scan_context(**options)
+    context = scan_context(paths=paths, **options)
     accepted = _read_baseline(baseline) if baseline is not None else None
     try:
         report = check_paths(
-            list(paths), context.index, context.settings, context.fail_on, context.selection
+            list(paths), context.index, context.settings, context.fail_on, context.selection,
+            context.discover,
         )
     except FileNotFoundError as error:
         _fatal(str(error))
@@ -219,9 +308,26 @@ def fix_command(paths: tuple[Path, ...], unsafe_fixes: bool, show_diff: bool, ch
     """Rewrite deprecated and retired model ids under PATHS to their replacements."""
     from modelguard.fix_cli import run_fix
 
-    context = scan_context(**options)
+    context = scan_context(paths=paths, **options)
     sys.exit(run_fix(list(paths), context.index, context.settings, context.fail_on,
-                     context.selection, unsafe_fixes, show_diff, check_only))
+                     context.selection, unsafe_fixes, show_diff, check_only, context.discover))
+
+
+@cli.command("config")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@scan_options
+@click.option("--format", "fmt", type=click.Choice(["toml", "json"]), default="toml",
+              show_default=True)
+def config_command(paths: tuple[Path, ...], fmt: str, **options: Any) -> None:
+    """Print the configuration a scan of PATHS would use (file, then command line)."""
+    import json
+
+    context = scan_context(paths=paths, **options)
+    table = config_table(context.config)
+    if fmt == "json":
+        click.echo(json.dumps(table, indent=2))
+    else:
+        click.echo(render_toml(table), nl=False)
 
 
 @cli.group()

@@ -64,10 +64,14 @@ class Finding:
     fix: FixSafety
     context: str
     message: str
+    # Notebooks: the 1-based cell, and the file line holding the finding's line (the span above
+    # is in the cell's source). None elsewhere.
+    cell: int | None = None
+    file_line: int | None = None
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.rule.code)
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.path, self.cell or 0, self.line, self.column, self.rule.code)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,11 +32,11 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from modelguard.api import Selection
 from modelguard.atomic import write_atomic
-from modelguard.discover import discover
+from modelguard.discover import DiscoverOptions, discover
 from modelguard.findings import MENTION, Failed, Finding, FixSafety, Skipped
 from modelguard.index import ModelIndex
 from modelguard.runner import display_path
-from modelguard.scan import ScanError, ScanSettings, can_scan, scan_source
+from modelguard.scan import PYTHON_SUFFIXES, ScanError, ScanSettings, scan_source
 from modelguard.scan.python import ParseFailure, literal_text, parse
 
 # Plan ------------------------------------------------------------------------------------------
@@ -508,12 +508,18 @@ class FixRun:
         return tuple(sorted((r for f in self.files for r in f.remaining), key=lambda r: r.sort_key))
 
 
+def can_fix(name: str) -> bool:
+    """Python sources only, for now: notebooks and text formats are reported by `check`."""
+    return name.endswith(tuple(PYTHON_SUFFIXES))
+
+
 def fix_paths(
     paths: Sequence[Path],
     index: ModelIndex,
     settings: ScanSettings,
     selection: Selection | None = None,
     allow_unsafe: bool = False,
+    options: DiscoverOptions | None = None,
 ) -> FixRun:
     """Plan fixes for the Python files under `paths` (default: the current folder). Raises
     FileNotFoundError for a path that does not exist; per-file problems are data."""
@@ -523,14 +529,14 @@ def fix_paths(
     seen: set[Path] = set()
 
     def escaped(path: Path) -> None:
-        if can_scan(path.name):
+        if can_fix(path.name):
             skipped.append(Skipped(display_path(path),
                                    f"symlink to {path.resolve()}, outside the scanned folder; "
                                    "not rewritten"))
 
     for root in list(paths) or [Path(".")]:
         base = root if root.is_dir() else Path(".")
-        for path in discover([root], can_scan, escaped):
+        for path in discover([root], can_fix, options, on_escape=escaped):
             shown = display_path(path)
             target = resolve_target(path, base)
             if isinstance(target, Skipped):

@@ -9,6 +9,7 @@ import click
 
 from modelguard import __version__
 from modelguard.api import Selection
+from modelguard.discover import DiscoverOptions
 from modelguard.findings import Failed
 from modelguard.fix import fix_paths, write_fix
 from modelguard.index import ModelIndex
@@ -26,12 +27,13 @@ def run_fix(
     allow_unsafe: bool,
     show_diff: bool,
     check_only: bool,
+    options: DiscoverOptions | None = None,
 ) -> int:
     """Plan every file, then print (--diff), list (--check) or write the changes. Exit code: 2 if
     any file had an error, else 1 if files were (or would be) rewritten or failing findings
     remain, else 0."""
     try:
-        run = fix_paths(paths, index, settings, selection, allow_unsafe)
+        run = fix_paths(paths, index, settings, selection, allow_unsafe, options)
     except FileNotFoundError as error:
         click.echo(f"modelguard: error: {error}", err=True)
         return 2

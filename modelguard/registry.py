@@ -136,6 +136,32 @@ def load_registry(directory: Path, extra_files: Iterable[Path] = ()) -> Registry
     return Registry(version=version, providers=tuple(ordered))
 
 
+def extend_registry(registry: Registry, files: Iterable[Path]) -> Registry:
+    """`registry` plus private provider files (same schema), after its own providers."""
+    files = list(files)
+    if not files:
+        return registry
+    problems: list[str] = []
+    added: list[Provider] = []
+    known = {p.slug: p.path for p in registry.providers}
+    for path in files:
+        data = _read_toml(path, problems)
+        provider = None if data is None else _parse_provider(path, data, problems)
+        if provider is None:
+            continue
+        if provider.slug in known:
+            problems.append(
+                f"{provider.path}: provider: {provider.slug!r} is already defined in "
+                f"{known[provider.slug]}"
+            )
+            continue
+        known[provider.slug] = provider.path
+        added.append(provider)
+    if problems:
+        raise RegistryError(problems)
+    return Registry(version=registry.version, providers=(*registry.providers, *added))
+
+
 def _display(path: Path) -> str:
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -18,7 +18,13 @@ from modelguard.atomic import write_atomic
 from modelguard.bundle import bundle_bytes, checksum_line, load_provider_file
 from modelguard.index import build_index
 from modelguard.lifecycle import Status, lifecycle
-from modelguard.registry import Provider, Registry, RegistryError, load_registry
+from modelguard.registry import (
+    Provider,
+    Registry,
+    RegistryError,
+    extend_registry,
+    load_registry,
+)
 from modelguard.registry_views import diff, replacement_chain, rows, shutdown_text
 from modelguard.sync import DEFAULT_URL, SyncError, active_registry, sync
 
@@ -45,12 +51,18 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
         raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
-def registry_in_use(registry_dir: Path | None, offline: bool) -> Registry:
-    """--registry DIR, else the newest of the bundled and the synced registry."""
+def registry_in_use(
+    registry_dir: Path | None, offline: bool, extra_files: Sequence[Path] = ()
+) -> Registry:
+    """--registry DIR, else the newest of the bundled and the synced registry; plus private
+    provider files."""
+    warnings: Sequence[str] = ()
     try:
         if registry_dir is not None:
-            return load_registry(registry_dir)
-        found, warnings = active_registry(offline)
+            found = load_registry(registry_dir)
+        else:
+            found, warnings = active_registry(offline)
+        found = extend_registry(found, extra_files)
     except RegistryError as error:
         _problems(error)
     for warning in warnings:

@@ -6,9 +6,18 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from modelguard.findings import Failed, FileResult, Scanned
+from modelguard.findings import Failed, FileResult, Scanned, Skipped
 from modelguard.index import ModelIndex
-from modelguard.scan import ScanError, ScanSettings, scan_source
+from modelguard.scan import (
+    NOTEBOOK_SIZE_FACTOR,
+    NOTEBOOK_SUFFIX,
+    ScanError,
+    ScanSettings,
+    scan_source,
+)
+
+# A NUL byte in the first block marks a binary file (git's heuristic).
+_BINARY_PROBE = 8000
 
 
 def display_path(path: Path) -> str:
@@ -23,10 +32,18 @@ def display_path(path: Path) -> str:
 
 def scan_file(path: Path, index: ModelIndex, settings: ScanSettings) -> FileResult:
     shown = display_path(path)
+    limit = settings.max_file_size
+    if path.name.endswith(NOTEBOOK_SUFFIX):
+        limit *= NOTEBOOK_SIZE_FACTOR
     try:
+        size = path.stat().st_size
+        if size > limit:
+            return Skipped(shown, f"larger than {limit} bytes ({size}); see max-file-size")
         source = path.read_bytes()
     except OSError as error:
         return Failed(shown, f"cannot read: {error.strerror or error}")
+    if b"\0" in source[:_BINARY_PROBE]:
+        return Skipped(shown, "binary file")
     try:
         return Scanned(shown, scan_source(shown, source, index, settings))
     except ScanError as error:

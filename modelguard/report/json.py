@@ -11,7 +11,7 @@ from modelguard.report.model import Report
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
-    return {
+    item = {
         "path": finding.path,
         "line": finding.line,
         "column": finding.column,
@@ -33,6 +33,10 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "fails": None,  # filled in by render: depends on the run's --fail-on
     }
+    if finding.cell is not None:  # notebooks: line and column are in the cell's source
+        item["cell"] = finding.cell
+        item["file_line"] = finding.file_line
+    return item
 
 
 def render(report: Report) -> str:

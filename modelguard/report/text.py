@@ -15,7 +15,8 @@ _STYLE = {"MG001": "bold red", "MG002": "yellow", "MG003": "bold yellow", "MG004
 
 def finding_line(finding: Finding) -> str:
     """`path:line:col MG001 message, Replace with …` as plain text (markup-escaped)."""
-    line = f"{finding.path}:{finding.line}:{finding.column} {finding.rule.code} {finding.message}"
+    where = f"{finding.path}:" + (f"cell {finding.cell}:" if finding.cell is not None else "")
+    line = f"{where}{finding.line}:{finding.column} {finding.rule.code} {finding.message}"
     if finding.replacement is not None and finding.fix is not FixSafety.NONE:
         line += f", Replace with `{finding.replacement}`"
         if finding.fix is FixSafety.UNSAFE:

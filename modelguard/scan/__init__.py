@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from modelguard.findings import (
@@ -18,15 +18,23 @@ from modelguard.index import ModelIndex
 from modelguard.lifecycle import Status, lifecycle
 from modelguard.registry import ModelEntry
 from modelguard.scan.hits import Hit, Suppressions
+from modelguard.scan.notebook import NotebookError, scan_notebook
 from modelguard.scan.python import ParseFailure, scan_python
+from modelguard.scan.text import scan_text, text_format
 
 PYTHON_SUFFIXES = frozenset({".py", ".pyi"})
+NOTEBOOK_SUFFIX = ".ipynb"
 
 
 @dataclass(frozen=True, slots=True)
 class ScanSettings:
     as_of: date
     warn_within_days: int = 90
+    max_file_size: int = 1024 * 1024  # bytes; notebooks may be NOTEBOOK_SIZE_FACTOR times larger
+
+
+# Notebook outputs (images, tables) make the file large while the code in it stays small.
+NOTEBOOK_SIZE_FACTOR = 32
 
 
 class ScanError(Exception):
@@ -34,7 +42,11 @@ class ScanError(Exception):
 
 
 def can_scan(path: str) -> bool:
-    return any(path.endswith(suffix) for suffix in PYTHON_SUFFIXES)
+    return (
+        any(path.endswith(suffix) for suffix in PYTHON_SUFFIXES)
+        or path.endswith(NOTEBOOK_SUFFIX)
+        or text_format(path) is not None
+    )
 
 
 def scan_source(
@@ -46,6 +58,8 @@ def scan_source(
     # the ids themselves survive (they are ASCII).
     if not index.may_contain(text):
         return ()
+    if path.endswith(NOTEBOOK_SUFFIX) or text_format(path) is not None:
+        return _scan_other(path, source, index, settings)
     try:
         hits, suppressions = scan_python(source, index)
     except ParseFailure as error:
@@ -56,6 +70,44 @@ def scan_source(
         if finding is not None and not _suppressed(finding, hit, suppressions):
             kept.append(finding)
     return tuple(sorted(kept, key=lambda f: f.sort_key))
+
+
+def _scan_other(
+    path: str, source: str | bytes, index: ModelIndex, settings: ScanSettings
+) -> tuple[Finding, ...]:
+    """Notebooks and text formats: UTF-8 text, then the format's own scanner."""
+    try:
+        text = source.decode("utf-8-sig") if isinstance(source, bytes) else source
+    except UnicodeDecodeError as error:
+        raise ScanError(f"cannot decode as UTF-8: byte {error.start}") from None
+    kept: list[Finding] = []
+    fmt = text_format(path)
+    if fmt is not None:
+        hits, suppressions = scan_text(text, fmt, index)
+        kept.extend(_kept(path, hits, suppressions, index, settings))
+    else:
+        try:
+            cells = scan_notebook(text, index)
+        except NotebookError as error:
+            raise ScanError(str(error)) from None
+        for cell in cells:
+            for finding in _kept(path, cell.hits, cell.suppressions, index, settings):
+                lines = cell.cell.file_lines
+                file_line = lines[finding.line - 1] if finding.line <= len(lines) else None
+                kept.append(replace(finding, cell=cell.cell.number, file_line=file_line or None))
+    return tuple(sorted(kept, key=lambda f: f.sort_key))
+
+
+def _kept(
+    path: str, hits: list[Hit], suppressions: Suppressions, index: ModelIndex,
+    settings: ScanSettings,
+) -> list[Finding]:
+    kept = []
+    for hit in hits:
+        finding = _finding(path, hit, index, settings)
+        if finding is not None and not _suppressed(finding, hit, suppressions):
+            kept.append(finding)
+    return kept
 
 
 def _suppressed(finding: Finding, hit: Hit, suppressions: Suppressions) -> bool:

@@ -1,0 +1,204 @@
+"""Jupyter notebooks: every code cell goes through the Python scanner; outputs are not read.
+
+IPython syntax (`%pip …`, `!ls`, `x = !cmd`, `obj?`) is masked with a placeholder of the same
+length before parsing, so lines and columns inside the cell stay right; the masked text is still
+searched for mentions. A cell magic (`%%bash`) makes the whole cell text, except the few magics
+whose body is Python (`%%time`, `%%timeit`, `%%capture`). Markdown cells are prose: mentions.
+Positions are in the cell's source; `file_line` is the file line where that source line begins.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from modelguard.index import ModelIndex
+from modelguard.scan.hits import Hit, Span, Suppressions, mention_hits
+from modelguard.scan.python import ParseFailure, scan_python
+
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
+_LINE_MAGIC = re.compile(r"^(?P<keep>\s*(?:[\w.,\s\[\]()*]+=\s*)?)(?P<magic>[!%?].*)$")
+_HELP = re.compile(r"^(?P<keep>\s*)(?P<magic>[\w.]+\?{1,2})\s*$")
+_CELL_MAGIC = re.compile(r"^\s*%%(?P<name>\w+)")
+
+
+class NotebookError(Exception):
+    """Not a notebook this scanner can read; the message is one line for users."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    number: int  # 1-based position among all cells, as notebook editors count them
+    kind: str  # "code", "markdown" or "raw"
+    source: str
+    file_lines: tuple[int, ...]  # the file line of each line of `source`
+
+
+@dataclass(frozen=True, slots=True)
+class CellHits:
+    cell: Cell
+    hits: list[Hit]
+    suppressions: Suppressions
+
+
+def read_cells(text: str) -> list[Cell]:
+    """The cells of a notebook (nbformat 4), each with its source joined and located."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise NotebookError(
+            f"invalid notebook JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+    if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
+        if isinstance(document, dict) and "worksheets" in document:
+            raise NotebookError("unsupported notebook format (nbformat 3); convert it to v4")
+        raise NotebookError("not a notebook: no 'cells' list at the top level")
+    where = _source_lines(text)
+    cells = []
+    for i, raw in enumerate(document["cells"]):
+        if not isinstance(raw, dict):
+            raise NotebookError(f"cell {i + 1}: expected an object")
+        source = raw.get("source", "")
+        parts = [source] if isinstance(source, str) else source
+        if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
+            raise NotebookError(f"cell {i + 1}: 'source' must be a string or a list of strings")
+        file_lines: list[int] = []  # where each line of the joined source starts
+        starts_line = True
+        line = 0
+        for j, part in enumerate(parts):
+            line = where.get((i, j), 0)
+            if part and starts_line:
+                file_lines.append(line)
+            # A newline inside a part starts the next cell line in the same part (and so on the
+            # same file line, as an escape); one at its end starts it in the next part.
+            file_lines.extend([line] * part.count("\n", 0, len(part) - 1))
+            starts_line = part.endswith("\n") if part else starts_line
+        if starts_line:
+            file_lines.append(line)
+        cells.append(Cell(i + 1, str(raw.get("cell_type", "")), "".join(parts), tuple(file_lines)))
+    return cells
+
+
+def notebook_language(text: str) -> str:
+    """The kernel's language, "python" unless the metadata says otherwise."""
+    try:
+        metadata = json.loads(text).get("metadata", {})
+        language = metadata.get("language_info", {}).get("name") or metadata.get(
+            "kernelspec", {}
+        ).get("language")
+    except (ValueError, AttributeError):
+        return "python"
+    return str(language).lower() if language else "python"
+
+
+def scan_notebook(text: str, index: ModelIndex) -> list[CellHits]:
+    """Hits per cell; raises NotebookError for bad JSON or a code cell that does not parse."""
+    python = notebook_language(text) == "python"
+    found = []
+    for cell in read_cells(text):
+        if not cell.source or not index.may_contain(cell.source):
+            continue
+        if cell.kind == "code" and python:
+            hits, suppressions = _scan_code(cell, index)
+        elif cell.kind in ("code", "markdown"):
+            hits, suppressions = _mentions(cell.source, index), {}
+        else:
+            continue
+        found.append(CellHits(cell, hits, suppressions))
+    return found
+
+
+def _scan_code(cell: Cell, index: ModelIndex) -> tuple[list[Hit], Suppressions]:
+    magic = _CELL_MAGIC.match(cell.source)
+    if magic is not None and magic.group("name") not in PYTHON_CELL_MAGICS:
+        return _mentions(cell.source, index), {}
+    try:
+        # Most cells are plain Python; masking is only for those that are not.
+        return scan_python(cell.source, index)
+    except ParseFailure:
+        pass
+    masked, regions = mask_magics(cell.source)
+    try:
+        hits, suppressions = scan_python(masked, index)
+    except ParseFailure as error:
+        raise NotebookError(f"cell {cell.number}: {error}") from None
+    for line, start, end in regions:
+        text = cell.source.split("\n")[line - 1][start:end]
+        hits.extend(mention_hits(text, Span(line, start + 1, line, end + 1), index))
+    return hits, suppressions
+
+
+def _mentions(source: str, index: ModelIndex) -> list[Hit]:
+    hits = []
+    for number, line in enumerate(source.split("\n"), start=1):
+        hits.extend(mention_hits(line, Span(number, 1, number, len(line) + 1), index))
+    return hits
+
+
+def mask_magics(source: str) -> tuple[str, list[tuple[int, int, int]]]:
+    """The cell with IPython syntax replaced by `0` and spaces (same length, valid Python), and
+    the masked regions as (line, start, end) with 0-based, end-exclusive character offsets.
+    A continuation line of a magic (after a trailing backslash) becomes blank."""
+    lines = source.split("\n")
+    regions: list[tuple[int, int, int]] = []
+    continued = False
+    for i, line in enumerate(lines):
+        body = line[:-1] if line.endswith("\r") else line
+        end = len(body)
+        if continued:
+            start = end - len(body.lstrip())
+            masked = " " * end
+        else:
+            found = _LINE_MAGIC.match(body) or _HELP.match(body)
+            if found is None:
+                continue
+            start = found.start("magic")
+            masked = body[:start] + "0" + " " * (end - start - 1)
+        continued = body.endswith("\\")
+        lines[i] = masked + line[end:]
+        if end > start:
+            regions.append((i + 1, start, end))
+    return "\n".join(lines), regions
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+', re.DOTALL)
+
+
+def _source_lines(text: str) -> dict[tuple[int, int], int]:
+    """File line of every string in `cells[i].source` (part j; a string source is part 0)."""
+    found: dict[tuple[int, int], int] = {}
+    frames: list[list[object]] = []  # ["o", key, awaiting_key] or ["a", index]
+    line = 1
+    last = 0
+    for token in _JSON_TOKEN.finditer(text):
+        value = token.group()
+        line += text.count("\n", last, token.start())
+        last = token.start()
+        top = frames[-1] if frames else None
+        if value == "{":
+            frames.append(["o", None, True])
+        elif value == "[":
+            frames.append(["a", 0])
+        elif value in ("}", "]"):
+            if frames:
+                frames.pop()
+        elif value == ",":
+            if top is not None and top[0] == "o":
+                top[2] = True
+            elif top is not None:
+                top[1] = int(str(top[1])) + 1
+        elif value == ":":
+            if top is not None:
+                top[2] = False
+        elif value.startswith('"'):
+            if top is not None and top[0] == "o" and top[2]:
+                top[1] = json.loads(value)
+                continue
+            path = [frame[1] for frame in frames]
+            if len(path) in (3, 4) and path[0] == "cells" and path[2] == "source":
+                cell = path[1]
+                part = path[3] if len(path) == 4 else 0
+                if isinstance(cell, int) and isinstance(part, int):
+                    found[(cell, part)] = line
+    return found
