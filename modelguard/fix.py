@@ -112,7 +112,7 @@ def plan_fixes(findings: Iterable[Finding], allow_unsafe: bool = False) -> FixPl
             continue
         edit = Edit(finding.line, finding.column, finding.end_line, finding.end_column,
                     finding.model, finding.replacement, finding)
-        if edits and edit.start < edits[-1].end:
+        if edits and edits[-1].finding.cell == finding.cell and edit.start < edits[-1].end:
             skipped.append(SkippedFix(finding, "overlaps another fix"))
             continue
         edits.append(edit)
@@ -142,10 +142,11 @@ def _offset(starts: Sequence[int], text: str, line: int, column: int) -> int:
     return offset
 
 
-def apply_fixes(text: str, plan: FixPlan) -> str:
+def apply_fixes(text: str, plan: FixPlan, starts: Sequence[int] | None = None) -> str:
     """`text` with every planned edit made; raises EditMismatch when a span does not hold its
-    id exactly once. Only the id's characters change."""
-    starts = line_starts(text)
+    id exactly once. Only the id's characters change. `starts` are the offsets where lines
+    begin, when the edits count lines otherwise than `line_starts` (text formats: LF only)."""
+    starts = line_starts(text) if starts is None else starts
     pieces: list[str] = []
     done = 0
     for edit in plan.edits:
@@ -393,7 +394,7 @@ def prepare_file(
     except RecursionError:
         return Failed(shown, "too deeply nested to parse")
     selected = tuple(f for f in found if selection.keeps(f))
-    outcome = fix_findings(original, selected, allow_unsafe)
+    outcome = fix_findings(original, selected, index, allow_unsafe, shown)
     if isinstance(outcome, FixError):
         return Failed(shown, outcome.message)
     fixed_ids = {id(e.finding) for e in outcome.plan.edits}
@@ -402,14 +403,24 @@ def prepare_file(
 
 
 def fix_findings(
-    source: bytes, findings: Sequence[Finding], allow_unsafe: bool = False
+    source: bytes,
+    findings: Sequence[Finding],
+    index: ModelIndex,
+    allow_unsafe: bool = False,
+    path: str = "<string>",
 ) -> FixedSource | FixError:
-    """Plan and apply fixes for findings already scanned from `source`."""
+    """Plan and apply fixes for findings already scanned from `source`; `path` picks the
+    format (Python unless it names a notebook or a text format)."""
+    from modelguard.fix_formats import fix_other_source, fixes_other
+
     scanned = tuple(findings)
     plan = plan_fixes(scanned, allow_unsafe)
     if not plan.edits:
         return FixedSource(source, plan, scanned)
-    outcome = fix_python_source(source, plan)
+    if fixes_other(path):
+        outcome = fix_other_source(path, source, plan, index)
+    else:
+        outcome = fix_python_source(source, plan)
     return outcome if isinstance(outcome, FixError) else replace(outcome, findings=scanned)
 
 
@@ -421,7 +432,8 @@ def fix_source(
     allow_unsafe: bool = False,
     path: str = "<string>",
 ) -> FixedSource | FixError:
-    """Scan and fix one Python source; text is encoded as UTF-8 first. Never raises."""
+    """Scan and fix one source (Python, or the notebook or text format `path` names); text is
+    encoded as UTF-8 first. Never raises."""
     data = source.encode("utf-8") if isinstance(source, str) else source
     try:
         found = scan_source(path, data, index, settings)
@@ -430,8 +442,7 @@ def fix_source(
     except RecursionError:
         return FixError("too deeply nested to parse")
     keep = selection or Selection()
-    return fix_findings(data, [f for f in found if keep.keeps(f)],
-                        allow_unsafe)
+    return fix_findings(data, [f for f in found if keep.keeps(f)], index, allow_unsafe, path)
 
 
 def write_fix(fix: FileFix) -> Failed | None:
@@ -469,12 +480,14 @@ def resolve_target(path: Path, root: Path) -> Path | Skipped:
 
 
 def unified_diff(shown: str, before: bytes, after: bytes) -> str:
-    """A unified diff of two versions of a Python file (decoded as Python would), line endings
-    kept as they are."""
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(before).readline)
-    except SyntaxError:
-        encoding = "utf-8"
+    """A unified diff of two versions of a file (a Python file decoded as Python would, others as
+    UTF-8), line endings kept as they are."""
+    encoding = "utf-8-sig"
+    if shown.endswith(tuple(PYTHON_SUFFIXES)):
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(before).readline)
+        except SyntaxError:
+            encoding = "utf-8"
     old = before.decode(encoding, "replace")
     new = after.decode(encoding, "replace")
     lines = difflib.unified_diff(
@@ -509,8 +522,11 @@ class FixRun:
 
 
 def can_fix(name: str) -> bool:
-    """Python sources only, for now: notebooks and text formats are reported by `check`."""
-    return name.endswith(tuple(PYTHON_SUFFIXES))
+    """Python sources, notebooks and the text formats that hold values (not Markdown, where
+    every id is a mention)."""
+    from modelguard.fix_formats import fixes_other
+
+    return name.endswith(tuple(PYTHON_SUFFIXES)) or fixes_other(name)
 
 
 def fix_paths(
@@ -521,7 +537,7 @@ def fix_paths(
     allow_unsafe: bool = False,
     options: DiscoverOptions | None = None,
 ) -> FixRun:
-    """Plan fixes for the Python files under `paths` (default: the current folder). Raises
+    """Plan fixes for the files under `paths` that `can_fix` (default: the current folder). Raises
     FileNotFoundError for a path that does not exist; per-file problems are data."""
     files: list[FileFix] = []
     errors: list[Failed] = []

@@ -42,7 +42,8 @@ def run_fix(
     rewritten = 0
     for file in run.files:
         for note in file.plan.skipped:
-            where = f"{note.finding.path}:{note.finding.line}:{note.finding.column}"
+            cell = f"cell {note.finding.cell}:" if note.finding.cell is not None else ""
+            where = f"{note.finding.path}:{cell}{note.finding.line}:{note.finding.column}"
             click.echo(f"{where}: note: `{note.finding.model}` not rewritten: {note.reason}",
                        err=True)
         if not file.changed:

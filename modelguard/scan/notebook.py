@@ -168,13 +168,23 @@ _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+', re.DOT
 def _source_lines(text: str) -> dict[tuple[int, int], int]:
     """File line of every string in `cells[i].source` (part j; a string source is part 0)."""
     found: dict[tuple[int, int], int] = {}
-    frames: list[list[object]] = []  # ["o", key, awaiting_key] or ["a", index]
     line = 1
     last = 0
+    for key, (start, _end) in sorted(source_tokens(text).items(), key=lambda item: item[1]):
+        line += text.count("\n", last, start)
+        last = start
+        found[key] = line
+    return found
+
+
+def source_tokens(text: str) -> dict[tuple[int, int], tuple[int, int]]:
+    """Where every string of `cells[i].source` is written in the notebook's JSON text: (i, j) →
+    the character offsets of the JSON string token, quotes included (a string source is part 0).
+    `text` must be valid JSON; `fix` edits these tokens in place."""
+    found: dict[tuple[int, int], tuple[int, int]] = {}
+    frames: list[list[object]] = []  # ["o", key, awaiting_key] or ["a", index]
     for token in _JSON_TOKEN.finditer(text):
         value = token.group()
-        line += text.count("\n", last, token.start())
-        last = token.start()
         top = frames[-1] if frames else None
         if value == "{":
             frames.append(["o", None, True])
@@ -200,5 +210,5 @@ def _source_lines(text: str) -> dict[tuple[int, int], int]:
                 cell = path[1]
                 part = path[3] if len(path) == 4 else 0
                 if isinstance(cell, int) and isinstance(part, int):
-                    found[(cell, part)] = line
+                    found[(cell, part)] = token.span()
     return found
