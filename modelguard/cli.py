@@ -303,14 +303,27 @@ def check(
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
 @click.option("--check", "check_only", is_flag=True,
               help="Say which files would change; write nothing.")
+@click.option("--verify", is_flag=True,
+              help="Smoke-call each replacement first; rewrite only to those that answer.")
+@click.option("--base-url", default=None, metavar="URL",
+              help="With --verify: the API root to call (https, or http to loopback only).")
+@click.option("--endpoint", type=click.Choice(["chat", "responses", "messages"]), default=None,
+              help="With --verify: API to call (default: chat, or messages for Anthropic).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="SECONDS", help="With --verify: per-request timeout (default: 30).")
 def fix_command(paths: tuple[Path, ...], unsafe_fixes: bool, show_diff: bool, check_only: bool,
+                verify: bool, base_url: str | None, endpoint: str | None, timeout: float | None,
                 **options: Any) -> None:
     """Rewrite deprecated and retired model ids under PATHS to their replacements."""
-    from modelguard.fix_cli import run_fix
+    from modelguard.fix_cli import run_fix, verify_options
 
+    checks = verify_options(verify, base_url, endpoint, timeout)
+    if isinstance(checks, str):
+        _fatal(checks)
     context = scan_context(paths=paths, **options)
     sys.exit(run_fix(list(paths), context.index, context.settings, context.fail_on,
-                     context.selection, unsafe_fixes, show_diff, check_only, context.discover))
+                     context.selection, unsafe_fixes, show_diff, check_only, context.discover,
+                     checks))
 
 
 @cli.command("config")

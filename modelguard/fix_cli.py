@@ -12,10 +12,20 @@ from modelguard.api import Selection
 from modelguard.discover import DiscoverOptions
 from modelguard.findings import Failed
 from modelguard.fix import fix_paths, write_fix
+from modelguard.fix_verify import (
+    Refusal,
+    VerifyOptions,
+    VerifyUsageError,
+    refuse_unverified,
+    smoke_replacements,
+)
 from modelguard.index import ModelIndex
 from modelguard.report.model import FailOn, Report
 from modelguard.report.text import finding_line
 from modelguard.scan import ScanSettings
+from modelguard.smoke import Endpoint
+from modelguard.smoke import Skipped as SmokeSkipped
+from modelguard.smoke.report import result_line
 
 
 def run_fix(
@@ -28,15 +38,31 @@ def run_fix(
     show_diff: bool,
     check_only: bool,
     options: DiscoverOptions | None = None,
+    verify: VerifyOptions | None = None,
 ) -> int:
-    """Plan every file, then print (--diff), list (--check) or write the changes. Exit code: 2 if
-    any file had an error, else 1 if files were (or would be) rewritten or failing findings
-    remain, else 0."""
+    """Plan every file, then (with `verify`, after smoke-calling the replacements) print
+    (--diff), list (--check) or write the changes. Exit code: 2 if any file had an error or
+    the verification could not be configured, else 1 if files were (or would be) rewritten,
+    failing findings remain or a replacement did not answer, else 0."""
     try:
         run = fix_paths(paths, index, settings, selection, allow_unsafe, options)
     except FileNotFoundError as error:
         click.echo(f"modelguard: error: {error}", err=True)
         return 2
+    refusals: tuple[Refusal, ...] = ()
+    if verify is not None:
+        try:
+            results = smoke_replacements(run, index, verify)
+        except VerifyUsageError as error:
+            click.echo(f"modelguard: error: {error}", err=True)
+            return 2
+        for result in results.values():
+            click.echo(f"verify: {result_line(result)}", err=True)
+        run, refusals = refuse_unverified(run, index, results)
+        for refusal in refusals:
+            click.echo(f"modelguard: --verify: {refusal.result.target.model} "
+                       f"({refusal.result.target.provider}) did not answer; not rewriting "
+                       f"{', '.join(refusal.files)}", err=True)
     errors: list[Failed] = list(run.errors)
     dry = show_diff or check_only
     rewritten = 0
@@ -83,6 +109,19 @@ def run_fix(
         + (f", {len(report.errors)} error(s)" if report.errors else ""),
         err=True,
     )
-    if report.errors:
+    if report.errors or any(isinstance(r.result, SmokeSkipped) and r.result.config_error
+                            for r in refusals):
         return 2
-    return 1 if rewritten or report.failing else 0
+    return 1 if rewritten or report.failing or refusals else 0
+
+
+def verify_options(
+    verify: bool, base_url: str | None, endpoint: str | None, timeout: float | None
+) -> VerifyOptions | str | None:
+    """The --verify settings, None without --verify, or a usage error's message."""
+    if not verify:
+        given = [name for name, value in (("--base-url", base_url), ("--endpoint", endpoint),
+                                          ("--timeout", timeout)) if value is not None]
+        return f"{', '.join(given)} only apply with --verify" if given else None
+    return VerifyOptions(base_url, Endpoint(endpoint) if endpoint else None,
+                         30.0 if timeout is None else timeout)

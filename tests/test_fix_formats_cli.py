@@ -18,7 +18,7 @@ from modelguard.cli import cli
 from modelguard.fix import fix_paths, write_fix
 from modelguard.index import ModelIndex
 from modelguard.scan import ScanSettings
-from tests.conftest import AFTER, FIXTURES
+from tests.conftest import AFTER, FIXTURES, REPO
 from tests.test_fix_text import parses
 
 TEST_REGISTRY = str(FIXTURES / "registry")
@@ -157,3 +157,12 @@ def test_file_changed_since_read_is_not_overwritten(project: Path, index: ModelI
     assert failure is not None and failure.message.startswith("changed on disk since it was read")
     assert (project / name).read_bytes() == b"# edited meanwhile\n"
 
+
+
+def test_pre_commit_fix_hook_is_given_the_formats_fix_rewrites() -> None:
+    yaml = pytest.importorskip("yaml")
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    types = set(hooks["modelguard-fix"]["types_or"])
+    assert {"python", "pyi", "jupyter", "yaml", "json", "toml", "ini", "dotenv", "javascript",
+            "ts", "tsx", "jsx"} == types
+    assert "markdown" in hooks["modelguard"]["types_or"]  # check reads prose; fix never edits it
