@@ -10,6 +10,9 @@ Three layers, each usable alone:
   and a CST-level rewrite of the original must produce exactly the same bytes. Any doubt leaves
   the source untouched.
 
+Notebooks and text formats are fixed by span edits verified by re-scanning, in
+modelguard.fix_formats; ``fix_findings`` picks the format from the path.
+
 File I/O lives at the bottom (``prepare_file``, ``write_fix``): content hashes guard against files
 changed since they were read, and writes are atomic and only happen on change.
 """
