@@ -116,6 +116,9 @@ MENTION = TextContext(
         ("client.ts", "/* was\n   gpt-4.5-preview */\n"),
         ("client.js", "// gpt-4.5-preview\n"),
         ("prompt.json", '{"prompt": "act like gpt-4.5-preview"}\n'),
+        ("app.yaml", "note: |\n  model: gpt-4.5-preview\n"),
+        ("app.yaml", "- >-\n    gpt-4.5-preview\n"),
+        ("app.toml", 'text = """\nmodel = "gpt-4.5-preview"\n"""\n'),
     ),
 )
 TEXT_CONTEXTS: tuple[TextContext, ...] = (MODEL_VALUE, QUOTED, BARE_VALUE, MENTION)
@@ -130,6 +133,10 @@ _LIST_ITEM = re.compile(r"^\s*-\s+$")
 _VALUE_END = re.compile(r"\s*(?:[,;)}\]]|$)")  # what may follow a whole value
 _BARE = re.compile(r"(?P<before>^\s*(?:-\s+)?(?:(?:export\s+)?" + _KEY + r"\s*[:=]\s*)?)"
                    r"(?P<value>[^\s\"'#;,\[\]{}][^\s#;,\[\]{}]*)\s*$")
+# `key: |`, `- >-`, `key: |2  # comment`: a YAML block scalar starts on the next line.
+_YAML_BLOCK = re.compile(r"^\s*(?:-\s+)?(?:[^#:]+:\s+)?[|>][+-]?[0-9]?[+-]?\s*(?:#.*)?$")
+# `key = """` or `key = '''` opens a TOML multi-line string.
+_TOML_MULTILINE = re.compile(r"""=\s*("{3}|'{3})""")
 _COMMENT_HASH = frozenset({TextFormat.YAML, TextFormat.TOML, TextFormat.ENV, TextFormat.INI})
 _COMMENT_SLASH = frozenset({TextFormat.JS, TextFormat.JSON})
 _BARE_VALUES = frozenset({TextFormat.YAML, TextFormat.ENV, TextFormat.INI})
@@ -147,6 +154,10 @@ def scan_text(text: str, fmt: TextFormat, index: ModelIndex) -> tuple[list[Hit],
     hits: list[Hit] = []
     suppressions: Suppressions = {}
     in_block = False
+    # Multi-line string content (YAML block scalars, TOML triple-quoted strings) is prose, even
+    # where a line inside it looks like `model: gpt-4`.
+    block_indent: int | None = None
+    toml_close: str | None = None
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw[:-1] if raw.endswith("\r") else raw
         ignore = _IGNORE.search(line)
@@ -155,6 +166,26 @@ def scan_text(text: str, fmt: TextFormat, index: ModelIndex) -> tuple[list[Hit],
             suppressions[number] = (
                 None if codes is None else frozenset(c.strip().upper() for c in codes.split(","))
             )
+        prose = False
+        if fmt is TextFormat.YAML:
+            indent = len(line) - len(line.lstrip())
+            if block_indent is not None and (not line.strip() or indent > block_indent):
+                prose = True
+            else:
+                block_indent = indent if _YAML_BLOCK.match(line) else None
+        elif fmt is TextFormat.TOML:
+            if toml_close is not None:
+                prose = True
+                if line.count(toml_close) % 2 == 1:
+                    toml_close = None
+            else:
+                opened = _TOML_MULTILINE.search(line)
+                if opened is not None and line.count(opened.group(1)) % 2 == 1:
+                    toml_close = opened.group(1)
+        if prose:
+            if index.may_contain(line):
+                hits.extend(mention_hits(line, Span(number, 1, number, len(line) + 1), index))
+            continue
         if not index.may_contain(line):
             if fmt in _COMMENT_SLASH:
                 in_block = _segments(line, fmt, in_block)[1]
