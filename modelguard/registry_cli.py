@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from modelguard.atomic import write_atomic
-from modelguard.bundle import bundle_bytes, checksum_line, load_provider_file
+from modelguard.bundle import bundle_bytes, checksum_line
 from modelguard.index import build_index
 from modelguard.lifecycle import Status, lifecycle
 from modelguard.registry import (
@@ -24,6 +24,7 @@ from modelguard.registry import (
     RegistryError,
     extend_registry,
     load_registry,
+    parse_provider_file,
 )
 from modelguard.registry_views import diff, replacement_chain, rows, shutdown_text
 from modelguard.sync import DEFAULT_URL, SyncError, active_registry, sync
@@ -160,7 +161,7 @@ def _providers_at(path: Path) -> tuple[str, tuple[Provider, ...]]:
         if path.is_dir():
             found = load_registry(path)
             return found.version, found.providers
-        return path.name, (load_provider_file(path),)
+        return path.name, (parse_provider_file(path),)
     except RegistryError as error:
         _problems(error)
 
