@@ -1,5 +1,5 @@
-"""`modelguard registry list | show | diff | export | sync`: wiring only; the logic lives in
-registry_views (pure), bundle and sync (I/O)."""
+"""`modelguard registry list | show | validate | diff | export | sync`: wiring only; the logic
+lives in registry_views (pure), bundle and sync (I/O)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from modelguard.registry import (
     Provider,
     Registry,
     RegistryError,
+    bundled_registry_dir,
     extend_registry,
     load_registry,
     parse_provider_file,
@@ -156,6 +157,55 @@ def registry_show(model_id: str, as_of: dt.date, registry_dir: Path | None,
         click.echo(f"{'chain:':13}{' -> '.join(steps)}")
 
 
+def validate_paths(paths: Sequence[Path], with_bundled: bool) -> tuple[int, list[str]]:
+    """(model entries checked, problems) for registry folders and provider files.
+
+    A folder is a whole registry. A provider file is checked on its own (schema and the rules
+    within one file), so a private copy of a bundled provider is valid; `with_bundled` adds the
+    files to the bundled registry, as `check --extra-registry` does, and so also reports a
+    provider defined twice."""
+    problems: list[str] = []
+    checked = 0
+    folders = [p for p in paths if p.is_dir()] or ([] if paths else [bundled_registry_dir()])
+    files = [p for p in paths if not p.is_dir()]
+    for folder in folders:
+        try:
+            checked += sum(len(p.models) for p in load_registry(folder).providers)
+        except RegistryError as error:
+            problems.extend(error.problems)
+    if with_bundled and files:
+        try:
+            bundled = load_registry(bundled_registry_dir())
+            extended = extend_registry(bundled, files)
+            checked += sum(len(p.models) for p in extended.providers[len(bundled.providers):])
+        except RegistryError as error:
+            problems.extend(error.problems)
+        return checked, problems
+    for path in files:
+        try:
+            checked += len(parse_provider_file(path).models)
+        except RegistryError as error:
+            problems.extend(error.problems)
+    return checked, problems
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--with-bundled", is_flag=True,
+              help="Check provider files against the bundled data too (a provider defined "
+                   "twice is an error), as `check --extra-registry` would load them.")
+def registry_validate(paths: tuple[Path, ...], with_bundled: bool) -> None:
+    """Validate the bundled registry, or registry folders and provider files given as PATHS.
+
+    A provider file is validated on its own unless --with-bundled is given."""
+    checked, problems = validate_paths(paths, with_bundled)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(EXIT_USAGE)
+    click.echo(f"ok: {checked} model entries")
+
+
 def _providers_at(path: Path) -> tuple[str, tuple[Provider, ...]]:
     try:
         if path.is_dir():
@@ -217,7 +267,8 @@ def registry_sync(url: str) -> None:
         click.echo(f"registry {result.version} is already in use")
 
 
-COMMANDS = (registry_list, registry_show, registry_diff, registry_export, registry_sync)
+COMMANDS = (registry_list, registry_show, registry_validate, registry_diff, registry_export,
+            registry_sync)
 
 
 def add_registry_commands(group: click.Group) -> None:
