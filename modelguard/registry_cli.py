@@ -1,5 +1,5 @@
-"""`modelguard registry list | show | validate | diff | export | sync`: wiring only; the logic
-lives in registry_views (pure), bundle and sync (I/O)."""
+"""`modelguard registry list | show | validate | diff | export | sync | import`: wiring only;
+the logic lives in registry_views and registry_import (pure), bundle and sync (I/O)."""
 
 from __future__ import annotations
 
@@ -27,8 +27,16 @@ from modelguard.registry import (
     load_registry,
     parse_provider_file,
 )
+from modelguard.registry_import import (
+    SOURCES,
+    UpstreamError,
+    combined_text,
+    plan_import,
+    read_upstream,
+    summary_lines,
+)
 from modelguard.registry_views import diff, replacement_chain, rows, shutdown_text
-from modelguard.sync import DEFAULT_URL, SyncError, active_registry, sync
+from modelguard.sync import DEFAULT_URL, SyncError, active_registry, fetch, sync
 
 EXIT_USAGE = 2
 
@@ -267,8 +275,61 @@ def registry_sync(url: str) -> None:
         click.echo(f"registry {result.version} is already in use")
 
 
+def _read_source(source: str) -> bytes:
+    if source.startswith(("https://", "http://")):
+        try:
+            return fetch(source)
+        except SyncError as error:
+            _fail(str(error))
+    try:
+        return Path(source).read_bytes()
+    except FileNotFoundError:
+        _fail(f"{source}: file not found")
+    except OSError as error:
+        _fail(f"{source}: cannot read: {error.strerror or error}")
+
+
+@click.command("import")
+@click.option("--from", "kind", type=click.Choice(SOURCES), required=True,
+              help="What SOURCE is: LiteLLM's model_prices_and_context_window.json or the "
+                   "models.dev api.json catalogue.")
+@click.argument("source")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the combined text to this file instead of stdout.")
+@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write one <provider>.toml per provider into this folder.")
+@source_options
+def registry_import(kind: str, source: str, output: Path | None, output_dir: Path | None,
+                    registry_dir: Path | None, offline: bool) -> None:
+    """Turn an upstream model table (a path or an https URL) into TOML entries for review:
+    ids the registry lacks, and commented-out entries where upstream gives another day.
+    Curated entries are never changed; the summary and unmapped providers go to stderr."""
+    if output is not None and output_dir is not None:
+        _fail("--output and --output-dir cannot be used together")
+    registry = registry_in_use(registry_dir, offline)
+    try:
+        upstream = read_upstream(kind, _read_source(source))
+    except UpstreamError as error:
+        _fail(f"{source}: {error}")
+    result = plan_import(upstream, registry)
+    try:
+        if output_dir is not None:
+            output_dir.mkdir(parents=True, exist_ok=True)
+            for slug, text in result.fragments.items():
+                write_atomic(output_dir / f"{slug}.toml", text)
+        elif output is not None:
+            write_atomic(output, combined_text(result))
+        else:
+            click.echo(combined_text(result), nl=False)
+    except OSError as error:
+        _fail(f"cannot write {error.filename or output or output_dir}: "
+              f"{error.strerror or error}")
+    for line in summary_lines(upstream, result):
+        click.echo(line, err=True)
+
+
 COMMANDS = (registry_list, registry_show, registry_validate, registry_diff, registry_export,
-            registry_sync)
+            registry_sync, registry_import)
 
 
 def add_registry_commands(group: click.Group) -> None:
