@@ -258,12 +258,11 @@ def _commented(lines: Sequence[str]) -> list[str]:
 
 
 def _header(slug: str, registry: Registry, kind: str) -> list[str]:
-    provider = registry.provider(slug)
-    lines = [f"# From {TITLES[kind]}, for review: check each day against the cited page before",
-             f"# adding. Append to registry/{slug}.toml; estimated days stay estimated until then."]
-    if provider is None:  # a provider the registry lacks: the fragment is a whole new file
-        lines += ["", f"provider = {_string(slug)}", f"name = {_string(slug)}",
-                  f"prefixes = {_strings([slug + '/'])}"]
+    lines = [f"# From {TITLES[kind]}, for review: nothing here has been checked against the",
+             f"# provider's pages. Append what holds to registry/{slug}.toml."]
+    if registry.provider(slug) is None:  # a provider the registry lacks: a whole new file
+        lines += ["", f"provider = {_string(slug)}", f"name = {_string(slug)}  # the display name",
+                  "prefixes = []  # routing prefixes, such as \"bedrock/\""]
     return lines
 
 
@@ -279,7 +278,7 @@ def plan_import(upstream: Upstream, registry: Registry) -> ImportResult:
         if lead.shutdown is None:
             if entry is None:
                 sections.setdefault("undated", []).append([f"#   {lead.id}"])
-                counts["undated"] += 1
+            counts["undated" if entry is None else "agree"] += 1
             continue
         if entry is not None and entry.shutdown == lead.shutdown:
             counts["agree"] += 1
@@ -342,5 +341,6 @@ def summary_lines(upstream: Upstream, result: ImportResult) -> list[str]:
         f"{result.disagree} disagreements, {result.unsourced} without an https source, "
         f"{result.undated} undated ids, {result.agree} already in the registry"
     ]
-    lines += [f"unmapped provider {name}: {count} records" for name, count in upstream.unmapped]
+    lines += [f"unmapped provider {name}: {count} model{'' if count == 1 else 's'}"
+              for name, count in upstream.unmapped]
     return lines
