@@ -1,5 +1,4 @@
-"""The registry as one JSON bundle (what `registry export` writes and `registry sync` installs),
-and single provider files loaded on their own (for `registry diff`).
+"""The registry as one JSON bundle (what `registry export` writes and `registry sync` installs).
 
 A bundle is validated by the same rules as the TOML files: its provider tables go through the
 registry loader's parser, so a synced registry can never be looser than the bundled one.
@@ -12,7 +11,6 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from modelguard.registry import (
@@ -21,8 +19,7 @@ from modelguard.registry import (
     Provider,
     Registry,
     RegistryError,
-    _parse_provider,  # the one parser for provider tables, shared with load_registry
-    _read_toml,
+    load_provider,  # the one parser for provider tables, shared with load_registry
 )
 
 BUNDLE_FORMAT = "modelguard-registry-bundle"
@@ -140,9 +137,10 @@ def registry_from_bundle(data: bytes, where: str = "bundle") -> Registry:
                 "models": [_with_dates(m, f"{label}.models[{i}]", problems)
                            for i, m in enumerate(models)],
             }
-        provider = _parse_provider(Path(label), fixed, problems)
-        if provider is not None:
-            providers.append(provider)
+        try:
+            providers.append(load_provider(fixed, label))
+        except RegistryError as error:
+            problems.extend(error.problems)
     slugs = [p.slug for p in providers]
     for slug in sorted({s for s in slugs if slugs.count(s) > 1}):
         problems.append(f"{where}: provider {slug!r} is defined twice")
@@ -153,12 +151,3 @@ def registry_from_bundle(data: bytes, where: str = "bundle") -> Registry:
     ordered = sorted(providers, key=lambda p: (rank.get(p.slug, len(rank)), p.slug))
     return Registry(version=version, providers=tuple(ordered))
 
-
-def load_provider_file(path: Path) -> Provider:
-    """One provider TOML file on its own; raise RegistryError."""
-    problems: list[str] = []
-    data = _read_toml(path, problems)
-    provider = _parse_provider(path, data, problems) if data is not None else None
-    if provider is None or problems:
-        raise RegistryError(problems)
-    return provider

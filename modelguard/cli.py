@@ -31,7 +31,7 @@ from modelguard.findings import RULES
 from modelguard.ignore import PathSpec
 from modelguard.index import ModelIndex, build_index
 from modelguard.outputs import OutputTarget, check_distinct, parse_target, write_outputs
-from modelguard.registry import Registry, RegistryError, bundled_registry_dir, load_registry
+from modelguard.registry import Registry
 from modelguard.registry_cli import add_registry_commands, registry_in_use
 from modelguard.report import FailOn, OutputFormat, render
 from modelguard.report.text import print_findings, print_summary
@@ -346,29 +346,6 @@ def config_command(paths: tuple[Path, ...], fmt: str, **options: Any) -> None:
 @cli.group()
 def registry() -> None:
     """Inspect and validate registry data."""
-
-
-@registry.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def registry_validate(paths: tuple[Path, ...]) -> None:
-    """Validate the bundled registry, or registry folders and provider files given as PATHS."""
-    problems: list[str] = []
-    checked = 0
-    targets = list(paths) or [bundled_registry_dir()]
-    for target in targets:
-        try:
-            if target.is_dir():
-                found = load_registry(target)
-            else:
-                found = load_registry(bundled_registry_dir(), extra_files=[target])
-            checked += sum(len(p.models) for p in found.providers)
-        except RegistryError as error:
-            problems.extend(error.problems)
-    for problem in problems:
-        click.echo(problem, err=True)
-    if problems:
-        sys.exit(EXIT_USAGE)
-    click.echo(f"ok: {checked} model entries")
 
 
 cli.add_command(rule_command)

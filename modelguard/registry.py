@@ -113,7 +113,7 @@ def load_registry(directory: Path, extra_files: Iterable[Path] = ()) -> Registry
     for path in [*files, *extra_files]:
         data = _read_toml(path, problems)
         if data is not None:
-            provider = _parse_provider(path, data, problems)
+            provider = _parse_provider(_display(path), data, problems)
             if provider is not None:
                 providers.append(provider)
 
@@ -145,9 +145,10 @@ def extend_registry(registry: Registry, files: Iterable[Path]) -> Registry:
     added: list[Provider] = []
     known = {p.slug: p.path for p in registry.providers}
     for path in files:
-        data = _read_toml(path, problems)
-        provider = None if data is None else _parse_provider(path, data, problems)
-        if provider is None:
+        try:
+            provider = parse_provider_file(path)
+        except RegistryError as error:
+            problems.extend(error.problems)
             continue
         if provider.slug in known:
             problems.append(
@@ -160,6 +161,27 @@ def extend_registry(registry: Registry, files: Iterable[Path]) -> Registry:
     if problems:
         raise RegistryError(problems)
     return Registry(version=registry.version, providers=(*registry.providers, *added))
+
+
+def load_provider(data: Mapping[str, Any], where: str) -> Provider:
+    """One provider table (a parsed provider file, or a bundle's provider object), validated on
+    its own by the schema and the file-internal rules; raise RegistryError naming every problem,
+    each line starting with `where`."""
+    problems: list[str] = []
+    provider = _parse_provider(where, data, problems)
+    if provider is None or problems:
+        raise RegistryError(problems)
+    return provider
+
+
+def parse_provider_file(path: Path) -> Provider:
+    """One provider TOML file on its own (not checked against any other file); raise
+    RegistryError."""
+    problems: list[str] = []
+    data = _read_toml(path, problems)
+    if data is None:
+        raise RegistryError(problems)
+    return load_provider(data, _display(path))
 
 
 def _display(path: Path) -> str:
@@ -186,15 +208,14 @@ def _is_str_list(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) and item for item in value)
 
 
-def _parse_provider(path: Path, data: Mapping[str, Any], problems: list[str]) -> Provider | None:
-    where = _display(path)
+def _parse_provider(where: str, data: Mapping[str, Any], problems: list[str]) -> Provider | None:
     start = len(problems)
     for key in sorted(set(data) - _PROVIDER_KEYS):
         problems.append(f"{where}: unknown key {key!r}")
     slug = data.get("provider")
     if not isinstance(slug, str) or not slug:
         problems.append(f"{where}: provider: expected a non-empty string")
-        slug = path.stem
+        slug = where
     name = data.get("name", slug)
     if not isinstance(name, str):
         problems.append(f"{where}: name: expected a string")

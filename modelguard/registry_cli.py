@@ -1,5 +1,5 @@
-"""`modelguard registry list | show | diff | export | sync`: wiring only; the logic lives in
-registry_views (pure), bundle and sync (I/O)."""
+"""`modelguard registry list | show | validate | diff | export | sync | import`: wiring only;
+the logic lives in registry_views and registry_import (pure), bundle and sync (I/O)."""
 
 from __future__ import annotations
 
@@ -15,18 +15,28 @@ from rich.console import Console
 from rich.table import Table
 
 from modelguard.atomic import write_atomic
-from modelguard.bundle import bundle_bytes, checksum_line, load_provider_file
+from modelguard.bundle import bundle_bytes, checksum_line
 from modelguard.index import build_index
 from modelguard.lifecycle import Status, lifecycle
 from modelguard.registry import (
     Provider,
     Registry,
     RegistryError,
+    bundled_registry_dir,
     extend_registry,
     load_registry,
+    parse_provider_file,
+)
+from modelguard.registry_import import (
+    SOURCES,
+    UpstreamError,
+    combined_text,
+    plan_import,
+    read_upstream,
+    summary_lines,
 )
 from modelguard.registry_views import diff, replacement_chain, rows, shutdown_text
-from modelguard.sync import DEFAULT_URL, SyncError, active_registry, sync
+from modelguard.sync import DEFAULT_URL, SyncError, active_registry, fetch, sync
 
 EXIT_USAGE = 2
 
@@ -155,12 +165,61 @@ def registry_show(model_id: str, as_of: dt.date, registry_dir: Path | None,
         click.echo(f"{'chain:':13}{' -> '.join(steps)}")
 
 
+def validate_paths(paths: Sequence[Path], with_bundled: bool) -> tuple[int, list[str]]:
+    """(model entries checked, problems) for registry folders and provider files.
+
+    A folder is a whole registry. A provider file is checked on its own (schema and the rules
+    within one file), so a private copy of a bundled provider is valid; `with_bundled` adds the
+    files to the bundled registry, as `check --extra-registry` does, and so also reports a
+    provider defined twice."""
+    problems: list[str] = []
+    checked = 0
+    folders = [p for p in paths if p.is_dir()] or ([] if paths else [bundled_registry_dir()])
+    files = [p for p in paths if not p.is_dir()]
+    for folder in folders:
+        try:
+            checked += sum(len(p.models) for p in load_registry(folder).providers)
+        except RegistryError as error:
+            problems.extend(error.problems)
+    if with_bundled and files:
+        try:
+            bundled = load_registry(bundled_registry_dir())
+            extended = extend_registry(bundled, files)
+            checked += sum(len(p.models) for p in extended.providers[len(bundled.providers):])
+        except RegistryError as error:
+            problems.extend(error.problems)
+        return checked, problems
+    for path in files:
+        try:
+            checked += len(parse_provider_file(path).models)
+        except RegistryError as error:
+            problems.extend(error.problems)
+    return checked, problems
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--with-bundled", is_flag=True,
+              help="Check provider files against the bundled data too (a provider defined "
+                   "twice is an error), as `check --extra-registry` would load them.")
+def registry_validate(paths: tuple[Path, ...], with_bundled: bool) -> None:
+    """Validate the bundled registry, or registry folders and provider files given as PATHS.
+
+    A provider file is validated on its own unless --with-bundled is given."""
+    checked, problems = validate_paths(paths, with_bundled)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(EXIT_USAGE)
+    click.echo(f"ok: {checked} model entries")
+
+
 def _providers_at(path: Path) -> tuple[str, tuple[Provider, ...]]:
     try:
         if path.is_dir():
             found = load_registry(path)
             return found.version, found.providers
-        return path.name, (load_provider_file(path),)
+        return path.name, (parse_provider_file(path),)
     except RegistryError as error:
         _problems(error)
 
@@ -216,7 +275,61 @@ def registry_sync(url: str) -> None:
         click.echo(f"registry {result.version} is already in use")
 
 
-COMMANDS = (registry_list, registry_show, registry_diff, registry_export, registry_sync)
+def _read_source(source: str) -> bytes:
+    if source.startswith(("https://", "http://")):
+        try:
+            return fetch(source)
+        except SyncError as error:
+            _fail(str(error))
+    try:
+        return Path(source).read_bytes()
+    except FileNotFoundError:
+        _fail(f"{source}: file not found")
+    except OSError as error:
+        _fail(f"{source}: cannot read: {error.strerror or error}")
+
+
+@click.command("import")
+@click.option("--from", "kind", type=click.Choice(SOURCES), required=True,
+              help="What SOURCE is: LiteLLM's model_prices_and_context_window.json or the "
+                   "models.dev api.json catalogue.")
+@click.argument("source")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the combined text to this file instead of stdout.")
+@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write one <provider>.toml per provider into this folder.")
+@source_options
+def registry_import(kind: str, source: str, output: Path | None, output_dir: Path | None,
+                    registry_dir: Path | None, offline: bool) -> None:
+    """Turn an upstream model table (a path or an https URL) into TOML entries for review:
+    ids the registry lacks, and commented-out entries where upstream gives another day.
+    Curated entries are never changed; the summary and unmapped providers go to stderr."""
+    if output is not None and output_dir is not None:
+        _fail("--output and --output-dir cannot be used together")
+    registry = registry_in_use(registry_dir, offline)
+    try:
+        upstream = read_upstream(kind, _read_source(source))
+    except UpstreamError as error:
+        _fail(f"{source}: {error}")
+    result = plan_import(upstream, registry)
+    try:
+        if output_dir is not None:
+            output_dir.mkdir(parents=True, exist_ok=True)
+            for slug, text in result.fragments.items():
+                write_atomic(output_dir / f"{slug}.toml", text)
+        elif output is not None:
+            write_atomic(output, combined_text(result))
+        else:
+            click.echo(combined_text(result), nl=False)
+    except OSError as error:
+        _fail(f"cannot write {error.filename or output or output_dir}: "
+              f"{error.strerror or error}")
+    for line in summary_lines(upstream, result):
+        click.echo(line, err=True)
+
+
+COMMANDS = (registry_list, registry_show, registry_validate, registry_diff, registry_export,
+            registry_sync, registry_import)
 
 
 def add_registry_commands(group: click.Group) -> None:

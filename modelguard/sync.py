@@ -77,7 +77,7 @@ def _check_url(url: str) -> None:
             loopback = False
         if loopback:
             return
-    raise SyncError(f"refusing {url!r}: the registry is only fetched over https")
+    raise SyncError(f"refusing {url!r}: data is only fetched over https")
 
 
 def _get(client: httpx.Client, url: str) -> bytes:
@@ -91,6 +91,14 @@ def _get(client: httpx.Client, url: str) -> bytes:
     if response.status_code != 200:
         raise SyncError(f"cannot fetch {url}: HTTP {response.status_code}")
     return response.content
+
+
+def fetch(url: str, timeout: float = TIMEOUT_SECONDS) -> bytes:
+    """GET one https URL (plain http only to a loopback address, for tests); raise SyncError
+    with one line for the user."""
+    _check_url(url)
+    with httpx.Client(timeout=timeout, follow_redirects=True) as client:
+        return _get(client, url)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from modelguard.bundle import bundle_bytes, checksum_line, load_provider_file, registry_from_bundle
+from modelguard.bundle import bundle_bytes, checksum_line, registry_from_bundle
 from modelguard.cli import cli
-from modelguard.registry import RegistryError, bundled_registry_dir, load_registry
+from modelguard.registry import (
+    RegistryError,
+    bundled_registry_dir,
+    load_registry,
+    parse_provider_file,
+)
 from modelguard.registry_views import diff
 from modelguard.sync import SyncError, active_registry, sync, synced_path
 from tests.conftest import FIXTURES
@@ -135,7 +140,7 @@ M2 = '[[models]]\nid = "m2"\n'
 def test_diff(tmp_path: Path, old: str, new: str, expected: list[str]) -> None:
     (tmp_path / "old.toml").write_text(HEAD + old)
     (tmp_path / "new.toml").write_text(HEAD + new)
-    changes = diff([load_provider_file(tmp_path / "old.toml")], [load_provider_file(tmp_path / "new.toml")])
+    changes = diff([parse_provider_file(tmp_path / "old.toml")], [parse_provider_file(tmp_path / "new.toml")])
     assert [c.line() for c in changes] == expected
 
 
