@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.server
 import os
 from pathlib import Path
 
@@ -43,3 +44,14 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
+
+
+class QuietHTTPServer(http.server.ThreadingHTTPServer):
+    """A loopback test server that stays silent when a client hangs up early (timeout tests):
+    socketserver would print the traceback to whatever sys.stderr is at that moment, which may
+    be another test's captured output."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass

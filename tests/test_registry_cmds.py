@@ -23,7 +23,7 @@ from modelguard.registry import (
 )
 from modelguard.registry_views import diff
 from modelguard.sync import SyncError, active_registry, sync, synced_path
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, QuietHTTPServer
 
 TEST_REGISTRY = str(FIXTURES / "registry")
 
@@ -226,7 +226,7 @@ class Server:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = QuietHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 
 import pytest
 
+from tests.conftest import QuietHTTPServer
 from tests.smoke.fake_provider import FakeProvider, make_handler
 
 
@@ -19,7 +19,7 @@ def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def fake() -> Iterator[FakeProvider]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: None)  # type: ignore[arg-type]
+    server = QuietHTTPServer(("127.0.0.1", 0), lambda *a: None)  # type: ignore[arg-type]
     provider = FakeProvider(server)
     server.RequestHandlerClass = make_handler(provider)
     server.daemon_threads = True
