@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from modelguard.api import check_paths
+from modelguard.config import ConfigError, load_config, locate_config
 from modelguard.smoke import (
     PROVIDERS,
     Answered,
@@ -35,6 +36,7 @@ from modelguard.smoke.report import (
     render_plan_text,
     render_text,
 )
+from modelguard.smoke.settings import SmokeSettings, configured_providers
 
 EXIT_USAGE = 2
 
@@ -55,14 +57,28 @@ def _progress(total: int, err: Console) -> Iterator[Any]:
         yield lambda _result: bar.advance(task)
 
 
+def _settings(paths: tuple[Path, ...], options: dict[str, Any]) -> SmokeSettings:
+    """`[tool.modelguard.smoke]` from the configuration a scan of `paths` would use."""
+    if options.get("isolated"):
+        return SmokeSettings()
+    given: Path | None = options.get("config_file")
+    found = given or locate_config(paths[0] if paths else Path("."))
+    try:
+        return load_config(found).smoke
+    except ConfigError as error:
+        for problem in error.problems:
+            click.echo(f"modelguard: error: {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
 def _targets(paths: tuple[Path, ...], models: tuple[str, ...], options: dict[str, Any],
-             scan_context: Callable[..., Any]) -> list[Target]:
+             scan_context: Callable[..., Any]) -> tuple[list[Target], SmokeSettings]:
     if models:
         providers = options["providers"]
         if len(providers) != 1 or providers[0] not in PROVIDERS:
             _fatal(f"--model needs exactly one --provider, one of: {', '.join(sorted(PROVIDERS))}")
-        return sorted({Target(providers[0], model) for model in models})
-    context = scan_context(**options)
+        return sorted({Target(providers[0], model) for model in models}), _settings(paths, options)
+    context = scan_context(paths=paths, **options)
     try:
         report = check_paths(list(paths), context.index, context.settings, context.fail_on,
                              context.selection)
@@ -70,7 +86,7 @@ def _targets(paths: tuple[Path, ...], models: tuple[str, ...], options: dict[str
         _fatal(str(error))
     for failed in report.errors:
         click.echo(f"modelguard: warning: not scanned: {failed.path}: {failed.message}", err=True)
-    return targets_from_findings(report.findings, context.index)
+    return targets_from_findings(report.findings, context.index), context.config.smoke
 
 
 def smoke_command(scan_options: Callable[[Callable[..., None]], Callable[..., None]],
@@ -91,17 +107,24 @@ def smoke_command(scan_options: Callable[[Callable[..., None]], Callable[..., No
     @click.option("--dry-run", is_flag=True, help="Print the requests, key masked; send nothing.")
     @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                   show_default=True)
-    @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
-                  show_default=True, metavar="SECONDS", help="Per-request timeout.")
-    @click.option("--concurrency", type=click.IntRange(min=1), default=4, show_default=True)
-    @click.option("--max-calls", type=click.IntRange(min=1), default=20, show_default=True,
-                  help="Refuse to smoke more targets than this (a cost guard).")
+    @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+                  metavar="SECONDS", help="Per-request timeout (default: 30, or smoke.timeout).")
+    @click.option("--concurrency", type=click.IntRange(min=1), default=None,
+                  help="Calls at a time (default: 4, or smoke.concurrency).")
+    @click.option("--max-calls", type=click.IntRange(min=1), default=None,
+                  help="Refuse to smoke more targets than this, a cost guard (default: 20, or "
+                       "smoke.max-calls).")
     def smoke(paths: tuple[Path, ...], models: tuple[str, ...], endpoint: str | None,
-              base_url: str | None, dry_run: bool, fmt: str, timeout: float, concurrency: int,
-              max_calls: int, **options: Any) -> None:
+              base_url: str | None, dry_run: bool, fmt: str, timeout: float | None,
+              concurrency: int | None, max_calls: int | None, **options: Any) -> None:
         """Call each replacement model found under PATHS once, with the cheapest request that
-        proves it answers. API keys come from environment variables (OPENAI_API_KEY, …)."""
-        targets = _targets(paths, models, options, scan_context)
+        proves it answers. API keys come from environment variables (OPENAI_API_KEY, …);
+        [tool.modelguard.smoke] can set defaults, base URLs and key variable names."""
+        targets, settings = _targets(paths, models, options, scan_context)
+        timeout = settings.timeout if timeout is None else timeout
+        concurrency = settings.concurrency if concurrency is None else concurrency
+        max_calls = settings.max_calls if max_calls is None else max_calls
+        provider_table = configured_providers(settings)
         if len(targets) > max_calls:
             _fatal(f"{len(targets)} targets to smoke exceed --max-calls {max_calls}; raise it or "
                    "narrow the scan")
@@ -121,7 +144,8 @@ def smoke_command(scan_options: Callable[[Callable[..., None]], Callable[..., No
             planned: list[PlannedRequest] = []
             skipped: list[Skipped] = []
             for target in targets:
-                outcome = resolve(target, chosen, base_url, {}, need_key=False)
+                outcome = resolve(target, chosen, base_url, {}, need_key=False,
+                                  providers=provider_table)
                 if isinstance(outcome, Skipped):
                     skipped.append(outcome)
                 else:
@@ -133,7 +157,7 @@ def smoke_command(scan_options: Callable[[Callable[..., None]], Callable[..., No
         with _progress(len(targets), err) as advance:
             results: list[SmokeResult] = list(verify_targets(
                 targets, endpoint=chosen, base_url=base_url, timeout=timeout,
-                concurrency=concurrency, on_result=advance).values())
+                concurrency=concurrency, on_result=advance, providers=provider_table).values())
         click.echo((render_json if fmt == "json" else render_text)(results), nl=False)
         answered = sum(1 for r in results if isinstance(r, Answered))
         click.echo(f"smoke: {len(results)} targets, {answered} answered", err=True)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from modelguard.discover import DEFAULT_EXCLUDE
 from modelguard.findings import RULES
+from modelguard.smoke.settings import SmokeSettings, build_smoke, smoke_table, validate_smoke
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -45,6 +46,7 @@ class Config:
     extra_registries: tuple[Path, ...] = ()  # absolute, resolved against the file's folder
     ignore_models: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    smoke: SmokeSettings = field(default_factory=SmokeSettings)  # [tool.modelguard.smoke]
 
     @property
     def root(self) -> Path | None:
@@ -129,6 +131,8 @@ def validate_config(raw: Mapping[str, Any], where: str = "config") -> list[str]:
         value = raw.get(key, minimum)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             problems.append(f"{where}: {key}: expected an integer >= {minimum}, got {value!r}")
+    if "smoke" in raw:
+        problems.extend(validate_smoke(raw["smoke"], where))
     per_file = raw.get("per-file-ignores", {})
     if not isinstance(per_file, dict):
         problems.append(f"{where}: per-file-ignores: expected a table of pattern = [codes]")
@@ -157,6 +161,8 @@ def build_config(raw: Mapping[str, Any], source: Path | None) -> Config:
             value = tuple((root / item).absolute() for item in value)
         elif key in ("select", "ignore"):
             value = tuple(c.upper() for c in value)
+        elif key == "smoke":
+            value = build_smoke(value)
         elif isinstance(value, list):
             value = tuple(value)
         values[name] = value
@@ -194,6 +200,8 @@ def config_table(config: Config) -> dict[str, Any]:
         value = getattr(config, item.name)
         if item.name == "per_file_ignores":
             value = {pattern: list(codes) for pattern, codes in value}
+        elif item.name == "smoke":
+            value = smoke_table(value)
         elif isinstance(value, tuple):
             value = [str(v) for v in value]
         table[item.name.replace("_", "-")] = value
@@ -204,14 +212,25 @@ def render_toml(table: Mapping[str, Any]) -> str:
     """`config_table` as TOML (None values become comments)."""
     import json
 
-    lines = []
-    nested = []
-    for key, value in table.items():
-        if value is None:
-            lines.append(f"# {key}: not set")
-        elif isinstance(value, dict):
-            nested.append(f"\n[{key}]")
-            nested.extend(f"{json.dumps(k)} = {json.dumps(v)}" for k, v in value.items())
-        else:
-            lines.append(f"{key} = {json.dumps(value)}")
-    return "\n".join(lines + nested) + "\n"
+    def name(key: str) -> str:
+        return key if key.replace("-", "").replace("_", "").isalnum() else json.dumps(key)
+
+    def section(prefix: str, values: Mapping[str, Any]) -> list[str]:
+        lines = []
+        nested = []
+        for key, value in values.items():
+            if value is None:
+                lines.append(f"# {key}: not set")
+            elif isinstance(value, dict) and not prefix and key == "per-file-ignores":
+                nested.append(f"\n[{key}]")  # patterns are keys: always quoted
+                nested.extend(f"{json.dumps(k)} = {json.dumps(v)}" for k, v in value.items())
+            elif isinstance(value, dict):
+                header = f"{prefix}{name(key)}"
+                if any(not isinstance(v, dict) for v in value.values()):
+                    nested.append(f"\n[{header}]")  # only tables below: no empty header
+                nested.extend(section(header + ".", value))
+            else:
+                lines.append(f"{name(key) if prefix else key} = {json.dumps(value)}")
+        return lines + nested
+
+    return "\n".join(section("", table)) + "\n"

@@ -203,3 +203,17 @@ def test_github_workflow_example_uploads_sarif_and_writes_the_summary() -> None:
     scripts = "\n".join(step.get("run", "") for step in steps)
     assert "--output-format sarif=" in scripts
     assert "markdown=$GITHUB_STEP_SUMMARY" in scripts
+
+
+def test_github_actions_page_shows_the_workflow_file_verbatim() -> None:
+    page = (REPO / "docs" / "github-actions.md").read_text(encoding="utf-8")
+    workflow = (REPO / "docs" / "github-workflow.yml").read_text(encoding="utf-8")
+    assert f"```yaml\n{workflow}```\n" in page
+
+
+@pytest.mark.parametrize("target", ["docs/github-workflow.yml", "docs/github-actions.md"])
+def test_readme_workflow_section_links_resolve(target: str) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Use it in your workflow\n", 1)[1].split("\n## ", 1)[0]
+    assert f"]({target})" in section
+    assert (REPO / target).is_file()

@@ -75,5 +75,7 @@ class JunitReporter(Reporter):
         })
         root.append(suite)
         ET.indent(root)
-        body = ET.tostring(root, encoding="unicode")
+        # ElementTree escapes CR in attributes but not in text, where a parser would turn it
+        # into LF; as a character reference it survives (any raw CR left is in text).
+        body = ET.tostring(root, encoding="unicode").replace("\r", "&#13;")
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

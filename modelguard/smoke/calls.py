@@ -63,11 +63,15 @@ def resolve(
     environ: Mapping[str, str],
     *,
     need_key: bool = True,
+    providers: Mapping[str, ProviderSpec] = PROVIDERS,
 ) -> Call | Skipped:
-    """Where and how `target` would be called, or why it cannot be. Pure over `environ`."""
-    spec = PROVIDERS.get(target.provider)
+    """Where and how `target` would be called, or why it cannot be. Pure over `environ`.
+
+    `providers` is the provider table in force (the configuration's base URLs and key
+    variables applied); `base_url`, from the command line, wins over it."""
+    spec = providers.get(target.provider)
     if spec is None:
-        supported = ", ".join(sorted(PROVIDERS))
+        supported = ", ".join(sorted(providers))
         return Skipped(target, endpoint, f"no smoke client for provider {target.provider!r} "
                        f"(supported: {supported})", config_error=False)
     chosen = endpoint or spec.default_endpoint
@@ -78,7 +82,8 @@ def resolve(
     base = base_url or spec.base_url
     if base is None:
         return Skipped(target, chosen, f"{spec.name} has no default base URL; pass --base-url "
-                       "(e.g. https://RESOURCE.openai.azure.com/openai/v1)", config_error=True)
+                       "(e.g. https://RESOURCE.openai.azure.com/openai/v1) or set base-url in "
+                       f"[tool.modelguard.smoke.providers.{spec.slug}]", config_error=True)
     base = check_base_url(base)
     key = environ.get(spec.key_env, "")
     if need_key and not key.strip():
@@ -194,6 +199,7 @@ def verify_targets(
     policy: RetryPolicy = RetryPolicy(),
     on_result: Callable[[SmokeResult], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    providers: Mapping[str, ProviderSpec] = PROVIDERS,
 ) -> dict[Target, SmokeResult]:
     """Smoke every target once (at most `concurrency` at a time); results in target order.
 
@@ -202,7 +208,7 @@ def verify_targets(
     """
     env = os.environ if environ is None else environ
     ordered: Sequence[Target] = sorted(set(targets))
-    resolved = {t: resolve(t, endpoint, base_url, env) for t in ordered}
+    resolved = {t: resolve(t, endpoint, base_url, env, providers=providers) for t in ordered}
     results: dict[Target, SmokeResult] = {}
     calls: list[Call] = []
     for target, outcome in resolved.items():
