@@ -41,15 +41,29 @@ def scan_source(
     path: str, source: str | bytes, index: ModelIndex, settings: ScanSettings
 ) -> tuple[Finding, ...]:
     """Every deprecated or retired model id in one file, sorted by position."""
-    text = source.decode("latin-1") if isinstance(source, bytes) else source
-    # latin-1 maps every byte to one character, so this can only answer "maybe" for any encoding
-    # the ids themselves survive (they are ASCII).
-    if not index.may_contain(text):
-        return ()
+    hits, suppressions = scan_hits(source, index)
+    return findings_from_hits(path, hits, suppressions, index, settings)
+
+
+def scan_hits(source: str | bytes, index: ModelIndex) -> tuple[tuple[Hit, ...], Suppressions]:
+    """The known ids in one file before any date is applied: what the cache keeps."""
+    if not index.may_contain(source):
+        return (), {}
     try:
         hits, suppressions = scan_python(source, index)
     except ParseFailure as error:
         raise ScanError(str(error)) from None
+    return tuple(hits), suppressions
+
+
+def findings_from_hits(
+    path: str,
+    hits: tuple[Hit, ...],
+    suppressions: Suppressions,
+    index: ModelIndex,
+    settings: ScanSettings,
+) -> tuple[Finding, ...]:
+    """The lifecycle at `settings.as_of` applied to a file's hits, sorted by position."""
     kept = []
     for hit in hits:
         finding = _finding(path, hit, index, settings)
