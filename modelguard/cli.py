@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from rich.console import Console
 from modelguard import __version__
 from modelguard.api import Selection, check_paths
 from modelguard.atomic import write_atomic
+from modelguard.cache import default_cache_dir
 from modelguard.findings import RULES
 from modelguard.index import ModelIndex, build_index
 from modelguard.registry import Registry, RegistryError, bundled_registry_dir, load_registry
@@ -129,12 +131,23 @@ def scan_context(
               default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report here (only once the run has finished).")
-def check(paths: tuple[Path, ...], fmt: str, output: Path | None, **options: Any) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Scan with N processes (default: the number of CPUs).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .modelguard_cache/.")
+def check(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    **options: Any,
+) -> None:
     """Report deprecated and retired model ids under PATHS (default: the current folder)."""
     context = scan_context(**options)
     try:
         report = check_paths(
-            list(paths), context.index, context.settings, context.fail_on, context.selection
+            list(paths), context.index, context.settings, context.fail_on, context.selection,
+            jobs=jobs or os.cpu_count() or 1, cache_dir=None if no_cache else default_cache_dir(),
         )
     except FileNotFoundError as error:
         _fatal(str(error))

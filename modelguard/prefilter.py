@@ -76,8 +76,12 @@ class Prefilter:
         return self._matches(folded.translate(_ATOM_TABLE), folded)
 
     def _matches(self, atoms: bytes, lowered: bytes) -> bool:
-        present = set(atoms.split())
-        for key in self._keys.intersection(present):
+        words = atoms.split()
+        keys = self._keys.intersection(words)  # hashes each word once, builds no big set
+        if not keys:
+            return False
+        present = set(words)
+        for key in keys:
             if any(rest <= present for rest in self._rests[key]):
                 return self._exact.search(lowered) is not None
         return False
