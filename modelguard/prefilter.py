@@ -11,8 +11,10 @@ never "no" for a file in which the scanner would find an id. Why that holds:
   atom of the lowercased file. Stage 1 tests exactly that with a set of the file's atoms, which
   CPython builds at C speed (`bytes.translate` + `split`); a regex over hundreds of names is
   ~50x slower on this step.
-- Stage 2 confirms with a regex, on the few files that pass, that some name stands with those
-  boundaries (`gpt` and `4` in different places do not make `gpt-4`).
+- Stage 2, on the few files that pass, looks for the names whose atoms are all present
+  (`bytes.find`) and checks that one stands with those boundaries (`gpt` and `4` in different
+  places do not make `gpt-4`). No regex over all names is built: compiling one costs more than
+  a small scan.
 - A literal can spell an id in ways the raw bytes do not show: escapes (`"gpt\\x2d4"`, a
   backslash-newline inside the string), non-ASCII characters that casefold to ASCII (U+017F
   long s → `s`, U+212A Kelvin sign → `k`), or an encoding named by a coding cookie. A file with
@@ -45,17 +47,18 @@ _SIMPLE_ESCAPES = {
     "\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r",
     "t": "\t", "v": "\v", "\n": "", "\r": "", "\r\n": "",
 }
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
 # After a name, a letter, digit or underscore reached through [.:@/+-] only would make the token
 # longer than the name (see index._TOKEN and _TRAILING): no finding there.
-_END = r"(?![.:@/+-]*[a-z0-9_])"
+_CONTINUES = re.compile(rb"[.:@/+-]*[a-z0-9_]")
 
 
 @dataclass(frozen=True)
 class Prefilter:
     _always: bool  # some name has no ASCII atom to look for: every file is a candidate
     _keys: frozenset[bytes]
-    _rests: dict[bytes, tuple[frozenset[bytes], ...]]  # key atom → the other atoms of each name
-    _exact: re.Pattern[bytes]
+    # key atom → (the other atoms of some names, those names)
+    _rests: dict[bytes, tuple[tuple[frozenset[bytes], tuple[bytes, ...]], ...]]
 
     def may_contain(self, source: bytes | str) -> bool:
         """False only when no name can be found in `source` (bytes as read, or decoded text)."""
@@ -81,45 +84,47 @@ class Prefilter:
         if not keys:
             return False
         present = set(words)
-        for key in keys:
-            if any(rest <= present for rest in self._rests[key]):
-                return self._exact.search(lowered) is not None
-        return False
+        return any(
+            _stands(lowered, name)
+            for key in keys
+            for rest, names in self._rests[key]
+            if rest <= present
+            for name in names
+        )
+
+
+def _stands(lowered: bytes, name: bytes) -> bool:
+    """`name` occurs in `lowered` with no letter or digit before it and no token going on."""
+    at = lowered.find(name)
+    while at >= 0:
+        if (at == 0 or lowered[at - 1] not in _WORD_BYTES) and _CONTINUES.match(
+            lowered, at + len(name)
+        ) is None:
+            return True
+        at = lowered.find(name, at + 1)
+    return False
 
 
 def build_prefilter(names: Iterable[str]) -> Prefilter:
     """A prefilter for ids written as any of `names` (casefolded, routed forms included)."""
-    rests: dict[bytes, set[frozenset[bytes]]] = {}
-    kept = set()
+    groups: dict[bytes, dict[frozenset[bytes], set[bytes]]] = {}
     always = False
     for name in names:
-        atoms = {a.encode() for a in _ATOM.findall(name.casefold())}
-        if not atoms or not name.isascii():
+        folded = name.casefold()
+        atoms = {a.encode() for a in _ATOM.findall(folded)}
+        if not atoms or not folded.isascii():
             always = True  # nothing a file could be tested for
             continue
-        kept.add(name.casefold())
         key = max(sorted(atoms), key=len)
-        rests.setdefault(key, set()).add(frozenset(atoms - {key}))
+        groups.setdefault(key, {}).setdefault(frozenset(atoms - {key}), set()).add(folded.encode())
     return Prefilter(
         _always=always,
-        _keys=frozenset(rests),
-        _rests={key: tuple(sorted(group, key=sorted)) for key, group in rests.items()},
-        _exact=re.compile((r"(?<![a-z0-9])" + _trie_pattern(kept)).encode()),
+        _keys=frozenset(groups),
+        _rests={
+            key: tuple((rest, tuple(sorted(group[rest]))) for rest in sorted(group, key=sorted))
+            for key, group in groups.items()
+        },
     )
-
-
-def _trie_pattern(names: set[str]) -> str:
-    if not names:
-        return "(?!)"
-    ends = "" in names
-    children: dict[str, set[str]] = {}
-    for name in names:
-        if name:
-            children.setdefault(name[0], set()).add(name[1:])
-    branches = [re.escape(char) + _trie_pattern(rest) for char, rest in sorted(children.items())]
-    if ends:
-        branches.append(_END)
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 def _has_cookie(data: bytes) -> bool:

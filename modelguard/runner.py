@@ -133,7 +133,8 @@ def run_files(
         outcomes: Iterator[Outcome] = map(_Worker(config).scan, unique)
         yield from _results(outcomes, cache)
         return
-    _warm_parser()
+    if not config.cached:  # a cold run will parse: load the parser once, before the fork
+        _warm_parser()
     chunk = max(1, min(MAX_CHUNK, len(unique) // (workers * 4)))
     with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init_worker,
                              initargs=(config,)) as pool:

@@ -18,7 +18,6 @@ from modelguard.index import ModelIndex
 from modelguard.lifecycle import Status, lifecycle
 from modelguard.registry import ModelEntry
 from modelguard.scan.hits import Hit, Suppressions
-from modelguard.scan.python import ParseFailure, scan_python
 
 PYTHON_SUFFIXES = frozenset({".py", ".pyi"})
 
@@ -49,6 +48,9 @@ def scan_hits(source: str | bytes, index: ModelIndex) -> tuple[tuple[Hit, ...], 
     """The known ids in one file before any date is applied: what the cache keeps."""
     if not index.may_contain(source):
         return (), {}
+    # libcst takes a third of a second to import: a run served from the cache never pays it.
+    from modelguard.scan.python import ParseFailure, scan_python
+
     try:
         hits, suppressions = scan_python(source, index)
     except ParseFailure as error:
