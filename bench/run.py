@@ -245,8 +245,10 @@ def main() -> None:
         print(f"generated {stats} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
         ids = workdir / "ids.txt"
         ids.write_text("\n".join(registry_names()) + "\n")
+        load_before = os.getloadavg()
         rows = run_all(corpus, workdir, ids, args)
-        report = render(stats, rows, args, files)
+        load = (load_before, os.getloadavg())
+        report = render(stats, rows, args, files, load)
         args.output.write_text(report)
         print(report)
     finally:
@@ -294,7 +296,13 @@ def run_all(corpus: Path, workdir: Path, ids: Path, args: argparse.Namespace) ->
     return rows
 
 
-def render(stats: dict[str, int], rows: list[tuple[str, str, list[Sample]]], args: argparse.Namespace, files: int) -> str:
+def render(
+    stats: dict[str, int],
+    rows: list[tuple[str, str, list[Sample]]],
+    args: argparse.Namespace,
+    files: int,
+    load: tuple[tuple[float, float, float], tuple[float, float, float]],
+) -> str:
     floors = {label: statistics.median(s.seconds for s in samples)
               for label, _, samples in rows if label.startswith("floor")}
     floor_label = min(floors, key=floors.__getitem__)  # the faster of rg and grep
@@ -309,6 +317,9 @@ def render(stats: dict[str, int], rows: list[tuple[str, str, list[Sample]]], arg
         "## Machine",
         "",
         *machine(),
+        f"- load average (1, 5, 15 min) before the timed runs: "
+        f"{', '.join(f'{x:.2f}' for x in load[0])}; after: {', '.join(f'{x:.2f}' for x in load[1])} "
+        "(the benchmark's own processes count too; the machine may be shared)",
         "",
         "## Corpus",
         "",
