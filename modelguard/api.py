@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modelguard import __version__
+from modelguard.cache import ResultCache
 from modelguard.discover import DiscoverOptions, discover
 from modelguard.findings import Failed, Finding, Scanned, Skipped
 from modelguard.ignore import PathSpec
@@ -61,10 +62,16 @@ def check_paths(
     fail_on: FailOn = FailOn.RETIRED,
     selection: Selection = Selection(),
     options: DiscoverOptions | None = None,
+    *,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
 ) -> Report:
-    """Scan files under `paths`; raises FileNotFoundError for a path that does not exist."""
+    """Scan files under `paths` with `jobs` processes, keeping results in `cache_dir` (no cache
+    when None); raises FileNotFoundError for a path that does not exist."""
     files = list(discover(list(paths) or [Path(".")], can_scan, options))
-    return collect(run_files(files, index, settings), index, settings, fail_on, selection)
+    cache = ResultCache.load(cache_dir, index) if cache_dir is not None else None
+    results = run_files(files, index, settings, jobs=jobs, cache=cache)
+    return collect(results, index, settings, fail_on, selection)
 
 
 def collect(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from modelguard import __version__
 from modelguard.api import Selection, check_paths
 from modelguard.atomic import write_atomic
 from modelguard.baseline import BaselineError, apply_baseline, baseline_text, parse_baseline
+from modelguard.cache import default_cache_dir
 from modelguard.cli_smoke import smoke_command
 from modelguard.config import (
     Config,
@@ -247,6 +249,9 @@ def _read_baseline(path: Path) -> dict[tuple[str, str, str], str | None]:
               help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Record every finding in this baseline file and exit 0.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Scan with N processes (default: the number of CPUs).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .modelguard_cache/.")
 def check(
     paths: tuple[Path, ...],
     fmt: str,
@@ -254,6 +259,8 @@ def check(
     targets: list[OutputTarget],
     baseline: Path | None,
     write_baseline: Path | None,
+    jobs: int | None,
+    no_cache: bool,
     **options: Any,
 ) -> None:
     """Report deprecated and retired model ids under PATHS (default: the current folder)."""
@@ -263,6 +270,8 @@ def check(
         report = check_paths(
             list(paths), context.index, context.settings, context.fail_on, context.selection,
             context.discover,
+            jobs=jobs or os.cpu_count() or 1,
+            cache_dir=None if no_cache else default_cache_dir(),
         )
     except FileNotFoundError as error:
         _fatal(str(error))

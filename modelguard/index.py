@@ -6,13 +6,15 @@ Only whole ids match (after an optional routing prefix such as ``openai/`` or
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from modelguard.lifecycle import Status, lifecycle
-from modelguard.registry import ModelEntry, Registry
+from modelguard.prefilter import Prefilter, build_prefilter
+from modelguard.registry import ModelEntry, Provider, Registry
 
 # The characters a model id is made of; anything else ends a token in prose.
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/+-]*")
@@ -39,7 +41,9 @@ class ModelIndex:
     _by_name: dict[str, tuple[ModelEntry, ...]] = field(repr=False)
     _by_provider: dict[str, dict[str, ModelEntry]] = field(repr=False)
     _prefixes: tuple[tuple[str, str], ...] = field(repr=False)  # (prefix, provider), longest first
-    _prefilter: re.Pattern[str] = field(repr=False)
+    _prefilter: Prefilter = field(repr=False)
+    # Changes whenever anything a scan result depends on changes (entries, providers chosen).
+    fingerprint: str = ""
 
     def lookup(self, written: str) -> Match | None:
         """The entry for an id written in full, or None. Case-insensitive, like provider APIs."""
@@ -66,9 +70,13 @@ class ModelIndex:
             if found is not None:
                 yield TokenMatch(token.start(), token.start() + len(word), word, found)
 
-    def may_contain(self, text: str) -> bool:
-        """Cheap test: False means no known id occurs in `text` at all."""
-        return self._prefilter.search(text) is not None
+    def may_contain(self, source: bytes | str) -> bool:
+        """Cheap test on the file as read: False means no known id can be found in it."""
+        return self._prefilter.may_contain(source)
+
+    def entry(self, provider: str, entry_id: str) -> ModelEntry | None:
+        """The entry `entry_id` of `provider`, if this index holds it."""
+        return self._by_provider.get(provider, {}).get(entry_id.casefold())
 
     def replacement(self, match: Match, as_of: date) -> str | None:
         """The replacement as it should be written, with the routing prefix kept.
@@ -116,37 +124,21 @@ def build_index(registry: Registry, providers: Sequence[str] | None = None) -> M
                     by_name.setdefault(name.casefold(), []).append(entry)
         prefixes.extend((prefix.casefold(), provider.slug) for prefix in provider.prefixes)
     prefixes.sort(key=lambda item: -len(item[0]))
+    names = {name for own in by_provider.values() for name in own}
+    # A prefix ending in a letter or digit glues onto the name: list those routed forms whole.
+    routed = {p + n for p, _ in prefixes if p[-1:].isalnum() for n in names}
     return ModelIndex(
         registry_version=registry.version,
         _by_name={name: tuple(entries) for name, entries in by_name.items()},
         _by_provider=by_provider,
         _prefixes=tuple(prefixes),
-        _prefilter=_alternation({name for own in by_provider.values() for name in own}),
+        _prefilter=build_prefilter(names | routed),
+        fingerprint=_fingerprint(registry.version, chosen, providers),
     )
 
 
-class _Trie(dict[str, "_Trie"]):
-    """Characters to subtries; the key "" marks the end of a name."""
-
-
-def _alternation(names: Iterable[str]) -> re.Pattern[str]:
-    """One regex matching any of `names`, built as a trie so the engine never backtracks over
-    thousands of alternatives."""
-    trie = _Trie()
-    for name in names:
-        node = trie
-        for char in name:
-            node = node.setdefault(char, _Trie())
-        node[""] = _Trie()
-    pattern = _trie_pattern(trie) if trie else r"(?!)"
-    return re.compile(pattern, re.IGNORECASE)
-
-
-def _trie_pattern(node: _Trie) -> str:
-    # A name that ends here is already a hit: the prefilter needs no longer alternative.
-    if "" in node:
-        return ""
-    branches = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items())]
-    if len(branches) == 1:
-        return branches[0]
-    return "(?:" + "|".join(branches) + ")"
+def _fingerprint(version: str, chosen: Sequence[Provider], providers: Sequence[str] | None) -> str:
+    # The dataclass reprs hold every field, in a fixed order; where the file lies does not count.
+    data = [(p.slug, p.name, p.prefixes, p.match_bare, p.models) for p in chosen]
+    text = repr((version, data, None if providers is None else sorted(providers)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

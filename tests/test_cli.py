@@ -184,7 +184,7 @@ def test_bundled_registry_on_the_example_project(monkeypatch: pytest.MonkeyPatch
     monkeypatch.chdir(REPO)
 
     def gpt_4_5(*args: str) -> list[tuple[str, int | None]]:
-        result = run("check", "examples/legacy-app", "--format", "json", *args)
+        result = run("check", "examples/legacy-app", "--no-cache", "--format", "json", *args)
         report = json.loads(result.stdout)
         return [
             (f["rule"], f["days_left"]) for f in report["findings"] if f["entry"] == "gpt-4.5-preview"
@@ -194,7 +194,7 @@ def test_bundled_registry_on_the_example_project(monkeypatch: pytest.MonkeyPatch
     assert during and set(during) == {("MG003", 74)}
     assert {rule for rule, _ in gpt_4_5("--as-of", "2025-05-01", "--warn-within", "30")} == {"MG002"}
     assert gpt_4_5("--as-of", "2025-01-01") == []
-    result = run("check", "examples/legacy-app", "--as-of", "2025-08-01")
+    result = run("check", "examples/legacy-app", "--no-cache", "--as-of", "2025-08-01")
     assert result.exit_code == 1
 
 

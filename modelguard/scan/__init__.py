@@ -19,7 +19,6 @@ from modelguard.lifecycle import Status, lifecycle
 from modelguard.registry import ModelEntry
 from modelguard.scan.hits import Hit, Suppressions
 from modelguard.scan.notebook import NotebookError, scan_notebook
-from modelguard.scan.python import ParseFailure, scan_python
 from modelguard.scan.text import scan_text, text_format
 
 PYTHON_SUFFIXES = frozenset({".py", ".pyi"})
@@ -42,28 +41,53 @@ class ScanError(Exception):
 
 
 def can_scan(path: str) -> bool:
-    return (
-        any(path.endswith(suffix) for suffix in PYTHON_SUFFIXES)
-        or path.endswith(NOTEBOOK_SUFFIX)
-        or text_format(path) is not None
-    )
+    return is_python(path) or path.endswith(NOTEBOOK_SUFFIX) or text_format(path) is not None
 
 
 def scan_source(
     path: str, source: str | bytes, index: ModelIndex, settings: ScanSettings
 ) -> tuple[Finding, ...]:
     """Every deprecated or retired model id in one file, sorted by position."""
-    text = source.decode("latin-1") if isinstance(source, bytes) else source
-    # latin-1 maps every byte to one character, so this can only answer "maybe" for any encoding
-    # the ids themselves survive (they are ASCII).
-    if not index.may_contain(text):
+    if scanned_as_python(path):
+        hits, suppressions = scan_hits(source, index)
+        return findings_from_hits(path, hits, suppressions, index, settings)
+    if not index.may_contain(source):
         return ()
-    if path.endswith(NOTEBOOK_SUFFIX) or text_format(path) is not None:
-        return _scan_other(path, source, index, settings)
+    return _scan_other(path, source, index, settings)
+
+
+def is_python(path: str) -> bool:
+    return any(path.endswith(suffix) for suffix in PYTHON_SUFFIXES)
+
+
+def scanned_as_python(path: str) -> bool:
+    """Everything but notebooks and the text formats is read as Python (a file named on the
+    command line, or source text given to the library)."""
+    return not path.endswith(NOTEBOOK_SUFFIX) and text_format(path) is None
+
+
+def scan_hits(source: str | bytes, index: ModelIndex) -> tuple[tuple[Hit, ...], Suppressions]:
+    """The known ids in one Python file before any date is applied: what the cache keeps."""
+    if not index.may_contain(source):
+        return (), {}
+    # libcst takes a third of a second to import: a run served from the cache never pays it.
+    from modelguard.scan.python import ParseFailure, scan_python
+
     try:
         hits, suppressions = scan_python(source, index)
     except ParseFailure as error:
         raise ScanError(str(error)) from None
+    return tuple(hits), suppressions
+
+
+def findings_from_hits(
+    path: str,
+    hits: tuple[Hit, ...],
+    suppressions: Suppressions,
+    index: ModelIndex,
+    settings: ScanSettings,
+) -> tuple[Finding, ...]:
+    """The lifecycle at `settings.as_of` applied to a file's hits, sorted by position."""
     kept = []
     for hit in hits:
         finding = _finding(path, hit, index, settings)
@@ -84,30 +108,20 @@ def _scan_other(
     fmt = text_format(path)
     if fmt is not None:
         hits, suppressions = scan_text(text, fmt, index)
-        kept.extend(_kept(path, hits, suppressions, index, settings))
+        kept.extend(findings_from_hits(path, tuple(hits), suppressions, index, settings))
     else:
         try:
             cells = scan_notebook(text, index)
         except NotebookError as error:
             raise ScanError(str(error)) from None
         for cell in cells:
-            for finding in _kept(path, cell.hits, cell.suppressions, index, settings):
+            for finding in findings_from_hits(
+                path, tuple(cell.hits), cell.suppressions, index, settings
+            ):
                 lines = cell.cell.file_lines
                 file_line = lines[finding.line - 1] if finding.line <= len(lines) else None
                 kept.append(replace(finding, cell=cell.cell.number, file_line=file_line or None))
     return tuple(sorted(kept, key=lambda f: f.sort_key))
-
-
-def _kept(
-    path: str, hits: list[Hit], suppressions: Suppressions, index: ModelIndex,
-    settings: ScanSettings,
-) -> list[Finding]:
-    kept = []
-    for hit in hits:
-        finding = _finding(path, hit, index, settings)
-        if finding is not None and not _suppressed(finding, hit, suppressions):
-            kept.append(finding)
-    return kept
 
 
 def _suppressed(finding: Finding, hit: Hit, suppressions: Suppressions) -> bool:

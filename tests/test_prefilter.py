@@ -1,0 +1,152 @@
+"""The prefilter never drops a file the scanner would report on.
+
+Generated modules mix known ids (bare, routed, in other case, spelled with escapes or with
+non-ASCII characters that casefold to ASCII, glued to other words) with filler, in every place
+the scanner looks: literals of each kind, comments, docstrings, f-strings. For each, the scan
+through the prefilter must equal the scan of the parsed module without it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from modelguard.index import ModelIndex, build_index
+from modelguard.registry import bundled_registry_dir, load_registry
+from modelguard.scan import ScanSettings, findings_from_hits, scan_source
+from modelguard.scan.python import scan_python
+from tests.conftest import AFTER
+
+_TEST_NAMES = ["gpt-4.5-preview", "gpt-4.5-preview-2025-02-27", "gpt-4-32k", "text-davinci-003",
+               "gpt-3.5-turbo-instruct", "gpt-4o", "gpt-4.1"]
+# Short, word-like names of the bundled registry: the hard cases for boundaries.
+_BUNDLED_NAMES = ["o1", "o3-mini", "tts-1", "ada", "davinci", "command", "whisper-1",
+                  "claude-2.1", "gemini-pro", "gpt-4", "dall-e-3", "anthropic.claude-v2:1"]
+_PREFIXES = ["", "", "", "openai/", "azure/", "openrouter/openai/", "models/", "myorg/"]
+_FILLER = ["x", "model", "the", "4", "gpt", "preview", "v2", "_", "-", ".", "/", ":", " ", "  ",
+           "ß", "é", "\t"]
+_FOLDS = {"s": "\u017f", "k": "\u212a"}  # long s, Kelvin sign: casefold to ASCII
+
+
+@st.composite
+def spelled(draw: st.DrawFn, names: list[str]) -> str:
+    """A known id as it might be written inside a literal body (already escaped for it)."""
+    name = draw(st.sampled_from(names))
+    text = draw(st.sampled_from(_PREFIXES)) + name
+    if draw(st.booleans()):
+        text = "".join(c.upper() if draw(st.booleans()) else c for c in text)
+    out = []
+    for char in text:
+        how = draw(st.sampled_from(["plain"] * 12 + ["hex", "unicode", "named", "octal",
+                                                     "continue", "fold"]))
+        if how == "hex":
+            out.append(f"\\x{ord(char):02x}")
+        elif how == "unicode":
+            out.append(f"\\u{ord(char):04x}")
+        elif how == "named":
+            out.append("\\N{" + unicodedata.name(char) + "}")
+        elif how == "octal":
+            out.append(f"\\{ord(char):03o}")
+        elif how == "continue":
+            out.append("\\\n" + char)
+        elif how == "fold" and char.lower() in _FOLDS:
+            out.append(_FOLDS[char.lower()])
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+@st.composite
+def body(draw: st.DrawFn, names: list[str]) -> str:
+    parts = draw(st.lists(st.one_of(spelled(names), st.sampled_from(_FILLER)), max_size=4))
+    return "".join(parts).replace('"', "")
+
+
+@st.composite
+def module(draw: st.DrawFn, names: list[str]) -> str:
+    lines = []
+    for _ in range(draw(st.integers(1, 6))):
+        text = draw(body(names))
+        one_line = text.replace("\\\n", "").replace("\n", " ")
+        kind = draw(st.sampled_from(["assign", "keyword", "compare", "comment", "docstring",
+                                     "fstring", "raw", "bytes", "list"]))
+        if kind == "assign":
+            lines.append(f'x = "{text}"')
+        elif kind == "keyword":
+            lines.append(f'call(model="{text}")')
+        elif kind == "compare":
+            lines.append(f'ok = y == "{text}"')
+        elif kind == "comment":
+            lines.append(f"# {one_line}".replace("\\", ""))
+        elif kind == "docstring":
+            lines.append(f'"""{text} and more"""')
+        elif kind == "fstring":
+            lines.append(f'x = f"{{y}}{one_line.replace("{", "").replace("}", "")}"')
+        elif kind == "raw":
+            lines.append(f'x = r"{one_line}"'.replace("\\", "/"))
+        elif kind == "bytes" and text.isascii() and "\\N" not in text and "\\u" not in text:
+            lines.append(f'x = b"{text}"')
+        else:
+            lines.append(f'x = ["{text}", "{one_line}"]')
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def bundled_index() -> ModelIndex:
+    return build_index(load_registry(bundled_registry_dir()))
+
+
+def _assert_same(index: ModelIndex, source: str, encoding: str) -> None:
+    """Bytes as read from disk (decoded by the parser, cookie and all), and text as given to the
+    library API: the same findings with and without the prefilter."""
+    for given_source in (source.encode(encoding), source):
+        hits, suppressions = scan_python(given_source, index)
+        unfiltered = findings_from_hits("t.py", tuple(hits), suppressions, index, ScanSettings(AFTER))
+        if hits:
+            assert index.may_contain(given_source)
+        assert scan_source("t.py", given_source, index, ScanSettings(AFTER)) == unfiltered
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=module(_TEST_NAMES))
+def test_prefilter_keeps_every_file_with_a_finding(index: ModelIndex, source: str) -> None:
+    _assert_same(index, source, "utf-8")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=module(_BUNDLED_NAMES))
+def test_prefilter_with_the_bundled_registry(bundled_index: ModelIndex, source: str) -> None:
+    _assert_same(bundled_index, source, "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("source", "encoding"),
+    [
+        pytest.param('# -*- coding: utf-7 -*-\nx = "gpt+AC0-4.5-preview"\n', "ascii", id="utf-7-cookie"),
+        pytest.param('# coding: latin-1\nx = "gpt-4.5-pr\\u00e9view"\n# é\n', "latin-1", id="latin-1-cookie"),
+        pytest.param('x = "gpt\\N{HYPHEN-MINUS}4.5-preview"\n', "utf-8", id="named-escape"),
+        pytest.param('x = "GPT-4.5-PREVIEW"\n', "utf-8", id="upper-case"),
+        pytest.param('x = "gpt-4.5-preview\u212a"\n', "utf-8", id="kelvin-sign-glued"),
+        pytest.param("# call gpt-4.5-preview_v2 here\n", "utf-8", id="underscore-continues-a-token"),
+        pytest.param("# call _gpt-4.5-preview. here\n", "utf-8", id="underscore-before-a-token"),
+    ],
+)
+def test_prefilter_on_unusual_spellings(index: ModelIndex, source: str, encoding: str) -> None:
+    _assert_same(index, source, encoding)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("metadata = settings.command_line  # foo1\n", id="names-inside-words"),
+        pytest.param("x = 'gpt' + '-' + '4'\n", id="atoms-apart"),
+        pytest.param("x = 'text-davinci-0030'\n", id="longer-id"),
+        pytest.param("x = 'é'\n", id="non-ascii-without-id"),
+        pytest.param("# gpt-4.5-preview_2\n", id="underscore-continues"),
+    ],
+)
+def test_prefilter_rejects_files_without_ids(index: ModelIndex, source: str) -> None:
+    assert not index.may_contain(source.encode("utf-8"))
