@@ -63,9 +63,15 @@ class ModelIndex:
         return None
 
     def tokens(self, text: str) -> Iterator[TokenMatch]:
-        """Known ids standing as whole words in prose, comments or longer strings."""
+        """Known ids standing as whole words in prose, comments or longer strings.
+
+        Ids that are plain words (`command`, `davinci`, `ada`, `tts`) are not mentions: in prose
+        they are the word, not the model. As a whole string value they still match (`lookup`).
+        """
         for token in _TOKEN.finditer(text):
             word = token.group().rstrip(_TRAILING)
+            if word.isalpha():
+                continue
             found = self.lookup(word)
             if found is not None:
                 yield TokenMatch(token.start(), token.start() + len(word), word, found)

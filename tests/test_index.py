@@ -101,6 +101,8 @@ def test_provider_selection_limits_bare_ids(test_registry: Registry) -> None:
         pytest.param("(gpt-4.5-preview, gpt-4-32k)", ["gpt-4.5-preview", "gpt-4-32k"], id="punctuation"),
         pytest.param("`openai/gpt-4.5-preview`", ["openai/gpt-4.5-preview"], id="routed"),
         pytest.param("gpt-4.5-previewer my-gpt-4.5-preview", [], id="no-substrings"),
+        # A plain word is prose even when a registry id is spelled the same (Cohere `command`).
+        pytest.param("Run the command; gpt-4-32k.", ["gpt-4-32k"], id="word-ids-are-words"),
         pytest.param("", [], id="empty"),
     ],
 )

@@ -39,7 +39,8 @@ def run(*args: str) -> Result:
     ("args", "expected"),
     [
         pytest.param(["--as-of", "2025-08-01", "--provider", "openai", "--status", "retired"],
-                     {("openai", "gpt-4.5-preview"), ("openai", "gpt-4-32k"), ("openai", "text-davinci-003")},
+                     {("openai", "gpt-4.5-preview"), ("openai", "gpt-4-32k"), ("openai", "text-davinci-003"),
+                      ("openai", "command")},
                      id="retired-after-shutdown"),
         pytest.param(["--as-of", "2025-05-01", "--status", "deprecated"],
                      {("openai", "gpt-4.5-preview"), ("openai", "gpt-4-32k"), ("azure-openai", "gpt-4-32k")},

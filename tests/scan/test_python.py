@@ -101,6 +101,8 @@ def test_non_matches(index: ModelIndex, source: str) -> None:
         ),
         pytest.param('x = "gpt-4.1 gpt-4.1"', [], id="active-mention"),
         pytest.param('x = " gpt-4.5-preview"', [("MG004", 1, 7, "none")], id="padded-id"),
+        pytest.param("# run the command again\n", [], id="word-id-in-prose"),
+        pytest.param('co.chat(model="command")', [("MG001", 1, 15, "safe")], id="word-id-as-value"),
     ],
 )
 def test_mentions(index: ModelIndex, source: str, expected: list[Row]) -> None:
