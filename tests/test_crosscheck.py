@@ -131,27 +131,29 @@ def _cites_provider_page(row: Expected) -> bool:
 
 def _litellm_outcome(row: Expected, registry: Registry, provider_days: dict[tuple[str, str], dt.date],
                      allowed: list[Allowed]) -> str:
-    if row.provider is None:
-        return "provider not covered"
-    entry = _find(registry, row.provider, row.id)
+    entry = None if row.provider is None else _find(registry, row.provider, row.id)
     if entry is not None and entry.shutdown == row.shutdown:
         return "same day"
     if entry is not None and entry.shutdown is not None and any(
-        provider_days.get((row.provider, name.casefold())) == entry.shutdown for name in entry.names
+        provider_days.get((str(row.provider), name.casefold())) == entry.shutdown
+        for name in entry.names
     ):
         return "provider table wins"
-    if not _cites_provider_page(row):
-        return "no provider page cited"
-    if _allowed(row, allowed) is not None:
-        return "allow-listed"
-    return "UNEXPLAINED: " + _describe(row, entry)
+    explained = _allowed(row, allowed) is not None
+    if row.provider is None:
+        why = "provider not covered"
+    elif not _cites_provider_page(row):
+        why = "no provider page cited"
+    else:
+        return "allow-listed" if explained else "UNEXPLAINED: " + _describe(row, entry)
+    return f"{why} (allow-listed)" if explained else f"UNEXPLAINED: {why}: {_describe(row, entry)}"
 
 
 def test_litellm_deprecations_are_in_the_registry(shared_data: Path, bundled: Registry) -> None:
-    """Every LiteLLM id with a deprecation date, for a provider the registry covers: same day,
-    or the provider's own table (in shared/data) confirms the registry's day, or allow-listed.
-    Providers with no registry file, and dates citing no provider page, are counted, not
-    checked (the summary line prints the counts; run with -s to see it)."""
+    """Every LiteLLM id with a deprecation date: same day, or the provider's own table (in
+    shared/data) confirms the registry's day, or allow-listed with the reason: a date citing no
+    page of the provider, a provider with no registry file, or a verified disagreement. The
+    summary line prints the counts (run with -s to see it)."""
     allowed = _allow_list()
     provider_days = {
         (row.provider, row.id.casefold()): row.shutdown
@@ -170,8 +172,8 @@ def test_allow_list_has_no_stale_entries(shared_data: Path, bundled: Registry) -
     disagreeing = {
         (row.source, row.id)
         for row in rows
-        if row.provider is not None
-        and getattr(_find(bundled, row.provider, row.id), "shutdown", None) != row.shutdown
+        if row.provider is None  # no registry file: always a disagreement
+        or getattr(_find(bundled, row.provider, row.id), "shutdown", None) != row.shutdown
     }
     stale = [
         (a.source, model_id)
