@@ -51,15 +51,18 @@ class ModelIndex:
         exact = self._by_name.get(key)
         if exact:
             return Match(exact[0], "")
-        for prefix, provider in self._prefixes:
-            if key.startswith(prefix) and len(key) > len(prefix):
-                rest = key[len(prefix):]
-                own = self._by_provider.get(provider, {}).get(rest)
-                if own is not None:
-                    return Match(own, written[: len(prefix)])
-                others = self._by_name.get(rest)
-                if others:
-                    return Match(others[0], written[: len(prefix)])
+        behind = [(prefix, provider) for prefix, provider in self._prefixes
+                  if key.startswith(prefix) and len(key) > len(prefix)]
+        # Every provider answering to the prefix first (`azure_ai/` is Azure OpenAI and Azure
+        # AI Foundry), then the bare id's own entry (the model maker's lifecycle).
+        for prefix, provider in behind:
+            own = self._by_provider.get(provider, {}).get(key[len(prefix):])
+            if own is not None:
+                return Match(own, written[: len(prefix)])
+        for prefix, _ in behind:
+            others = self._by_name.get(key[len(prefix):])
+            if others:
+                return Match(others[0], written[: len(prefix)])
         return None
 
     def tokens(self, text: str) -> Iterator[TokenMatch]:

@@ -13,7 +13,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from modelguard.registry import ModelEntry, Provider, Registry
@@ -40,6 +40,13 @@ LITELLM_PROVIDERS: Mapping[str, str] = {
     "cohere_chat": "cohere",
     "xai": "xai",
     "aiml": "aimlapi",
+    # Platforms serving other makers' models (their registry files set match_bare = false).
+    "azure_ai": "azure-ai",
+    "fireworks_ai": "fireworks",
+    "together_ai": "together",
+    "databricks": "databricks",
+    "bedrock_mantle": "bedrock",  # Bedrock's OpenAI-compatible endpoint, same lifecycle page
+    "deepseek": "deepseek",
 }
 # models.dev provider ids → our provider slugs.
 MODELS_DEV_PROVIDERS: Mapping[str, str] = {
@@ -62,7 +69,8 @@ MODELS_DEV_PROVIDERS: Mapping[str, str] = {
 _VARIANT = re.compile(r"^(?:(?:low|medium|high|standard|hd|max-x-max|\d+-x-\d+|\d+-steps)/)+")
 _ROUTE = re.compile(
     r"^(?:azure|azure_text|gemini|vertex_ai|mistral|codestral|text-completion-codestral|xai|"
-    r"bedrock|openai|text-completion-openai|anthropic|cohere|cohere_chat|aiml)/"
+    r"bedrock|openai|text-completion-openai|anthropic|cohere|cohere_chat|aiml|azure_ai|"
+    r"fireworks_ai|together_ai|databricks|bedrock_mantle|deepseek)/"
 )
 _AZURE_DEPLOYMENT = re.compile(r"^(?:eu|us|apac|global|global-standard)/")
 _BEDROCK_REGION = re.compile(r"^[a-z]{2}(?:-gov)?-[a-z]+-\d/")
@@ -266,12 +274,27 @@ def _header(slug: str, registry: Registry, kind: str) -> list[str]:
     return lines
 
 
+# Routes that serve two providers of ours: LiteLLM's azure_ai also reaches Azure OpenAI models.
+SHARED_ROUTES: Mapping[str, str] = {"azure-ai": "azure-openai"}
+
+
+def _rehome(lead: Lead, registry: Registry) -> Lead:
+    """A lead on a shared route belongs to the other provider when only that one knows the id."""
+    other = SHARED_ROUTES.get(lead.provider)
+    if other is None or lead.id.casefold() in _names(registry.provider(lead.provider)):
+        return lead
+    if lead.id.casefold() in _names(registry.provider(other)):
+        return replace(lead, provider=other)
+    return lead
+
+
 def plan_import(upstream: Upstream, registry: Registry) -> ImportResult:
     """The TOML text per provider for what `upstream` adds to or disputes in `registry`."""
     title = TITLES[upstream.kind]
     blocks: dict[str, dict[str, list[list[str]]]] = {}
     counts: Counter[str] = Counter()
-    for lead in sorted(upstream.leads, key=lambda x: (x.provider, x.shutdown or dt.date.min, x.id)):
+    leads = [_rehome(lead, registry) for lead in upstream.leads]
+    for lead in sorted(leads, key=lambda x: (x.provider, x.shutdown or dt.date.min, x.id)):
         known = _names(registry.provider(lead.provider))
         entry = known.get(lead.id.casefold())
         sections = blocks.setdefault(lead.provider, {})

@@ -87,6 +87,32 @@ def test_replacement_chain_ending_deprecated_gives_last_serving(tmp_path: Path) 
     assert index.replacement(found, dt.date(2025, 1, 1)) == "b"
 
 
+SHARED_PREFIX = {
+    "registry.toml": 'schema = 1\nversion = "1"\npriority = ["maker", "cloud", "market"]\n',
+    "maker.toml": 'provider = "maker"\n[[models]]\nid = "m-1"\n[[models]]\nid = "m-2"\n',
+    "cloud.toml": 'provider = "cloud"\nprefixes = ["hub/"]\nmatch_bare = false\n'
+                  '[[models]]\nid = "c-1"\n',
+    "market.toml": 'provider = "market"\nprefixes = ["hub/"]\nmatch_bare = false\n'
+                   '[[models]]\nid = "m-1"\n',
+}
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        pytest.param("hub/c-1", "cloud", id="first-provider-behind-prefix"),
+        pytest.param("hub/m-1", "market", id="second-provider-before-maker"),
+        pytest.param("hub/m-2", "maker", id="maker-when-none-behind-prefix-knows-it"),
+        pytest.param("m-1", "maker", id="bare-id-keeps-maker"),
+    ],
+)
+def test_prefix_shared_by_providers(tmp_path: Path, written: str, expected: str) -> None:
+    for name, text in SHARED_PREFIX.items():
+        (tmp_path / name).write_text(text)
+    found = build_index(load_registry(tmp_path)).lookup(written)
+    assert found is not None and found.entry.provider == expected
+
+
 def test_provider_selection_limits_bare_ids(test_registry: Registry) -> None:
     azure_only = build_index(test_registry, ["azure-openai"])
     found = azure_only.lookup("gpt-4-32k")

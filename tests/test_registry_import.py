@@ -153,6 +153,14 @@ def test_import_of_the_real_upstream_files_validates_against_the_bundled_registr
                      ("claude-3-opus@20240229", None), id="vertex-route"),
         pytest.param("gemini/gemini-1.5-pro-002", "google", ("gemini-1.5-pro-002", None),
                      id="gemini-route"),
+        pytest.param("azure_ai/DeepSeek-R1", "azure-ai", ("DeepSeek-R1", None), id="azure-ai-route"),
+        pytest.param("fireworks_ai/accounts/fireworks/models/gpt-oss-120b", "fireworks",
+                     ("accounts/fireworks/models/gpt-oss-120b", None),
+                     id="fireworks-keeps-its-namespace"),
+        pytest.param("together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo", "together",
+                     ("meta-llama/Llama-3.3-70B-Instruct-Turbo", None), id="together-keeps-org"),
+        pytest.param("bedrock_mantle/deepseek.v3.1", "bedrock", ("deepseek.v3.1", None),
+                     id="bedrock-mantle-route"),
     ],
 )
 def test_litellm_model(key: str, slug: str, expected: tuple[str, str | None]) -> None:
@@ -164,6 +172,21 @@ def test_combined_text_is_empty_when_nothing_is_new() -> None:
     data = b'{"gpt-4-32k": {"litellm_provider": "openai", "deprecation_date": "2025-06-06"}}'
     result = plan_import(read_litellm(data), registry)
     assert (combined_text(result), result.agree) == ("", 1)
+
+
+@pytest.mark.parametrize(
+    ("model", "provider"),
+    [
+        pytest.param("gpt-4-32k", "azure-openai", id="azure-openai-model-goes-to-azure-openai"),
+        pytest.param("Example-Foundry-Model", "azure-ai", id="other-makers-model-stays"),
+    ],
+)
+def test_azure_ai_route_serves_two_providers(model: str, provider: str) -> None:
+    registry = load_registry(TEST_REGISTRY)
+    data = (f'{{"azure_ai/{model}": {{"litellm_provider": "azure_ai", '
+            '"deprecation_date": "2031-01-01", "deprecation_source": "https://learn.microsoft.com/x"}}')
+    result = plan_import(read_litellm(data.encode()), registry)
+    assert list(result.fragments) == [provider]
 
 
 # --- sources and failures ---------------------------------------------------------------------

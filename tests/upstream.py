@@ -90,12 +90,26 @@ AZURE_TABLES = ("schedule", "retirement_table", "retired")  # newest first
 _DATED_VERSION = re.compile(r"\d{4}(?:-\d{2}-\d{2})?")
 
 
+def _is_azure_openai(row: dict[str, str]) -> bool:
+    return row["section"] == "Azure OpenAI" or row["model"] == "model-router"
+
+
+def azure_openai_names(data: Path) -> frozenset[str]:
+    """Model names (casefolded) of Microsoft's Azure OpenAI section, with their dated forms."""
+    names = set()
+    for r in read_csv(data / "azure_openai_retirements.csv"):
+        if _is_azure_openai(r):
+            names.add(r["model"].casefold())
+            names.add(f"{r['model']}-{r['version']}".casefold())
+    return frozenset(names)
+
+
 def azure(data: Path) -> list[Expected]:
-    """Per (model, version), the newest table's dated row. Dated versions ("2024-08-06",
-    "0613") are checked under the `<model>-<version>` deployment form, others ("001", "1")
-    under the model name. Rows of
-    other Foundry providers (Meta, Mistral, ...) come with provider None: the azure-openai file
-    covers the Azure OpenAI section (and model-router) only."""
+    """Per (model, version), the newest table's dated row. Azure OpenAI rows (and model-router)
+    belong to azure-openai: dated versions ("2024-08-06", "0613") are checked under the
+    `<model>-<version>` deployment form, others ("001", "1") under the model name. Rows of the
+    other Foundry providers (Meta, Mistral, DeepSeek, ...) belong to azure-ai, checked under the
+    model name (serverless deployments name the model, not its version)."""
     name = "azure_openai_retirements.csv"
     best: dict[tuple[str, str], dict[str, str]] = {}
     for r in read_csv(data / name):
@@ -109,11 +123,11 @@ def azure(data: Path) -> list[Expected]:
             best[key] = r
     out = []
     for (model, version), r in best.items():
-        ours = r["section"] == "Azure OpenAI" or model == "model-router"
-        model_id = f"{model}-{version}" if _DATED_VERSION.fullmatch(version) else model
+        ours = _is_azure_openai(r)
+        model_id = f"{model}-{version}" if ours and _DATED_VERSION.fullmatch(version) else model
         out.append(
             Expected(
-                name, "azure-openai" if ours else None, model_id, _day(r["retirement_date"]),
+                name, "azure-openai" if ours else "azure-ai", model_id, _day(r["retirement_date"]),
                 f"{model} {version}", upstream_provider=r["section"],
             )
         )
@@ -145,13 +159,22 @@ LITELLM_PROVIDERS = {
     "codestral": "mistral",
     "text-completion-codestral": "mistral",
     "xai": "xai",
+    "cohere": "cohere",
+    "cohere_chat": "cohere",
+    "azure_ai": "azure-ai",  # Azure OpenAI model names on this route: azure-openai (below)
+    "fireworks_ai": "fireworks",
+    "together_ai": "together",
+    "databricks": "databricks",
+    "deepseek": "deepseek",
+    "bedrock_mantle": "bedrock",
 }
 # LiteLLM keys carry pricing variants ("high/1024-x-1024/gpt-image-1") and routing prefixes
 # ("azure/", "bedrock/us-east-1/", "us." cross-Region inference profiles) around the model id.
 _VARIANT = re.compile(r"^(?:(?:low|medium|high|standard|hd|max-x-max|\d+-x-\d+|\d+-steps)/)+")
 _ROUTE = re.compile(
     r"^(?:azure|gemini|vertex_ai|mistral|codestral|text-completion-codestral|xai|bedrock|"
-    r"openai|anthropic)/"
+    r"openai|anthropic|cohere|cohere_chat|azure_ai|fireworks_ai|together_ai|databricks|deepseek|"
+    r"bedrock_mantle)/"
 )
 _BEDROCK_REGION = re.compile(r"^[a-z]{2}(?:-gov)?-[a-z]+-\d/")
 _BEDROCK_PROFILE = re.compile(r"^(?:us|eu|apac|global|jp|au|ca|us-gov)\.")
@@ -173,6 +196,7 @@ def litellm_id(key: str, provider: str | None) -> str:
 def litellm(data: Path) -> list[Expected]:
     name = "litellm_model_prices_and_context_window.json"
     table = json.loads((data / name).read_text(encoding="utf-8"))
+    azure_openai = azure_openai_names(data)
     out = []
     for key, value in table.items():
         if key == "sample_spec" or not isinstance(value, dict):
@@ -181,9 +205,14 @@ def litellm(data: Path) -> list[Expected]:
             continue
         upstream = str(value.get("litellm_provider", ""))
         provider = LITELLM_PROVIDERS.get(upstream)
+        if provider is None and upstream.startswith("vertex_ai-"):
+            provider = "vertex-ai"  # Vertex AI's partner-model groups (ai21, qwen, llama, ...)
+        model = litellm_id(key, provider)
+        if provider == "azure-ai" and model.casefold() in azure_openai:
+            provider = "azure-openai"  # LiteLLM's azure_ai route also reaches Azure OpenAI
         out.append(
             Expected(
-                name, provider, litellm_id(key, provider), _day(value["deprecation_date"]), key,
+                name, provider, model, _day(value["deprecation_date"]), key,
                 upstream_provider=upstream, url=value.get("deprecation_source"),
             )
         )
