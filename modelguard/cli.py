@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 from rich.console import Console
@@ -18,6 +18,7 @@ from modelguard.api import Selection, check_paths
 from modelguard.atomic import write_atomic
 from modelguard.baseline import BaselineError, apply_baseline, baseline_text, parse_baseline
 from modelguard.cache import default_cache_dir
+from modelguard.cli_common import EXIT_USAGE, fatal, parse_date
 from modelguard.cli_smoke import smoke_command
 from modelguard.config import (
     Config,
@@ -39,22 +40,6 @@ from modelguard.report import FailOn, OutputFormat, render
 from modelguard.report.text import print_findings, print_summary
 from modelguard.rule_command import rule_command
 from modelguard.scan import ScanSettings
-
-EXIT_USAGE = 2
-
-
-def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
-
-
-def _fatal(message: str) -> NoReturn:
-    click.echo(f"modelguard: error: {message}", err=True)
-    sys.exit(EXIT_USAGE)
 
 
 def _load(
@@ -86,7 +71,7 @@ def scan_options(command: Callable[..., None]) -> Callable[..., None]:
     Options that the configuration file can also set default to None ("not given"); defaults
     are resolved once, in `scan_context`, from the file and then the Config defaults."""
     options = [
-        click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
+        click.option("--as-of", callback=parse_date, metavar="YYYY-MM-DD",
                      help="Judge lifecycles at this date (default: today)."),
         click.option("--warn-within", type=click.IntRange(min=0), default=None,
                      metavar="DAYS",
@@ -186,7 +171,7 @@ def scan_context(
     unknown = sorted(set(config.providers) - {p.slug for p in registry.providers})
     if unknown:
         known = ", ".join(p.slug for p in registry.providers)
-        _fatal(f"unknown provider {unknown[0]!r} (known: {known})")
+        fatal(f"unknown provider {unknown[0]!r} (known: {known})")
     root = config.root or Path(".")
     return ScanContext(
         index=build_index(registry, config.providers or None),
@@ -230,9 +215,9 @@ def _read_baseline(path: Path) -> dict[tuple[str, str, str], str | None]:
     try:
         return parse_baseline(path.read_text(encoding="utf-8"))
     except OSError as error:
-        _fatal(f"cannot read baseline {path}: {error.strerror or error}")
+        fatal(f"cannot read baseline {path}: {error.strerror or error}")
     except (BaselineError, UnicodeDecodeError) as error:
-        _fatal(f"baseline {path}: {error}")
+        fatal(f"baseline {path}: {error}")
 
 
 @cli.command()
@@ -274,12 +259,12 @@ def check(
             cache_dir=None if no_cache else default_cache_dir(),
         )
     except FileNotFoundError as error:
-        _fatal(str(error))
+        fatal(str(error))
     if write_baseline is not None:
         try:
             write_atomic(write_baseline, baseline_text(report))
         except OSError as error:
-            _fatal(f"cannot write {write_baseline}: {error.strerror or error}")
+            fatal(f"cannot write {write_baseline}: {error.strerror or error}")
         print_summary(report, Console(stderr=True))
         click.echo(f"Recorded {len(report.findings)} finding(s) in {write_baseline}", err=True)
         sys.exit(EXIT_USAGE if report.errors else 0)
@@ -292,9 +277,9 @@ def check(
         check_distinct(all_targets)
         write_outputs(report, all_targets)
     except ValueError as error:
-        _fatal(str(error))
+        fatal(str(error))
     except OSError as error:
-        _fatal(f"cannot write {error.filename}: {error.strerror or error}")
+        fatal(f"cannot write {error.filename}: {error.strerror or error}")
     if output is None and output_format is OutputFormat.TEXT:
         print_findings(report, Console())
     elif output is None:
@@ -328,7 +313,7 @@ def fix_command(paths: tuple[Path, ...], unsafe_fixes: bool, show_diff: bool, ch
 
     checks = verify_options(verify, base_url, endpoint, timeout)
     if isinstance(checks, str):
-        _fatal(checks)
+        fatal(checks)
     context = scan_context(paths=paths, **options)
     sys.exit(run_fix(list(paths), context.index, context.settings, context.fail_on,
                      context.selection, unsafe_fixes, show_diff, check_only, context.discover,

@@ -6,13 +6,14 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.progress import Progress
 
 from modelguard.api import check_paths
+from modelguard.cli_common import EXIT_USAGE, fatal
 from modelguard.config import ConfigError, load_config, locate_config
 from modelguard.smoke import (
     PROVIDERS,
@@ -37,13 +38,6 @@ from modelguard.smoke.report import (
     render_text,
 )
 from modelguard.smoke.settings import SmokeSettings, configured_providers
-
-EXIT_USAGE = 2
-
-
-def _fatal(message: str) -> NoReturn:
-    click.echo(f"modelguard: error: {message}", err=True)
-    sys.exit(EXIT_USAGE)
 
 
 @contextmanager
@@ -76,14 +70,14 @@ def _targets(paths: tuple[Path, ...], models: tuple[str, ...], options: dict[str
     if models:
         providers = options["providers"]
         if len(providers) != 1 or providers[0] not in PROVIDERS:
-            _fatal(f"--model needs exactly one --provider, one of: {', '.join(sorted(PROVIDERS))}")
+            fatal(f"--model needs exactly one --provider, one of: {', '.join(sorted(PROVIDERS))}")
         return sorted({Target(providers[0], model) for model in models}), _settings(paths, options)
     context = scan_context(paths=paths, **options)
     try:
         report = check_paths(list(paths), context.index, context.settings, context.fail_on,
                              context.selection)
     except FileNotFoundError as error:
-        _fatal(str(error))
+        fatal(str(error))
     for failed in report.errors:
         click.echo(f"modelguard: warning: not scanned: {failed.path}: {failed.message}", err=True)
     return targets_from_findings(report.findings, context.index), context.config.smoke
@@ -126,17 +120,17 @@ def smoke_command(scan_options: Callable[[Callable[..., None]], Callable[..., No
         max_calls = settings.max_calls if max_calls is None else max_calls
         provider_table = configured_providers(settings)
         if len(targets) > max_calls:
-            _fatal(f"{len(targets)} targets to smoke exceed --max-calls {max_calls}; raise it or "
+            fatal(f"{len(targets)} targets to smoke exceed --max-calls {max_calls}; raise it or "
                    "narrow the scan")
         if base_url is not None:
             try:
                 base_url = check_base_url(base_url)
             except BaseUrlError as error:
-                _fatal(str(error))
+                fatal(str(error))
             providers = sorted({t.provider for t in targets})
             if len(providers) > 1:
                 spanned = ", ".join(providers)
-                _fatal(f"--base-url applies to one provider, but the targets span {spanned}; "
+                fatal(f"--base-url applies to one provider, but the targets span {spanned}; "
                        "narrow them with --provider")
         chosen = Endpoint(endpoint) if endpoint is not None else None
         err = Console(stderr=True)

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from modelguard.atomic import write_atomic
 from modelguard.bundle import bundle_bytes, checksum_line
+from modelguard.cli_common import EXIT_USAGE, fatal, parse_date
 from modelguard.index import build_index
 from modelguard.lifecycle import Status, lifecycle
 from modelguard.registry import (
@@ -38,13 +39,6 @@ from modelguard.registry_import import (
 from modelguard.registry_views import diff, replacement_chain, rows, shutdown_text
 from modelguard.sync import DEFAULT_URL, SyncError, active_registry, fetch, sync
 
-EXIT_USAGE = 2
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"modelguard: error: {message}", err=True)
-    sys.exit(EXIT_USAGE)
-
 
 def _problems(error: RegistryError) -> NoReturn:
     for problem in error.problems:
@@ -53,12 +47,7 @@ def _problems(error: RegistryError) -> NoReturn:
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
+    return parse_date(ctx, param, value) or dt.date.today()
 
 
 def registry_in_use(
@@ -108,7 +97,7 @@ def registry_list(provider: str | None, status: str | None, as_of: dt.date, fmt:
     registry = registry_in_use(registry_dir, offline)
     if provider is not None and registry.provider(provider) is None:
         known = ", ".join(p.slug for p in registry.providers)
-        _fail(f"unknown provider {provider!r} (known: {known})")
+        fatal(f"unknown provider {provider!r} (known: {known})")
     found = rows(registry.providers, as_of, only_provider=provider,
                  only_status=Status(status) if status else None)
     if fmt == "json":
@@ -254,7 +243,7 @@ def registry_export(output: Path, registry_dir: Path | None, offline: bool) -> N
         write_atomic(output, data)
         write_atomic(checksum, checksum_line(data, output.name))
     except OSError as error:
-        _fail(f"cannot write {output}: {error.strerror or error}")
+        fatal(f"cannot write {output}: {error.strerror or error}")
     click.echo(f"wrote {output} (registry {registry.version}) and {checksum}")
 
 
@@ -266,7 +255,7 @@ def registry_sync(url: str) -> None:
     try:
         result = sync(url)
     except SyncError as error:
-        _fail(str(error))
+        fatal(str(error))
     except RegistryError as error:
         _problems(error)
     if result.installed:
@@ -280,13 +269,13 @@ def _read_source(source: str) -> bytes:
         try:
             return fetch(source)
         except SyncError as error:
-            _fail(str(error))
+            fatal(str(error))
     try:
         return Path(source).read_bytes()
     except FileNotFoundError:
-        _fail(f"{source}: file not found")
+        fatal(f"{source}: file not found")
     except OSError as error:
-        _fail(f"{source}: cannot read: {error.strerror or error}")
+        fatal(f"{source}: cannot read: {error.strerror or error}")
 
 
 @click.command("import")
@@ -305,12 +294,12 @@ def registry_import(kind: str, source: str, output: Path | None, output_dir: Pat
     ids the registry lacks, and commented-out entries where upstream gives another day.
     Curated entries are never changed; the summary and unmapped providers go to stderr."""
     if output is not None and output_dir is not None:
-        _fail("--output and --output-dir cannot be used together")
+        fatal("--output and --output-dir cannot be used together")
     registry = registry_in_use(registry_dir, offline)
     try:
         upstream = read_upstream(kind, _read_source(source))
     except UpstreamError as error:
-        _fail(f"{source}: {error}")
+        fatal(f"{source}: {error}")
     result = plan_import(upstream, registry)
     try:
         if output_dir is not None:
@@ -322,7 +311,7 @@ def registry_import(kind: str, source: str, output: Path | None, output_dir: Pat
         else:
             click.echo(combined_text(result), nl=False)
     except OSError as error:
-        _fail(f"cannot write {error.filename or output or output_dir}: "
+        fatal(f"cannot write {error.filename or output or output_dir}: "
               f"{error.strerror or error}")
     for line in summary_lines(upstream, result):
         click.echo(line, err=True)
