@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from modelguard.findings import FixSafety
 from modelguard.report.interface import Reporter
 from modelguard.report.model import Report
 
@@ -48,7 +49,7 @@ class JunitReporter(Reporter):
         for finding in report.findings:
             where = f"{finding.path}:{finding.line}:{finding.column}"
             line = f"{where} {finding.rule.code} {finding.message}"
-            if finding.replacement is not None:
+            if finding.replacement is not None and finding.fix is not FixSafety.NONE:
                 line += f" (replacement: {finding.replacement})"
             if report.fails(finding):
                 failure = ET.SubElement(cases[finding.path], "failure", {

@@ -73,9 +73,10 @@ def _days(days_left: int | None) -> str:
 class MarkdownReporter(Reporter):
     def render(self, report: Report) -> str:
         failing = len(report.failing)
-        verdict = "failing" if report.exit_code else "passing"
+        verdict = "failed" if report.exit_code else "passed"
         out = [
-            f"## modelguard: {len(report.findings)} finding(s), {failing} failing ({verdict})",
+            f"## modelguard {verdict}: {len(report.findings)} finding(s), "
+            f"{failing} at or above `--fail-on`",
             "",
             f"Registry `{report.registry_version}` as of {report.as_of.isoformat()}, "
             f"`--fail-on {report.fail_on.value}`, {report.files_scanned} file(s) scanned.",
