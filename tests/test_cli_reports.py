@@ -48,7 +48,7 @@ def test_one_run_writes_several_formats(project: Path) -> None:
     assert result.stdout.count("MG001") == 2  # stdout keeps the --format report
     sarif = json.loads((project.parent / "out.sarif").read_text())
     assert len(sarif["runs"][0]["results"]) == 2
-    assert (project.parent / "summary.md").read_text().startswith("## modelguard: 2 finding(s)")
+    assert (project.parent / "summary.md").read_text().startswith("## modelguard failed: 2 finding(s)")
     root = ET.fromstring((project.parent / "junit.xml").read_text())
     assert len(root.findall("testsuite/testcase/failure")) == 2
 
