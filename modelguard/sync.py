@@ -13,7 +13,8 @@ import httpx
 
 from modelguard.atomic import write_atomic
 from modelguard.bundle import parse_checksum, registry_from_bundle, sha256_hex, version_key
-from modelguard.registry import Registry, RegistryError, bundled_registry_dir, load_registry
+from modelguard.registry import Registry, RegistryError, bundled_registry_dir
+from modelguard.registry_cache import load_registry_cached
 
 # Where the project publishes the bundle `registry export` writes (and its .sha256 beside it).
 DEFAULT_URL = "https://github.com/modelguard/modelguard/releases/latest/download/registry.json"
@@ -56,7 +57,7 @@ def newest(bundled: Registry, synced: Registry | None) -> Registry:
 def active_registry(offline: bool = False) -> tuple[Registry, list[str]]:
     """The registry a scan uses with no --registry: the bundled data, or the synced bundle when
     it is newer (never with `offline`). Returns warnings to show, e.g. a damaged cache."""
-    bundled = load_registry(bundled_registry_dir())
+    bundled = load_registry_cached(bundled_registry_dir(), cache_dir())
     if offline:
         return bundled, []
     try:
