@@ -106,6 +106,7 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
         self.locator = locator
         self._fstring_ends: list[int] = []
         self._placeholders: dict[int, int] = {}  # id of an f-string placeholder → its offset
+        self._jumps: dict[int, int] = {}  # id of a node → where the cursor goes at that node
         self.hits: list[Hit] = []
         self.suppressions: Suppressions = {}
         # Parents are visited before their children, so a parent labels its literal children.
@@ -178,18 +179,43 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
 
     # Literals and comments ------------------------------------------------------------------
 
+    def _find(self, node: _Literal, head: str) -> int:
+        """Offset of the literal's first token `head`. A literal's own parentheses (and the
+        comments in them) are visited after the literal: the cursor is left before them, and
+        moved to the first `)` when it is visited, and past the last at the end."""
+        locator = self.locator
+        if not node.lpar:
+            return locator.find(head)
+        code = self.module.code_for_node(node)
+        at = locator.cursor = locator.find(code)
+        closing = sum(len(self.module.code_for_node(paren)) for paren in node.rpar)
+        self._jumps[id(node.rpar[0])] = at + len(code) - closing
+        self._jumps[id(node)] = at + len(code)
+        return at + sum(len(self.module.code_for_node(paren)) for paren in node.lpar)
+
+    def visit_RightParen(self, node: cst.RightParen) -> None:
+        if id(node) in self._jumps:
+            self.locator.cursor = self._jumps.pop(id(node))
+
+    def leave_SimpleString(self, original_node: cst.SimpleString) -> None:
+        if id(original_node) in self._jumps:
+            self.locator.cursor = self._jumps.pop(id(original_node))
+
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         locator = self.locator
-        start = locator.find(node.value)
-        end = locator.cursor = start + len(node.value)
+        start = self._find(node, node.value)
+        end = start + len(node.value)
+        if not node.lpar:
+            locator.cursor = end
         if self._whole(node, start, end):
             return
-        code = self.module.code_for_node(node) if node.lpar else node.value
-        self.hits.extend(mention_hits(code, locator.span(start, end), self.index))
+        # The literal's own text: with its parentheses (and comments in them) the columns
+        # would be off by the opening ones, and those comments reported twice.
+        self.hits.extend(mention_hits(node.value, locator.span(start, end), self.index))
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
         locator = self.locator
-        start = locator.find(node.start)
+        start = self._find(node, node.start)
         texts: list[tuple[cst.FormattedStringText, int]] = []
         end = self._place(node.parts, start + len(node.start), texts) + len(node.end)
         self._fstring_ends.append(end)
@@ -201,7 +227,8 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
             self.hits.extend(mention_hits(part.value, span, self.index))
 
     def leave_FormattedString(self, original_node: cst.FormattedString) -> None:
-        self.locator.cursor = self._fstring_ends.pop()
+        end = self._fstring_ends.pop()
+        self.locator.cursor = self._jumps.pop(id(original_node), end)
 
     def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> None:
         # Text parts may hold quotes: literals inside a placeholder are searched from its `{`.
