@@ -179,31 +179,28 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
 
     # Literals and comments ------------------------------------------------------------------
 
-    def _find(self, node: _Literal, head: str) -> int:
-        """Offset of the literal's first token `head`. A literal's own parentheses (and the
-        comments in them) are visited after the literal: the cursor is left before them, and
-        moved to the first `)` when it is visited, and past the last at the end."""
+    def _find(self, node: _Literal, head: str, length: int) -> int:
+        """Offset of the literal's first token `head` (`length` characters to its end). A
+        literal's own parentheses, and the comments in them, are visited after the literal:
+        the cursor stays before them, and moves past the literal at its first `)`."""
         locator = self.locator
         if not node.lpar:
             return locator.find(head)
-        code = self.module.code_for_node(node)
-        at = locator.cursor = locator.find(code)
-        closing = sum(len(self.module.code_for_node(paren)) for paren in node.rpar)
-        self._jumps[id(node.rpar[0])] = at + len(code) - closing
-        self._jumps[id(node)] = at + len(code)
-        return at + sum(len(self.module.code_for_node(paren)) for paren in node.lpar)
+        before = locator.cursor
+        for comment in _comments_after(node.lpar):
+            locator.cursor = locator.find(comment.value) + len(comment.value)
+        at = locator.find(head)
+        locator.cursor = before
+        self._jumps[id(node.rpar[0])] = at + length
+        return at
 
     def visit_RightParen(self, node: cst.RightParen) -> None:
         if id(node) in self._jumps:
             self.locator.cursor = self._jumps.pop(id(node))
 
-    def leave_SimpleString(self, original_node: cst.SimpleString) -> None:
-        if id(original_node) in self._jumps:
-            self.locator.cursor = self._jumps.pop(id(original_node))
-
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         locator = self.locator
-        start = self._find(node, node.value)
+        start = self._find(node, node.value, len(node.value))
         end = start + len(node.value)
         if not node.lpar:
             locator.cursor = end
@@ -215,9 +212,13 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
         locator = self.locator
-        start = self._find(node, node.start)
+        start = self._find(node, node.start, 0)
         texts: list[tuple[cst.FormattedStringText, int]] = []
         end = self._place(node.parts, start + len(node.start), texts) + len(node.end)
+        if node.rpar:
+            self._jumps[id(node.rpar[0])] = end
+        else:
+            locator.cursor = start + len(node.start)
         self._fstring_ends.append(end)
         if self._whole(node, start, end):
             return
@@ -227,8 +228,8 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
             self.hits.extend(mention_hits(part.value, span, self.index))
 
     def leave_FormattedString(self, original_node: cst.FormattedString) -> None:
-        end = self._fstring_ends.pop()
-        self.locator.cursor = self._jumps.pop(id(original_node), end)
+        # Past the f-string, or past the comments in its closing parentheses.
+        self.locator.cursor = max(self.locator.cursor, self._fstring_ends.pop())
 
     def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> None:
         # Text parts may hold quotes: literals inside a placeholder are searched from its `{`.
@@ -282,6 +283,15 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
                 None if codes is None else frozenset(c.strip().upper() for c in codes.split(","))
             )
         self.hits.extend(mention_hits(node.value, span, self.index))
+
+
+def _comments_after(parens: Iterable[cst.LeftParen]) -> Iterable[cst.Comment]:
+    for paren in parens:
+        space = paren.whitespace_after
+        if isinstance(space, cst.ParenthesizedWhitespace):
+            if space.first_line.comment is not None:
+                yield space.first_line.comment
+            yield from (line.comment for line in space.empty_lines if line.comment is not None)
 
 
 def _callee_name(func: cst.BaseExpression) -> str | None:

@@ -69,6 +69,8 @@ Q = '"' + ID + '"'
         pytest.param(f"x = {Q}\n".encode("utf-8-sig"), id="bom"),
         pytest.param(f"x = (  # {ID}\n    {Q}  # {ID}\n)\ny = ( ( {Q} ) )\n", id="comments-in-parentheses"),
         pytest.param(f"x = (  # {ID}\n    f'{{a}} {ID}'  # {ID}\n) + {Q}\n", id="f-string-in-parentheses"),
+        pytest.param(f"if a:\n    x = (  # {ID}\n        # {ID}\n        {Q}\n    )  # {ID}\n", id="indented-parentheses"),
+        pytest.param(f"x = ((  # {Q}\n  {Q}  # {ID}\n))\n", id="two-parentheses-and-the-id-in-comments"),
         pytest.param(f"x = (\"# {ID}x\"  # {ID}\n)\n", id="comment-text-inside-the-string"),
         pytest.param(f"# -*- coding: latin-1 -*-\nx = 'é'; y = {Q}\n".encode("latin-1"),
                      id="latin-1-cookie"),
