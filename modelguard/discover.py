@@ -46,7 +46,9 @@ class DiscoverOptions:
             return path.relative_to(scan_root).as_posix()
 
     def keeps(self, path: Path, scan_root: Path) -> bool:
-        relative = self.relative(path, scan_root)
+        return self.keeps_relative(self.relative(path, scan_root))
+
+    def keeps_relative(self, relative: str) -> bool:
         if self.exclude.matches(relative):
             return False
         return self.include is None or self.include.matches(relative)
@@ -82,9 +84,17 @@ def _tree(
     listed = _git_files(root)
     files = listed if listed is not None else _walk(root)
     real_root = root.resolve()
+    # Every file is under `root`: its path relative to the options' root is the root's own
+    # (worked out once: `relative` asks for the working folder each time) joined with the rest.
+    base = options.root if options.root is not None else root
+    try:
+        prefix = root.absolute().relative_to(base.absolute()).as_posix()
+    except ValueError:
+        prefix = "."
     kept = []
     for path in files:
-        if not options.keeps(path, root):
+        rest = path.relative_to(root).as_posix()
+        if not options.keeps_relative(rest if prefix == "." else f"{prefix}/{rest}"):
             continue
         if path.is_symlink() and not _inside(path.resolve(), real_root):
             if on_escape is not None:

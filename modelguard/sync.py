@@ -7,13 +7,16 @@ import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import httpx
 
 from modelguard.atomic import write_atomic
 from modelguard.bundle import parse_checksum, registry_from_bundle, sha256_hex, version_key
-from modelguard.registry import Registry, RegistryError, bundled_registry_dir, load_registry
+from modelguard.registry import Registry, RegistryError, bundled_registry_dir
+from modelguard.registry_cache import load_registry_cached
+
+if TYPE_CHECKING:  # httpx takes a tenth of a second to import: only network code pays
+    import httpx
 
 # Where the project publishes the bundle `registry export` writes (and its .sha256 beside it).
 DEFAULT_URL = "https://github.com/modelguard/modelguard/releases/latest/download/registry.json"
@@ -56,7 +59,7 @@ def newest(bundled: Registry, synced: Registry | None) -> Registry:
 def active_registry(offline: bool = False) -> tuple[Registry, list[str]]:
     """The registry a scan uses with no --registry: the bundled data, or the synced bundle when
     it is newer (never with `offline`). Returns warnings to show, e.g. a damaged cache."""
-    bundled = load_registry(bundled_registry_dir())
+    bundled = load_registry_cached(bundled_registry_dir(), cache_dir())
     if offline:
         return bundled, []
     try:
@@ -81,6 +84,8 @@ def _check_url(url: str) -> None:
 
 
 def _get(client: httpx.Client, url: str) -> bytes:
+    import httpx
+
     try:
         response = client.get(url)
     except httpx.TimeoutException:
@@ -96,6 +101,8 @@ def _get(client: httpx.Client, url: str) -> bytes:
 def fetch(url: str, timeout: float = TIMEOUT_SECONDS) -> bytes:
     """GET one https URL (plain http only to a loopback address, for tests); raise SyncError
     with one line for the user."""
+    import httpx
+
     _check_url(url)
     with httpx.Client(timeout=timeout, follow_redirects=True) as client:
         return _get(client, url)
@@ -111,6 +118,8 @@ class SyncResult:
 def sync(url: str = DEFAULT_URL, timeout: float = TIMEOUT_SECONDS) -> SyncResult:
     """Fetch `url` and `url + '.sha256'`, verify, validate, and install when newer than the
     registry in use. Raises SyncError; nothing is written unless every check passes."""
+    import httpx
+
     _check_url(url)
     with httpx.Client(timeout=timeout, follow_redirects=True) as client:
         data = _get(client, url)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from modelguard.index import ModelIndex
 from modelguard.scan.hits import Hit, Span, Suppressions, mention_hits
-from modelguard.scan.python import ParseFailure, scan_python
 
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
 _LINE_MAGIC = re.compile(r"^(?P<keep>\s*(?:[\w.,\s\[\]()*]+=\s*)?)(?P<magic>[!%?].*)$")
@@ -110,6 +109,9 @@ def scan_notebook(text: str, index: ModelIndex) -> list[CellHits]:
 
 
 def _scan_code(cell: Cell, index: ModelIndex) -> tuple[list[Hit], Suppressions]:
+    # libcst takes a third of a second to import: only a cell that may name a model pays it.
+    from modelguard.scan.python import ParseFailure, scan_python
+
     magic = _CELL_MAGIC.match(cell.source)
     if magic is not None and magic.group("name") not in PYTHON_CELL_MAGICS:
         return _mentions(cell.source, index), {}

@@ -4,10 +4,10 @@ how each whole-id literal may be fixed."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from modelguard.findings import FixSafety
 from modelguard.index import ModelIndex
@@ -36,10 +36,48 @@ def parse(source: str | bytes) -> cst.Module:
 
 def scan_python(source: str | bytes, index: ModelIndex) -> tuple[list[Hit], Suppressions]:
     """All model ids in a module: whole literals with their context, and mentions in text."""
-    wrapper = MetadataWrapper(parse(source), unsafe_skip_copy=True)
-    visitor = _ModelLiteralVisitor(index, wrapper.module)
-    wrapper.visit(visitor)
+    module = parse(source)
+    # The text libcst parsed (it decodes bytes the same way), which positions refer to.
+    text = source if isinstance(source, str) else source.decode(module.encoding)
+    visitor = _ModelLiteralVisitor(index, module, _Locator(text))
+    module.visit(visitor)
     return visitor.hits, visitor.suppressions
+
+
+# Line breaks as libcst's PositionProvider counts them.
+_NEWLINE = re.compile(r"\r\n?|\n")
+
+
+class _Locator:
+    """Where string and comment tokens stand in the module's text, without libcst's
+    PositionProvider (a second pass generating the whole module, most of a scan's time).
+
+    The visitor meets strings and comments in source order, and between two of them the text
+    holds only names, numbers, operators and whitespace: no quote and no `#`. So each token is
+    the first occurrence of its own text after the end of the previous one. Inside an f-string
+    the text parts may hold quotes: the f-string's parts are laid out from its start, each
+    placeholder moves the cursor to its own `{`, and the end of the f-string moves it past the
+    closing quote once its children are visited.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.cursor = 0
+        self._line_ends = [m.end() for m in _NEWLINE.finditer(text)]
+
+    def find(self, token: str) -> int:
+        at = self.text.find(token, self.cursor)
+        if at < 0:
+            raise AssertionError(f"token not found in source order: {token[:40]!r}")
+        return at
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(*self._position(start), *self._position(end))
+
+    def _position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of `offset` (the column counts characters)."""
+        lines = bisect_right(self._line_ends, offset)
+        return lines + 1, offset - (self._line_ends[lines - 1] if lines else 0) + 1
 
 
 def literal_text(node: _Literal) -> str | None:
@@ -61,12 +99,14 @@ def literal_text(node: _Literal) -> str | None:
 
 
 class _ModelLiteralVisitor(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self, index: ModelIndex, module: cst.Module) -> None:
+    def __init__(self, index: ModelIndex, module: cst.Module, locator: _Locator) -> None:
         super().__init__()
         self.index = index
         self.module = module
+        self.locator = locator
+        self._fstring_ends: list[int] = []
+        self._placeholders: dict[int, int] = {}  # id of an f-string placeholder → its offset
+        self._jumps: dict[int, int] = {}  # id of a node → where the cursor goes at that node
         self.hits: list[Hit] = []
         self.suppressions: Suppressions = {}
         # Parents are visited before their children, so a parent labels its literal children.
@@ -75,10 +115,6 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
     def _label(self, node: cst.CSTNode | None, context: ctx.Context) -> None:
         if isinstance(node, (cst.SimpleString, cst.FormattedString)):
             self._context[id(node)] = context
-
-    def _span(self, node: cst.CSTNode) -> Span:
-        where: CodeRange = self.get_metadata(PositionProvider, node)
-        return Span(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
 
     # Contexts -------------------------------------------------------------------------------
 
@@ -143,31 +179,103 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
 
     # Literals and comments ------------------------------------------------------------------
 
+    def _find(self, node: _Literal, head: str, length: int) -> int:
+        """Offset of the literal's first token `head` (`length` characters to its end). A
+        literal's own parentheses, and the comments in them, are visited after the literal:
+        the cursor stays before them, and moves past the literal at its first `)`."""
+        locator = self.locator
+        if not node.lpar:
+            return locator.find(head)
+        before = locator.cursor
+        for comment in _comments_after(node.lpar):
+            locator.cursor = locator.find(comment.value) + len(comment.value)
+        at = locator.find(head)
+        locator.cursor = before
+        self._jumps[id(node.rpar[0])] = at + length
+        return at
+
+    def visit_RightParen(self, node: cst.RightParen) -> None:
+        if id(node) in self._jumps:
+            self.locator.cursor = self._jumps.pop(id(node))
+
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self._literal(node)
+        locator = self.locator
+        start = self._find(node, node.value, len(node.value))
+        end = start + len(node.value)
+        if not node.lpar:
+            locator.cursor = end
+        if self._whole(node, start, end):
+            return
+        # The literal's own text: with its parentheses (and comments in them) the columns
+        # would be off by the opening ones, and those comments reported twice.
+        self.hits.extend(mention_hits(node.value, locator.span(start, end), self.index))
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
-        self._literal(node)
-
-    def _literal(self, node: _Literal) -> None:
-        span = self._span(node)
-        value = literal_text(node)
-        if value is not None:
-            match = self.index.lookup(value)
-            if match is not None:
-                context = self._context.get(id(node), ctx.EXPRESSION)
-                self.hits.append(Hit(span, value, match, context.fix, context.name))
-                return
-        if isinstance(node, cst.FormattedString):
-            # Placeholders are expressions, visited on their own; only the text parts are prose.
-            for part in node.parts:
-                if isinstance(part, cst.FormattedStringText):
-                    self.hits.extend(mention_hits(part.value, self._span(part), self.index))
+        locator = self.locator
+        start = self._find(node, node.start, 0)
+        texts: list[tuple[cst.FormattedStringText, int]] = []
+        end = self._place(node.parts, start + len(node.start), texts) + len(node.end)
+        if node.rpar:
+            self._jumps[id(node.rpar[0])] = end
         else:
-            self.hits.extend(mention_hits(self.module.code_for_node(node), span, self.index))
+            locator.cursor = start + len(node.start)
+        self._fstring_ends.append(end)
+        if self._whole(node, start, end):
+            return
+        # Placeholders are expressions, visited on their own; only the text parts are prose.
+        for part, at in texts:
+            span = locator.span(at, at + len(part.value))
+            self.hits.extend(mention_hits(part.value, span, self.index))
+
+    def leave_FormattedString(self, original_node: cst.FormattedString) -> None:
+        # Past the f-string, or past the comments in its closing parentheses.
+        self.locator.cursor = max(self.locator.cursor, self._fstring_ends.pop())
+
+    def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> None:
+        # Text parts may hold quotes: literals inside a placeholder are searched from its `{`.
+        self.locator.cursor = self._placeholders.pop(id(node))
+
+    def _place(
+        self,
+        parts: Iterable[cst.BaseFormattedStringContent],
+        offset: int,
+        texts: list[tuple[cst.FormattedStringText, int]] | None,
+    ) -> int:
+        """Record where each placeholder of an f-string (format specs included) starts, and
+        each text part in `texts`; return the offset after the last part."""
+        for part in parts:
+            if isinstance(part, cst.FormattedStringText):
+                if texts is not None:
+                    texts.append((part, offset))
+                offset += len(part.value)
+                continue
+            code = self.module.code_for_node(part)
+            self._placeholders[id(part)] = offset
+            spec = part.format_spec if isinstance(part, cst.FormattedStringExpression) else None
+            if spec:  # the format spec's parts end just before the closing `}`
+                length = sum(len(self.module.code_for_node(p)) for p in spec)
+                self._place(spec, offset + len(code) - 1 - length, None)
+            offset += len(code)
+        return offset
+
+    def _whole(self, node: _Literal, start: int, end: int) -> bool:
+        """Record the literal as a hit when its whole value is a known id."""
+        value = literal_text(node)
+        if value is None:
+            return False
+        match = self.index.lookup(value)
+        if match is None:
+            return False
+        context = self._context.get(id(node), ctx.EXPRESSION)
+        self.hits.append(Hit(self.locator.span(start, end), value, match, context.fix,
+                             context.name))
+        return True
 
     def visit_Comment(self, node: cst.Comment) -> None:
-        span = self._span(node)
+        locator = self.locator
+        start = locator.find(node.value)
+        locator.cursor = start + len(node.value)
+        span = locator.span(start, locator.cursor)
         ignore = _IGNORE.search(node.value)
         if ignore is not None:
             codes = ignore.group(1)
@@ -175,6 +283,15 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
                 None if codes is None else frozenset(c.strip().upper() for c in codes.split(","))
             )
         self.hits.extend(mention_hits(node.value, span, self.index))
+
+
+def _comments_after(parens: Iterable[cst.LeftParen]) -> Iterable[cst.Comment]:
+    for paren in parens:
+        space = paren.whitespace_after
+        if isinstance(space, cst.ParenthesizedWhitespace):
+            if space.first_line.comment is not None:
+                yield space.first_line.comment
+            yield from (line.comment for line in space.empty_lines if line.comment is not None)
 
 
 def _callee_name(func: cst.BaseExpression) -> str | None:

@@ -17,9 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from modelguard.smoke.interface import (
     Answered,
@@ -33,6 +31,9 @@ from modelguard.smoke.interface import (
     Target,
 )
 from modelguard.smoke.providers import PROVIDERS, ProviderSpec, check_base_url
+
+if TYPE_CHECKING:  # httpx takes a tenth of a second to import: only network code pays
+    import httpx
 
 RETRY_STATUSES = frozenset({408, 409, 429})
 
@@ -139,6 +140,8 @@ def _payload(response: httpx.Response) -> Any:
 def send(call: Call, http: httpx.Client, policy: RetryPolicy,
          sleep: Callable[[float], None] = time.sleep) -> Answered | Rejected | Failed:
     """Send one smoke call, retrying within `policy`; never raises for network trouble."""
+    import httpx
+
     client, key = call.spec.client, call.key
     body = client.body(call.target.model, call.endpoint)
     headers = client.headers(key)
@@ -206,6 +209,8 @@ def verify_targets(
     Targets that cannot be called (unknown provider, missing key, no base URL) come back as
     Skipped without a request. Raises BaseUrlError for a refused `base_url`.
     """
+    import httpx
+
     env = os.environ if environ is None else environ
     ordered: Sequence[Target] = sorted(set(targets))
     resolved = {t: resolve(t, endpoint, base_url, env, providers=providers) for t in ordered}

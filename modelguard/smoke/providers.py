@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-
-import httpx
+from typing import TYPE_CHECKING
 
 from modelguard.smoke.anthropic import AnthropicClient
 from modelguard.smoke.interface import Endpoint, ProviderClient
 from modelguard.smoke.openai import OpenAIClient
+
+if TYPE_CHECKING:  # httpx takes a tenth of a second to import: only network code pays
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,8 @@ class BaseUrlError(ValueError):
 def check_base_url(url: str) -> str:
     """The URL without a trailing slash; raises BaseUrlError unless it is https, or plain http
     to a loopback host (the key would otherwise cross the network in clear text)."""
+    import httpx
+
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as error:
