@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from modelguard.index import ModelIndex, build_index
 from modelguard.registry import Registry, load_registry
@@ -60,3 +61,16 @@ class QuietHTTPServer(http.server.ThreadingHTTPServer):
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", default=False,
                      help="Rewrite tests/golden/* from the current reporters (review the diff).")
+
+
+def run_cli(*args: str) -> Result:
+    """The command line as a user runs it, in this process; exceptions surface as failures."""
+    from modelguard.cli import cli
+
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` and its bytes: compare two to see exactly what a run changed."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}

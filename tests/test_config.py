@@ -8,17 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from modelguard.cli import cli
 from modelguard.config import Config, build_config, locate_config, validate_config
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_cli
 
 TEST_REGISTRY = str(FIXTURES / "registry")
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return run_cli(*args)
 
 
 @pytest.fixture

@@ -9,15 +9,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from modelguard.api import Selection
-from modelguard.cli import cli
 from modelguard.findings import Failed
 from modelguard.fix import FileFix, fix_paths, write_fix
 from modelguard.index import ModelIndex
 from modelguard.scan import ScanSettings
-from tests.conftest import AFTER, FIXTURES, REPO
+from tests.conftest import AFTER, FIXTURES, REPO, run_cli, snapshot
 
 TEST_REGISTRY = str(FIXTURES / "registry")
 APP = "pkg/app.py"
@@ -38,15 +37,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def fix(*args: str) -> Result:
-    return CliRunner().invoke(
-        cli, ["fix", "--registry", TEST_REGISTRY, "--as-of", "2025-08-01", *args],
-        catch_exceptions=False,
-    )
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
+    return run_cli("fix", "--registry", TEST_REGISTRY, "--as-of", "2025-08-01", *args)
 
 
 def test_fix_rewrites_then_settles(project: Path) -> None:

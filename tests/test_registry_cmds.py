@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from modelguard.bundle import bundle_bytes, checksum_line, registry_from_bundle
-from modelguard.cli import cli
 from modelguard.registry import (
     RegistryError,
     bundled_registry_dir,
@@ -23,13 +22,13 @@ from modelguard.registry import (
 )
 from modelguard.registry_views import diff
 from modelguard.sync import SyncError, active_registry, sync, synced_path
-from tests.conftest import FIXTURES, QuietHTTPServer
+from tests.conftest import FIXTURES, QuietHTTPServer, run_cli
 
 TEST_REGISTRY = str(FIXTURES / "registry")
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return run_cli(*args)
 
 
 # --- list -----------------------------------------------------------------------------------

@@ -16,9 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from modelguard.cli import cli
 from modelguard.registry import Registry, bundled_registry_dir, load_registry
 from modelguard.registry_import import (
     combined_text,
@@ -27,7 +26,7 @@ from modelguard.registry_import import (
     read_litellm,
     read_models_dev,
 )
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_cli
 from tests.test_registry_cmds import Server
 
 if sys.version_info >= (3, 11):
@@ -42,7 +41,7 @@ UPDATE = os.environ.get("MODELGUARD_UPDATE_GOLDEN") == "1"
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["registry", "import", *args], catch_exceptions=False)
+    return run_cli("registry", "import", *args)
 
 
 @pytest.mark.parametrize("kind", [pytest.param(k, id=k) for k in INPUTS])

@@ -7,11 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from modelguard.cli import cli
 from modelguard.registry import bundled_registry_dir, load_registry
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_cli
 
 PRIVATE = """\
 provider = "acme"
@@ -31,7 +30,7 @@ BROKEN = PRIVATE.replace('replacement = "acme-chat-2"', 'replacement = "acme-cha
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["registry", "validate", *args], catch_exceptions=False)
+    return run_cli("registry", "validate", *args)
 
 
 def _files(tmp_path: Path, names: list[str]) -> list[str]:
