@@ -115,12 +115,14 @@ def _scan_code(cell: Cell, index: ModelIndex) -> tuple[list[Hit], Suppressions]:
     magic = _CELL_MAGIC.match(cell.source)
     if magic is not None and magic.group("name") not in PYTHON_CELL_MAGICS:
         return _mentions(cell.source, index), {}
+    masked, regions = mask_magics(cell.source)
     try:
-        # Most cells are plain Python; masking is only for those that are not.
-        return scan_python(cell.source, index)
+        # Most cells are plain Python; masking is only for those that are not. A line that
+        # looks like a magic may be Python (`% b` continuing a bracket): only a parse of the
+        # whole cell tells.
+        return scan_python(cell.source, index, whole_module=bool(regions))
     except ParseFailure:
         pass
-    masked, regions = mask_magics(cell.source)
     try:
         hits, suppressions = scan_python(masked, index)
     except ParseFailure as error:

@@ -1,11 +1,20 @@
 """Python sources: libcst finds every string literal and comment, and the context table decides
-how each whole-id literal may be fixed."""
+how each whole-id literal may be fixed.
+
+A module is not handed to libcst whole when it need not be: parsing and visiting cost about
+1 MB/s, and an id sits in a few lines of a file. The lexer (`pylex`) finds every string and
+comment; comments and strings that hold no whole id are prose, scanned as they stand; only the
+logical lines with a literal whose context matters (a whole id, an f-string) go to libcst.
+Whatever the lexer cannot vouch for, or a line that does not parse on its own, sends the whole
+module to libcst, as before.
+"""
 
 from __future__ import annotations
 
+import ast
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import libcst as cst
 
@@ -13,6 +22,7 @@ from modelguard.findings import FixSafety
 from modelguard.index import ModelIndex
 from modelguard.scan import contexts as ctx
 from modelguard.scan.hits import Hit, Span, Suppressions, mention_hits
+from modelguard.scan.pylex import Kind, Lexed, LogicalLine, Unlexable, lex
 
 _IGNORE = re.compile(r"#\s*modelguard:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
 _Literal = cst.SimpleString | cst.FormattedString
@@ -34,14 +44,138 @@ def parse(source: str | bytes) -> cst.Module:
         raise ParseFailure(f"cannot decode: {error}") from None
 
 
-def scan_python(source: str | bytes, index: ModelIndex) -> tuple[list[Hit], Suppressions]:
-    """All model ids in a module: whole literals with their context, and mentions in text."""
+def scan_python(
+    source: str | bytes, index: ModelIndex, *, whole_module: bool = False
+) -> tuple[list[Hit], Suppressions]:
+    """All model ids in a module: whole literals with their context, and mentions in text.
+
+    `whole_module` makes libcst parse and visit all of it (the reference the line-by-line
+    scan is tested against)."""
+    text = None if whole_module else _plain_text(source)
+    if text is not None:
+        try:
+            return _scan_lines(text, lex(text), index)
+        except Unlexable:
+            pass
     module = parse(source)
     # The text libcst parsed (it decodes bytes the same way), which positions refer to.
     text = source if isinstance(source, str) else source.decode(module.encoding)
     visitor = _ModelLiteralVisitor(index, module, _Locator(text))
     module.visit(visitor)
     return visitor.hits, visitor.suppressions
+
+
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+
+
+def _plain_text(source: str | bytes) -> str | None:
+    """The source as text when it is plain UTF-8; None when libcst must decode it (a byte
+    order mark, a coding cookie, bytes that are not UTF-8)."""
+    if isinstance(source, str):
+        return source
+    if source.startswith(b"\xef\xbb\xbf") or _COOKIE.search(source, 0, _second_line_end(source)):
+        return None
+    try:
+        return source.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _second_line_end(data: bytes) -> int:
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    return len(data) if second < 0 else second
+
+
+def _scan_lines(text: str, lexed: Lexed, index: ModelIndex) -> tuple[list[Hit], Suppressions]:
+    locator = _Locator(text)
+    hits: list[Hit] = []
+    suppressions: Suppressions = {}
+    in_context: set[int] = set()  # logical lines that libcst must read
+    prose = []
+    for token in lexed.tokens:
+        raw = text[token.start : token.end]
+        if token.kind is Kind.COMMENT:
+            span = locator.span(token.start, token.end)
+            ignore = _IGNORE.search(raw)
+            if ignore is not None:
+                suppressions[span.line] = _codes(ignore)
+            if index.may_contain(raw):
+                hits.extend(mention_hits(raw, span, index))
+        elif not index.may_contain(raw):
+            continue
+        elif token.kind is Kind.FSTRING or _is_whole_id(raw, index):
+            in_context.add(token.line)
+        else:
+            prose.append(token)
+    for token in prose:
+        if token.line not in in_context:  # else the visitor of its line reports it
+            span = locator.span(token.start, token.end)
+            hits.extend(mention_hits(text[token.start : token.end], span, index))
+    for number in sorted(in_context):
+        hits.extend(_scan_logical_line(text, lexed.line(number), locator, index))
+    hits.sort(key=lambda hit: (hit.span.line, hit.span.column))
+    return hits, suppressions
+
+
+def _is_whole_id(raw: str, index: ModelIndex) -> bool:
+    """Is the value of this string literal (as written in the source) a known id?"""
+    try:
+        value = ast.literal_eval(raw)
+    except Exception:  # libcst's own evaluation fails the same way: no whole value
+        return False
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    return isinstance(value, str) and index.lookup(value) is not None
+
+
+def _scan_logical_line(
+    text: str, line: LogicalLine, locator: _Locator, index: ModelIndex
+) -> list[Hit]:
+    """The literals of one logical line, visited in a module of their own: the line alone, or
+    inside the least code that makes it a statement (a body after a header, an `if` before an
+    `elif`, ...)."""
+    code = text[line.start : line.end]
+    newline = _NEWLINE.search(code)
+    eol = newline.group() if newline is not None else "\n"
+    if not code.endswith(("\n", "\r")):  # the last line of the file
+        code += eol
+    for before, after in _wrappers(code, eol):
+        try:
+            module = cst.parse_module(before + code + after)
+        except cst.ParserSyntaxError:
+            continue
+        snippet = _Locator(before + code + after, origin=locator, shift=line.start - len(before))
+        visitor = _ModelLiteralVisitor(index, module, snippet, comments=False)
+        module.visit(visitor)
+        return visitor.hits
+    raise Unlexable("a logical line does not parse on its own")
+
+
+_FIRST_WORD = re.compile(r"@|[A-Za-z_]*")
+
+
+def _wrappers(code: str, eol: str) -> Iterator[tuple[str, str]]:
+    """Code to put before and after a logical line to make it a module libcst accepts."""
+    word = _FIRST_WORD.match(code).group()  # type: ignore[union-attr]
+    body = " pass" + eol
+    if word == "@":
+        yield "", "def f(): pass" + eol
+        return
+    if word in ("elif", "else"):
+        yield from ((f"if 0:{eol}{body}", after) for after in ("", body))
+        return
+    if word in ("except", "finally"):
+        yield from ((f"try:{eol}{body}", after) for after in ("", body))
+        return
+    yield "", ""
+    yield "", body
+    if word == "case":
+        yield from ((f"match 0:{eol} ", after) for after in ("", " " + body))
+    elif word == "match":
+        yield "", f" case _: pass{eol}"
+    elif word == "async":
+        yield from ((f"async def f():{eol} ", after) for after in ("", " " + body))
 
 
 # Line breaks as libcst's PositionProvider counts them.
@@ -60,10 +194,14 @@ class _Locator:
     closing quote once its children are visited.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, origin: _Locator | None = None, shift: int = 0) -> None:
         self.text = text
         self.cursor = 0
-        self._line_ends = [m.end() for m in _NEWLINE.finditer(text)]
+        # A logical line visited on its own reports spans in the module it was cut from:
+        # offset `o` of this text is offset `o + shift` of the origin's.
+        self._origin = origin
+        self._shift = shift
+        self._line_ends = [] if origin else [m.end() for m in _NEWLINE.finditer(text)]
 
     def find(self, token: str) -> int:
         at = self.text.find(token, self.cursor)
@@ -72,6 +210,8 @@ class _Locator:
         return at
 
     def span(self, start: int, end: int) -> Span:
+        if self._origin is not None:
+            return self._origin.span(start + self._shift, end + self._shift)
         return Span(*self._position(start), *self._position(end))
 
     def _position(self, offset: int) -> tuple[int, int]:
@@ -99,8 +239,11 @@ def literal_text(node: _Literal) -> str | None:
 
 
 class _ModelLiteralVisitor(cst.CSTVisitor):
-    def __init__(self, index: ModelIndex, module: cst.Module, locator: _Locator) -> None:
+    def __init__(
+        self, index: ModelIndex, module: cst.Module, locator: _Locator, comments: bool = True
+    ) -> None:
         super().__init__()
+        self.comments = comments  # False: comments are scanned elsewhere, only passed over
         self.index = index
         self.module = module
         self.locator = locator
@@ -275,14 +418,19 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
         locator = self.locator
         start = locator.find(node.value)
         locator.cursor = start + len(node.value)
+        if not self.comments:
+            return
         span = locator.span(start, locator.cursor)
         ignore = _IGNORE.search(node.value)
         if ignore is not None:
-            codes = ignore.group(1)
-            self.suppressions[span.line] = (
-                None if codes is None else frozenset(c.strip().upper() for c in codes.split(","))
-            )
+            self.suppressions[span.line] = _codes(ignore)
         self.hits.extend(mention_hits(node.value, span, self.index))
+
+
+def _codes(ignore: re.Match[str]) -> frozenset[str] | None:
+    """The rule codes a `# modelguard: ignore[...]` comment names; None for all of them."""
+    codes = ignore.group(1)
+    return None if codes is None else frozenset(c.strip().upper() for c in codes.split(","))
 
 
 def _comments_after(parens: Iterable[cst.LeftParen]) -> Iterable[cst.Comment]:
