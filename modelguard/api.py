@@ -9,7 +9,7 @@ from pathlib import Path
 
 from modelguard import __version__
 from modelguard.cache import ResultCache
-from modelguard.discover import DiscoverOptions, discover
+from modelguard.discover import DiscoverOptions, discover_names
 from modelguard.findings import Failed, Finding, Scanned, Skipped
 from modelguard.ignore import PathSpec
 from modelguard.index import ModelIndex
@@ -68,7 +68,7 @@ def check_paths(
 ) -> Report:
     """Scan files under `paths` with `jobs` processes, keeping results in `cache_dir` (no cache
     when None); raises FileNotFoundError for a path that does not exist."""
-    files = list(discover(list(paths) or [Path(".")], can_scan, options))
+    files = list(discover_names(list(paths) or [Path(".")], can_scan, options))
     cache = ResultCache.load(cache_dir, index) if cache_dir is not None else None
     results = run_files(files, index, settings, jobs=jobs, cache=cache)
     return collect(results, index, settings, fail_on, selection)

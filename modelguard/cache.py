@@ -6,9 +6,17 @@ SHA-256 of its bytes. Lifecycles are computed at report time, so changing `--as-
 `--warn-within`, `--select` or `--fail-on` reuses the cache; changing the file, the registry
 data, the providers chosen or modelguard itself does not (they are in the cache key).
 
+Next to the entries sits a stat index, like git's: path → (size, mtime, inode, ctime, digest),
+so a warm run finds an unchanged file's entry without reading it. A stat is recorded only when
+the file's mtime and ctime are older than the start of the run that read it by RACY_MARGIN_NS
+(git's "racily clean" rule): an edit made after the read then always shows in the mtime, even
+on file systems with coarse timestamps, and an edit that keeps size and mtime (`touch -d`,
+`cp -p`) still changes the ctime. Anything else is read and hashed.
+
 The cache is a hint, never trusted: a file that cannot be read or does not match its key is
 ignored and rebuilt, an entry that does not decode is scanned again, and the file is replaced
-atomically so a reader never sees half of it.
+atomically so a reader never sees half of it. Everything lives in one file per key, read once
+and written once per run.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,20 +34,37 @@ from modelguard import __version__
 from modelguard.atomic import write_atomic
 from modelguard.findings import FixSafety
 from modelguard.index import Match, ModelIndex
+from modelguard.scan import HitGroup
 from modelguard.scan.hits import Hit, Span, Suppressions
 
 CACHE_DIR = ".modelguard_cache"
-FORMAT = 1
+FORMAT = 2
+
+# A file's stat is trusted only when it is older than the run that recorded it by this much
+# (FAT keeps mtimes to 2 s; local clocks and file system clocks agree far better than that).
+RACY_MARGIN_NS = 2_000_000_000
 
 # As stored (JSON): 0 for a file with nothing in it, {"error": message}, or
-# {"hits": [...], "ignore": [...]}.
+# {"groups": [[cell or null, [[cell line, file line], ...], hits, suppressions], ...]}.
 Entry = Any
+
+# size, mtime_ns, inode, ctime_ns
+Stat = tuple[int, int, int, int]
+
+
+def stat_of(result: os.stat_result) -> Stat:
+    return (result.st_size, result.st_mtime_ns, result.st_ino, result.st_ctime_ns)
+
+
+def settled(stat: Stat, started_ns: int, margin_ns: int = RACY_MARGIN_NS) -> bool:
+    """May `stat`, taken by a run that started at `started_ns`, stand for the bytes that run
+    read? Only when the file was last changed well before the run began."""
+    return stat[1] < started_ns - margin_ns and stat[3] < started_ns - margin_ns
 
 
 @dataclass(frozen=True, slots=True)
 class CachedScan:
-    hits: tuple[Hit, ...]
-    suppressions: Suppressions
+    groups: tuple[HitGroup, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,29 +103,60 @@ def cache_key(index: ModelIndex) -> str:
 class ResultCache:
     """The entries of one cache key: loaded once, looked up by digest, saved once."""
 
-    def __init__(self, path: Path, key: str, entries: dict[str, Entry]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        key: str,
+        entries: dict[str, Entry],
+        stats: dict[str, Any] | None = None,
+        *,
+        started_ns: int | None = None,
+        margin_ns: int = RACY_MARGIN_NS,
+    ) -> None:
         self.path = path
         self.key = key
         self.entries = entries
+        self.stats: dict[str, Any] = stats if stats is not None else {}
+        self.started_ns = time.time_ns() if started_ns is None else started_ns
+        self.margin_ns = margin_ns
         self.added: dict[str, Entry] = {}
+        self.seen: dict[str, list[Any]] = {}
 
     @classmethod
-    def load(cls, directory: Path, index: ModelIndex) -> ResultCache:
+    def load(cls, directory: Path, index: ModelIndex, *,
+             margin_ns: int = RACY_MARGIN_NS) -> ResultCache:
+        started = time.time_ns()  # before any file is looked at
         key = cache_key(index)
         path = directory / f"results-{key[:16]}.json"
-        return cls(path, key, _read(path, key))
+        entries, stats = _read(path, key)
+        return cls(path, key, entries, stats, started_ns=started, margin_ns=margin_ns)
+
+    def known(self, path: str, stat: Stat) -> Entry | None:
+        """The entry of the file at `path` (absolute) when its stat is the one recorded with
+        it; None means: read and hash it."""
+        record = self.stats.get(path)
+        if not isinstance(record, list) or len(record) != 5 or tuple(record[:4]) != stat:
+            return None
+        digest = record[4]
+        return self.entries.get(digest) if isinstance(digest, str) else None
 
     def add(self, digest: str, entry: Entry) -> None:
         self.added[digest] = entry
 
+    def remember(self, path: str, stat: Stat, digest: str) -> None:
+        """`path` (absolute) had `stat` when its bytes hashed to `digest`."""
+        if settled(stat, self.started_ns, self.margin_ns):
+            self.seen[path] = [*stat, digest]
+
     def save(self) -> None:
         """Write the old entries and the new, atomically; a cache that cannot be written is
         not an error (the next run scans again)."""
-        if not self.added:
+        if not self.added and all(self.stats.get(p) == r for p, r in self.seen.items()):
             return
         merged = {**self.entries, **self.added}
-        payload = json.dumps({"format": FORMAT, "key": self.key, "files": merged},
-                             separators=(",", ":"))
+        stats = {**self.stats, **self.seen}
+        payload = json.dumps({"format": FORMAT, "key": self.key, "files": merged,
+                              "stats": stats}, separators=(",", ":"))
         try:
             directory = self.path.parent
             directory.mkdir(parents=True, exist_ok=True)
@@ -110,37 +167,46 @@ class ResultCache:
         except OSError:
             return
         self.entries = merged
+        self.stats = stats
         self.added = {}
+        self.seen = {}
 
 
-def _read(path: Path, key: str) -> dict[str, Entry]:
+def _read(path: Path, key: str) -> tuple[dict[str, Entry], dict[str, Any]]:
     try:
         data = json.loads(path.read_bytes())
     except (OSError, ValueError):
-        return {}
+        return {}, {}
     if (
         not isinstance(data, dict)
         or data.get("format") != FORMAT
         or data.get("key") != key
         or not isinstance(data.get("files"), dict)
+        or not isinstance(data.get("stats"), dict)
     ):
-        return {}
-    return data["files"]  # type: ignore[no-any-return]
+        return {}, {}
+    return data["files"], data["stats"]
 
 
-def encode(hits: tuple[Hit, ...], suppressions: Suppressions) -> Entry:
-    if not hits and not suppressions:
+def encode(groups: tuple[HitGroup, ...]) -> Entry:
+    if not groups:
         return 0
-    return {
-        "hits": [
-            [h.span.line, h.span.column, h.span.end_line, h.span.end_column, h.written,
-             h.match.entry.provider, h.match.entry.id, h.match.prefix, h.fix.value, h.context,
-             h.lines[0], h.lines[1]]
-            for h in hits
-        ],
-        "ignore": [[line, None if codes is None else sorted(codes)]
-                   for line, codes in sorted(suppressions.items())],
-    }
+    return {"groups": [[g.cell, sorted(g.file_lines.items()), _encode_hits(g.hits),
+                        _encode_suppressions(g.suppressions)] for g in groups]}
+
+
+def _encode_hits(hits: tuple[Hit, ...]) -> list[list[Any]]:
+    return [
+        [h.span.line, h.span.column, h.span.end_line, h.span.end_column, h.written,
+         h.match.entry.provider, h.match.entry.id, h.match.prefix, h.fix.value, h.context,
+         h.lines[0], h.lines[1]]
+        for h in hits
+    ]
+
+
+def _encode_suppressions(suppressions: Suppressions) -> list[list[Any]]:
+    return [[line, None if codes is None else sorted(codes)]
+            for line, codes in sorted(suppressions.items())]
 
 
 def encode_error(message: str) -> Entry:
@@ -151,29 +217,40 @@ def decode(entry: Entry, index: ModelIndex) -> CachedScan | CachedError | None:
     """The cached outcome, or None when the entry is not one this index can read."""
     try:
         if entry == 0 and not isinstance(entry, bool):
-            return CachedScan((), {})
+            return CachedScan(())
         if not isinstance(entry, Mapping):
             return None
         if set(entry) == {"error"} and isinstance(entry["error"], str):
             return CachedError(entry["error"])
-        hits = []
-        for row in entry["hits"]:
-            line, column, end_line, end_column, written, provider, entry_id, prefix, fix, \
-                context, first, last = row
-            found = index.entry(_text(provider), _text(entry_id))
-            if found is None:
+        groups = []
+        for cell, file_lines, rows, ignore in entry["groups"]:
+            hits = _decode_hits(rows, index)
+            if hits is None:
                 return None
-            hits.append(Hit(Span(_int(line), _int(column), _int(end_line), _int(end_column)),
-                            _text(written), Match(found, _text(prefix)), FixSafety(fix),
-                            _text(context), (_int(first), _int(last))))
-        suppressions: Suppressions = {}
-        for line, codes in entry["ignore"]:
-            suppressions[_int(line)] = (
-                None if codes is None else frozenset(_text(code) for code in codes)
-            )
-        return CachedScan(tuple(hits), suppressions)
+            suppressions: Suppressions = {}
+            for line, codes in ignore:
+                suppressions[_int(line)] = (
+                    None if codes is None else frozenset(_text(code) for code in codes)
+                )
+            groups.append(HitGroup(hits, suppressions, None if cell is None else _int(cell),
+                                   {_int(line): _int(at) for line, at in file_lines}))
+        return CachedScan(tuple(groups))
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _decode_hits(rows: Any, index: ModelIndex) -> tuple[Hit, ...] | None:
+    hits = []
+    for row in rows:
+        line, column, end_line, end_column, written, provider, entry_id, prefix, fix, \
+            context, first, last = row
+        found = index.entry(_text(provider), _text(entry_id))
+        if found is None:
+            return None
+        hits.append(Hit(Span(_int(line), _int(column), _int(end_line), _int(end_column)),
+                        _text(written), Match(found, _text(prefix)), FixSafety(fix),
+                        _text(context), (_int(first), _int(last))))
+    return tuple(hits)
 
 
 def _int(value: object) -> int:

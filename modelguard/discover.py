@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,27 +62,63 @@ def discover(
 ) -> Iterator[Path]:
     """Files under `paths` that `wanted` accepts. A file named explicitly is always returned.
     Symlinks leading outside a scanned folder are left out (and passed to `on_escape`)."""
+    return map(Path, discover_names(paths, wanted, options, on_escape))
+
+
+def discover_names(
+    paths: list[Path],
+    wanted: Callable[[str], bool],
+    options: DiscoverOptions | None = None,
+    on_escape: Callable[[Path], None] | None = None,
+) -> Iterator[str]:
+    """`discover`, as path strings: no Path object per file on the way."""
     chosen = options or DiscoverOptions()
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for root in paths:
         if root.is_file():
-            found: Iterator[Path] = iter([root])
+            found: Iterable[str] = [str(root)]
         elif root.is_dir():
-            found = (f for f in _tree(root, chosen, on_escape) if wanted(f.name))
+            found = (f for f in _tree(root, chosen, on_escape) if wanted(os.path.basename(f)))
         else:
             raise FileNotFoundError(f"{root}: no such file or directory")
         for path in found:
-            key = path.absolute()
+            key = os.path.abspath(path)
             if key not in seen:
                 seen.add(key)
                 yield path
 
 
+class _Verdicts:
+    """`spec.matches(path)` for many paths: what a folder's ancestors decide is worked out once
+    per folder, not once per file."""
+
+    def __init__(self, spec: PathSpec) -> None:
+        self.spec = spec
+        self.folders: dict[str, bool] = {"": False}
+
+    def folder(self, path: str) -> bool:
+        """Is the folder `path` matched, itself or through one of its folders?"""
+        found = self.folders.get(path)
+        if found is None:
+            slash = path.rfind("/")
+            parent = path[:slash] if slash > 0 else ""
+            found = self.folder(parent) or bool(self.spec.decides(path, True))
+            self.folders[path] = found
+        return found
+
+    def file(self, path: str) -> bool:
+        slash = path.rfind("/")
+        return self.folder(path[:slash] if slash > 0 else "") or bool(
+            self.spec.decides(path, False)
+        )
+
+
 def _tree(
     root: Path, options: DiscoverOptions, on_escape: Callable[[Path], None] | None = None
-) -> list[Path]:
+) -> list[str]:
+    base_text = str(root)
     listed = _git_files(root)
-    files = listed if listed is not None else _walk(root)
+    files = listed if listed is not None else _walk(base_text)
     real_root = root.resolve()
     # Every file is under `root`: its path relative to the options' root is the root's own
     # (worked out once: `relative` asks for the working folder each time) joined with the rest.
@@ -91,27 +127,40 @@ def _tree(
         prefix = root.absolute().relative_to(base.absolute()).as_posix()
     except ValueError:
         prefix = "."
+    exclude = _Verdicts(options.exclude)
+    include = None if options.include is None else _Verdicts(options.include)
+    join = (lambda rest: rest) if base_text == "." else (
+        lambda rest: f"{base_text}/{rest}" if os.sep == "/" else os.path.join(base_text, rest)
+    )
     kept = []
-    for path in files:
-        rest = path.relative_to(root).as_posix()
-        if not options.keeps_relative(rest if prefix == "." else f"{prefix}/{rest}"):
+    for rest, link in files:
+        relative = rest if prefix == "." else f"{prefix}/{rest}"
+        if exclude.file(relative) or (include is not None and not include.file(relative)):
             continue
-        if path.is_symlink() and not _inside(path.resolve(), real_root):
-            if on_escape is not None:
-                on_escape(path)
-            continue
-        if path.is_file():
-            kept.append(path)
-    return sorted(kept)
+        path = join(rest)
+        if link is None:  # listed by git: not looked at yet
+            link = os.path.islink(path)
+            if not link and not os.path.isfile(path):
+                continue
+        if link:
+            if not _inside(Path(path).resolve(), real_root):
+                if on_escape is not None:
+                    on_escape(Path(path))
+                continue
+            if not os.path.isfile(path):
+                continue
+        kept.append((rest.split("/"), path))
+    kept.sort()
+    return [path for _, path in kept]
 
 
 def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _git_files(root: Path) -> list[Path] | None:
-    """Files git would show under `root` (tracked, or untracked and not ignored); None outside a
-    work tree or without git."""
+def _git_files(root: Path) -> list[tuple[str, bool | None]] | None:
+    """Files git would show under `root` (tracked, or untracked and not ignored), relative to
+    it; None outside a work tree or without git."""
     try:
         result = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
@@ -124,31 +173,40 @@ def _git_files(root: Path) -> list[Path] | None:
     if result.returncode != 0:
         return None
     names = {name for name in result.stdout.decode("utf-8", "surrogateescape").split("\0") if name}
-    return [root / name for name in sorted(names)]
+    return [(name, None) for name in sorted(names)]
 
 
-def _walk(root: Path) -> list[Path]:
-    files: list[Path] = []
-    specs: dict[str, PathSpec] = {}
-    for folder, dirs, names in os.walk(root):
-        here = Path(folder).relative_to(root).as_posix()
-        here = "" if here == "." else here
-        spec = specs.get(here, PathSpec())  # the parent's rules, handed down
-        if ".gitignore" in names:
+def _walk(root: str) -> list[tuple[str, bool | None]]:
+    """Regular files (and symlinks to them) under `root`, relative to it, each with whether it
+    is a symlink; skipped folders, virtualenvs and .gitignore'd paths left out."""
+    files: list[tuple[str, bool | None]] = []
+    stack: list[tuple[str, str, PathSpec]] = [(root, "", PathSpec())]
+    while stack:
+        folder, here, inherited = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        spec = inherited  # the parent's rules, handed down
+        if any(entry.name == ".gitignore" for entry in entries):
             spec = spec + _read_gitignore(Path(folder, ".gitignore"), here)
         prefix = f"{here}/" if here else ""
-        # Virtualenvs have arbitrary names; pyvenv.cfg gives them away.
-        dirs[:] = sorted(
-            d for d in dirs
-            if d not in SKIPPED_DIRS
-            and not (Path(folder, d) / "pyvenv.cfg").is_file()
-            and not spec.decides(prefix + d, True)
-        )
-        for d in dirs:
-            specs[prefix + d] = spec
-        files.extend(
-            Path(folder, name) for name in names if not spec.decides(prefix + name, False)
-        )
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if is_dir:
+                if entry.is_symlink() or name in SKIPPED_DIRS or spec.decides(prefix + name, True):
+                    continue
+                # Virtualenvs have arbitrary names; pyvenv.cfg gives them away.
+                if os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
+                    continue
+                stack.append((entry.path, prefix + name, spec))
+            elif entry.is_file() and not spec.decides(prefix + name, False):
+                files.append((prefix + name, entry.is_symlink()))
     return files
 
 

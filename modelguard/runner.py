@@ -28,12 +28,9 @@ from modelguard.scan import (
     NOTEBOOK_SUFFIX,
     ScanError,
     ScanSettings,
-    findings_from_hits,
-    scan_hits,
-    scan_source,
-    scanned_as_python,
+    findings_from_groups,
+    scan_groups,
 )
-from modelguard.scan.hits import Hit, Suppressions
 
 # A NUL byte in the first block marks a binary file (git's heuristic).
 _BINARY_PROBE = 8000
@@ -53,7 +50,9 @@ def display_path(path: Path) -> str:
 
 
 def scan_file(path: Path, index: ModelIndex, settings: ScanSettings) -> FileResult:
-    return _Worker(WorkerConfig(index, settings, {})).scan(path).result
+    return _Worker(WorkerConfig(index, settings, {})).scan(
+        (os.path.abspath(path), display_path(path))
+    ).result
 
 
 @dataclass(frozen=True)
@@ -64,69 +63,82 @@ class WorkerConfig:
     use_cache: bool = False
 
 
+# A file to scan: its absolute path (for I/O) and its path as reports show it.
+Item = tuple[str, str]
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     result: FileResult
     digest: str | None = None
     new_entry: cache_mod.Entry = None  # to store under `digest`; None when nothing is new
+    stat: cache_mod.Stat | None = None  # the file's stat when its bytes hashed to `digest`
+
+
+def read_source(path: str, limit: int) -> tuple[bytes | None, os.stat_result]:
+    """The bytes of the file and its stat taken before reading (None: larger than `limit`)."""
+    with open(path, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if status.st_size > limit:
+            return None, status
+        return handle.read(), status
 
 
 class _Worker:
     def __init__(self, config: WorkerConfig) -> None:
         self.config = config
 
-    def scan(self, path: Path) -> Outcome:
-        shown = display_path(path)
+    def scan(self, item: Item) -> Outcome:
         try:
-            return self._scan(path, shown)
+            return self._scan(*item)
         except Exception as error:  # a bug must not take the run down with it
-            return Outcome(Failed(shown, f"internal error: {type(error).__name__}: {error}"))
+            return Outcome(Failed(item[1], f"internal error: {type(error).__name__}: {error}"))
 
-    def _scan(self, path: Path, shown: str) -> Outcome:
+    def limit(self, path: str) -> int:
+        limit = self.config.settings.max_file_size
+        return limit * NOTEBOOK_SIZE_FACTOR if path.endswith(NOTEBOOK_SUFFIX) else limit
+
+    def _scan(self, path: str, shown: str) -> Outcome:
         config = self.config
-        limit = config.settings.max_file_size
-        if path.name.endswith(NOTEBOOK_SUFFIX):
-            limit *= NOTEBOOK_SIZE_FACTOR
+        limit = self.limit(path)
         try:
-            size = path.stat().st_size
-            if size > limit:
-                return Outcome(
-                    Skipped(shown, f"larger than {limit} bytes ({size}); see max-file-size")
-                )
-            source = path.read_bytes()
+            source, status = read_source(path, limit)
         except OSError as error:
             return Outcome(Failed(shown, f"cannot read: {error.strerror or error}"))
+        if source is None:
+            return Outcome(
+                Skipped(shown, f"larger than {limit} bytes ({status.st_size}); see max-file-size")
+            )
         if b"\0" in source[:_BINARY_PROBE]:
             return Outcome(Skipped(shown, "binary file"))
-        if not scanned_as_python(path.name):
-            # Notebooks and text formats are not cached yet (their findings carry cell
-            # positions the cache format does not hold).
-            try:
-                return Outcome(Scanned(shown, scan_source(shown, source, config.index,
-                                                          config.settings)))
-            except ScanError as error:
-                return Outcome(Failed(shown, str(error)))
         digest = cache_mod.content_digest(source) if config.use_cache else None
+        stat = cache_mod.stat_of(status)
         if digest is not None and digest in config.cached:
-            found = cache_mod.decode(config.cached[digest], config.index)
-            if isinstance(found, cache_mod.CachedError):
-                return Outcome(Failed(shown, found.message), digest)
+            found = self.decoded(shown, config.cached[digest])
             if found is not None:
-                return Outcome(self._findings(shown, found.hits, found.suppressions), digest)
+                return Outcome(found, digest, stat=stat)
         try:
-            hits, suppressions = scan_hits(source, config.index)
+            groups = scan_groups(path, source, config.index)
         except ScanError as error:
-            return Outcome(Failed(shown, str(error)), digest, cache_mod.encode_error(str(error)))
+            return Outcome(Failed(shown, str(error)), digest, cache_mod.encode_error(str(error)),
+                           stat)
         except RecursionError:
             message = "too deeply nested to parse"
-            return Outcome(Failed(shown, message), digest, cache_mod.encode_error(message))
-        entry = cache_mod.encode(hits, suppressions) if digest is not None else None
-        return Outcome(self._findings(shown, hits, suppressions), digest, entry)
+            return Outcome(Failed(shown, message), digest, cache_mod.encode_error(message), stat)
+        entry = cache_mod.encode(groups) if digest is not None else None
+        findings = findings_from_groups(shown, groups, config.index, config.settings)
+        return Outcome(Scanned(shown, findings), digest, entry, stat)
 
-    def _findings(self, shown: str, hits: tuple[Hit, ...], suppressions: Suppressions) -> Scanned:
+    def decoded(self, shown: str, entry: cache_mod.Entry) -> FileResult | None:
+        """The result a cache entry stands for; None when it does not decode."""
+        found = cache_mod.decode(entry, self.config.index)
+        if isinstance(found, cache_mod.CachedError):
+            return Failed(shown, found.message)
+        if found is None:
+            return None
         config = self.config
-        return Scanned(shown, findings_from_hits(shown, hits, suppressions, config.index,
-                                                 config.settings))
+        return Scanned(shown, findings_from_groups(shown, found.groups, config.index,
+                                                   config.settings))
 
 
 _worker: _Worker | None = None
@@ -137,9 +149,9 @@ def _init_worker(config: WorkerConfig) -> None:
     _worker = _Worker(config)
 
 
-def _scan_in_worker(path: Path) -> Outcome:
+def _scan_in_worker(item: Item) -> Outcome:
     assert _worker is not None, "the pool initializer did not run"
-    return _worker.scan(path)
+    return _worker.scan(item)
 
 
 def plan_jobs(files: int, jobs: int) -> int:
@@ -148,38 +160,99 @@ def plan_jobs(files: int, jobs: int) -> int:
 
 
 def run_files(
-    files: Iterable[Path],
+    files: Iterable[Path | str],
     index: ModelIndex,
     settings: ScanSettings,
     jobs: int = 1,
     cache: cache_mod.ResultCache | None = None,
 ) -> Iterator[FileResult]:
-    """Scan each file once, in the order given; the cache (if any) is saved at the end."""
-    unique = list({path.absolute(): path for path in files}.values())
+    """Scan each file once, in the order given; the cache (if any) is saved at the end.
+
+    Files whose stat the cache knows are answered here without being read; only the others
+    are read, hashed and (when their digest is new) scanned, on a pool when they are many."""
+    items = _items(files)
     config = WorkerConfig(index, settings, cache.entries if cache is not None else {},
                           use_cache=cache is not None)
-    workers = plan_jobs(len(unique), jobs)
+    worker = _Worker(config)
+    known = _known(items, cache, worker) if cache is not None else {}
+    pending = [item for number, item in enumerate(items) if number not in known]
+    workers = plan_jobs(len(pending), jobs)
     if workers == 1:
-        outcomes: Iterator[Outcome] = map(_Worker(config).scan, unique)
-        yield from _results(outcomes, cache)
+        yield from _merge(items, known, map(worker.scan, pending), worker, cache)
         return
     if not config.cached:  # a cold run will parse: load the parser once, before the fork
         _warm_parser()
-    chunk = max(1, min(MAX_CHUNK, len(unique) // (workers * 4)))
+    chunk = max(1, min(MAX_CHUNK, len(pending) // (workers * 4)))
     with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init_worker,
                              initargs=(config,)) as pool:
         try:
-            yield from _results(pool.map(_scan_in_worker, unique, chunksize=chunk), cache)
+            outcomes = pool.map(_scan_in_worker, pending, chunksize=chunk)
+            yield from _merge(items, known, outcomes, worker, cache)
         finally:
             pool.shutdown(cancel_futures=True)
 
 
-def _results(
-    outcomes: Iterable[Outcome], cache: cache_mod.ResultCache | None
+def _items(files: Iterable[Path | str]) -> list[Item]:
+    """Absolute path and shown path of each file, duplicates dropped, order kept."""
+    cwd = os.getcwd()
+    inside = cwd.rstrip(os.sep) + os.sep
+    items: dict[str, str] = {}
+    for path in files:
+        text = os.fspath(path)
+        absolute = os.path.abspath(text)
+        if absolute in items:
+            continue
+        if absolute.startswith(inside) and ".." not in text:
+            shown = absolute[len(inside):]
+            items[absolute] = shown if os.sep == "/" else shown.replace(os.sep, "/")
+        else:
+            items[absolute] = display_path(Path(text))
+    return list(items.items())
+
+
+def _known(
+    items: list[Item], cache: cache_mod.ResultCache, worker: _Worker
+) -> dict[int, cache_mod.Entry]:
+    """The entries of the files whose stat the cache recorded, by position."""
+    known: dict[int, cache_mod.Entry] = {}
+    if not cache.stats:
+        return known
+    for number, (path, _) in enumerate(items):
+        try:
+            status = os.stat(path)
+        except OSError:
+            continue
+        if status.st_size > worker.limit(path):
+            continue
+        entry = cache.known(path, cache_mod.stat_of(status))
+        if entry is not None:
+            known[number] = entry
+    return known
+
+
+def _merge(
+    items: list[Item],
+    known: dict[int, cache_mod.Entry],
+    outcomes: Iterator[Outcome],
+    worker: _Worker,
+    cache: cache_mod.ResultCache | None,
 ) -> Iterator[FileResult]:
-    for outcome in outcomes:
-        if cache is not None and outcome.digest is not None and outcome.new_entry is not None:
-            cache.add(outcome.digest, outcome.new_entry)
+    """Results in the order of `items`: known entries decoded here, the rest from `outcomes`
+    (which hold them in the same order)."""
+    for number, item in enumerate(items):
+        if number in known:
+            found = worker.decoded(item[1], known[number])
+            if found is not None:
+                yield found
+                continue
+            outcome = worker.scan(item)  # an entry that does not decode: scan again
+        else:
+            outcome = next(outcomes)
+        if cache is not None and outcome.digest is not None:
+            if outcome.new_entry is not None:
+                cache.add(outcome.digest, outcome.new_entry)
+            if outcome.stat is not None:
+                cache.remember(item[0], outcome.stat, outcome.digest)
         yield outcome.result
     if cache is not None:
         cache.save()

@@ -20,7 +20,7 @@ from modelguard.cli import cli
 from modelguard.index import ModelIndex, build_index
 from modelguard.registry import Registry, load_registry
 from modelguard.report.model import Report
-from modelguard.scan import ScanSettings
+from modelguard.scan import ScanSettings, scan_groups
 from tests.conftest import AFTER, DURING, FIXTURES
 
 
@@ -36,13 +36,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def scans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many files each run scanned (served from the cache or not)."""
     counter = [0]
-    real = runner.scan_hits
+    real = runner.scan_groups
 
-    def counting(source: bytes | str, index: ModelIndex) -> object:
+    def counting(path: str, source: bytes | str, index: ModelIndex) -> object:
         counter[0] += 1
-        return real(source, index)
+        return real(path, source, index)
 
-    monkeypatch.setattr(runner, "scan_hits", counting)
+    monkeypatch.setattr(runner, "scan_groups", counting)
     return counter
 
 
@@ -188,15 +188,36 @@ def test_an_unwritable_cache_is_not_an_error(
     assert report == _run(project, index, None, ScanSettings(AFTER))
 
 
-def test_cache_entries_round_trip(index: ModelIndex, tmp_path: Path) -> None:
-    source = b'MODEL = "gpt-4-32k"  # modelguard: ignore[MG002]\n# gpt-4.5-preview\n'
-    hits, suppressions = runner.scan_hits(source, index)
+_NOTEBOOK = json.dumps({
+    "cells": [
+        {"cell_type": "markdown", "source": ["We moved off gpt-4.5-preview.\n"]},
+        {"cell_type": "code", "source": ["import os\n", "\n",
+                                         'MODEL = "gpt-4-32k"  # modelguard: ignore[MG002]\n']},
+    ],
+    "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+}, indent=1)
+
+
+@pytest.mark.parametrize(
+    ("path", "source"),
+    [
+        pytest.param("m.py", 'MODEL = "gpt-4-32k"  # modelguard: ignore[MG002]\n# gpt-4.5-preview\n',
+                     id="python"),
+        pytest.param("c.yaml", "model: gpt-4-32k  # modelguard: ignore\nnote: gpt-4.5-preview\n",
+                     id="yaml"),
+        pytest.param("n.ipynb", _NOTEBOOK, id="notebook"),
+    ],
+)
+def test_cache_entries_round_trip(
+    index: ModelIndex, tmp_path: Path, path: str, source: str
+) -> None:
+    groups = scan_groups(path, source.encode(), index)
     stored = ResultCache.load(tmp_path, index)
-    stored.add("digest", encode(hits, suppressions))
+    stored.add("digest", encode(groups))
     stored.save()
     found = decode(ResultCache.load(tmp_path, index).entries["digest"], index)
-    assert len(hits) == 2
-    assert found == CachedScan(hits, suppressions)
+    assert sum(len(g.hits) for g in groups) == 2
+    assert found == CachedScan(groups)
 
 
 @pytest.mark.parametrize(

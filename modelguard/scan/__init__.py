@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from modelguard.findings import (
@@ -48,12 +49,43 @@ def scan_source(
     path: str, source: str | bytes, index: ModelIndex, settings: ScanSettings
 ) -> tuple[Finding, ...]:
     """Every deprecated or retired model id in one file, sorted by position."""
+    return findings_from_groups(path, scan_groups(path, source, index), index, settings)
+
+
+@dataclass(frozen=True, slots=True)
+class HitGroup:
+    """The hits of one file (or of one notebook cell) before any date is applied: what the
+    cache keeps. `cell` is the notebook cell (None elsewhere); `file_lines` maps the cell lines
+    holding hits to the file lines where they begin."""
+
+    hits: tuple[Hit, ...]
+    suppressions: Suppressions
+    cell: int | None = None
+    file_lines: Mapping[int, int] = field(default_factory=dict)
+
+
+def scan_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[HitGroup, ...]:
+    """The hits in one file, by kind; raises ScanError when it cannot be read."""
     if scanned_as_python(path):
         hits, suppressions = scan_hits(source, index)
-        return findings_from_hits(path, hits, suppressions, index, settings)
+        return (HitGroup(hits, suppressions),) if hits or suppressions else ()
     if not index.may_contain(source):
         return ()
-    return _scan_other(path, source, index, settings)
+    return _other_groups(path, source, index)
+
+
+def findings_from_groups(
+    path: str, groups: tuple[HitGroup, ...], index: ModelIndex, settings: ScanSettings
+) -> tuple[Finding, ...]:
+    kept: list[Finding] = []
+    for group in groups:
+        found = findings_from_hits(path, group.hits, group.suppressions, index, settings)
+        if group.cell is None:
+            kept.extend(found)
+        else:
+            kept.extend(replace(f, cell=group.cell, file_line=group.file_lines.get(f.line))
+                        for f in found)
+    return tuple(sorted(kept, key=lambda f: f.sort_key))
 
 
 def is_python(path: str) -> bool:
@@ -96,32 +128,30 @@ def findings_from_hits(
     return tuple(sorted(kept, key=lambda f: f.sort_key))
 
 
-def _scan_other(
-    path: str, source: str | bytes, index: ModelIndex, settings: ScanSettings
-) -> tuple[Finding, ...]:
+def _other_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[HitGroup, ...]:
     """Notebooks and text formats: UTF-8 text, then the format's own scanner."""
     try:
         text = source.decode("utf-8-sig") if isinstance(source, bytes) else source
     except UnicodeDecodeError as error:
         raise ScanError(f"cannot decode as UTF-8: byte {error.start}") from None
-    kept: list[Finding] = []
     fmt = text_format(path)
     if fmt is not None:
         hits, suppressions = scan_text(text, fmt, index)
-        kept.extend(findings_from_hits(path, tuple(hits), suppressions, index, settings))
-    else:
-        try:
-            cells = scan_notebook(text, index)
-        except NotebookError as error:
-            raise ScanError(str(error)) from None
-        for cell in cells:
-            for finding in findings_from_hits(
-                path, tuple(cell.hits), cell.suppressions, index, settings
-            ):
-                lines = cell.cell.file_lines
-                file_line = lines[finding.line - 1] if finding.line <= len(lines) else None
-                kept.append(replace(finding, cell=cell.cell.number, file_line=file_line or None))
-    return tuple(sorted(kept, key=lambda f: f.sort_key))
+        return (HitGroup(tuple(hits), suppressions),) if hits or suppressions else ()
+    try:
+        cells = scan_notebook(text, index)
+    except NotebookError as error:
+        raise ScanError(str(error)) from None
+    groups = []
+    for cell in cells:
+        lines = cell.cell.file_lines
+        file_lines = {
+            hit.span.line: lines[hit.span.line - 1]
+            for hit in cell.hits
+            if hit.span.line <= len(lines) and lines[hit.span.line - 1]
+        }
+        groups.append(HitGroup(tuple(cell.hits), cell.suppressions, cell.cell.number, file_lines))
+    return tuple(groups)
 
 
 def _suppressed(finding: Finding, hit: Hit, suppressions: Suppressions) -> bool:
