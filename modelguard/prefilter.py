@@ -3,18 +3,25 @@
 It answers on raw bytes, before any decoding or parsing, and may answer "maybe" too often but
 never "no" for a file in which the scanner would find an id. Why that holds:
 
-- The scanner matches a string literal whose value, casefolded, is a name (after an optional
-  routing prefix), and ASCII words in comments and text. Either way the name stands in the text
-  with no ASCII letter or digit directly before or after it: a quote, a routing prefix's `/`,
-  or a non-word character is there instead.
-- So every "atom" of the name (its maximal runs of ASCII letters and digits) is also a whole
-  atom of the lowercased file. Stage 1 tests exactly that with a set of the file's atoms, which
-  CPython builds at C speed (`bytes.translate` + `split`); a regex over hundreds of names is
-  ~50x slower on this step.
-- Stage 2, on the few files that pass, looks for the names whose atoms are all present
-  (`bytes.find`) and checks that one stands with those boundaries (`gpt` and `4` in different
-  places do not make `gpt-4`). No regex over all names is built: compiling one costs more than
-  a small scan.
+- The scanner finds a name N in two ways. A whole value (a string literal, a quoted or bare
+  config value) whose casefolded text is N behind an optional routing prefix: the value is
+  bounded by a quote or a non-token character, and a prefix ends in a non-alphanumeric
+  character (a prefix ending in a letter or digit is listed whole with each name by
+  `index.build_index`). Or a token in prose (`index._TOKEN`: a run of `[A-Za-z0-9._:@/+-]`
+  starting at its first letter or digit, trailing `.:/@+-` dropped) equal to N behind an
+  optional prefix. Either way N stands in the lowered bytes with no ASCII letter or digit
+  directly before it, and after it only `[.:@/+-]`, up to a byte that is no token character
+  (`_` is one). In other words: N is a suffix, starting after a non-alphanumeric byte (or at
+  the start), of a maximal run of token bytes with its trailing `.:/@+-` stripped.
+- Then every "atom" of N (its maximal runs of ASCII letters and digits) is a whole atom of the
+  lowered file. Stage 1 looks for one atom per name, its key, in the file's atoms, which
+  CPython splits out and hashes at C speed (`bytes.translate`, `split`, a frozenset
+  intersection); a regex over hundreds of names is ~10x slower. Keys are the atoms least
+  common in real code (see `_COMMON_IN_CODE`), so stage 2 seldom runs; any choice is correct.
+- Stage 2 goes to each whole-atom occurrence of a key found (`bytes.find`), takes the run of
+  token bytes around it, strips the trailing characters and tests exactly the suffixes above
+  against the set of names. That is the condition the scanner needs, no looser, and costs
+  time per occurrence of a key, not per name sharing it.
 - A literal can spell an id in ways the raw bytes do not show: escapes (`"gpt\\x2d4"`, a
   backslash-newline inside the string), non-ASCII characters that casefold to ASCII (U+017F
   long s → `s`, U+212A Kelvin sign → `k`), or an encoding named by a coding cookie. A file with
@@ -37,7 +44,15 @@ _ATOM_TABLE = bytes(
     (c | 0x20 if 0x41 <= c <= 0x5A else c) if chr(c).isascii() and chr(c).isalnum() else 0x20
     for c in range(256)
 )
+# Token bytes (index._TOKEN's class), lowercased; every other byte becomes a space.
+_RUN_TABLE = bytes(
+    (c | 0x20 if 0x41 <= c <= 0x5A else c)
+    if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "._:@/+-") else 0x20
+    for c in range(256)
+)
+_TRAILING = b".:/@+-"  # index._TRAILING
 _ATOM = re.compile(r"[a-z0-9]+")
+_RUN_NAME = re.compile(r"[a-z0-9._:@/+-]*[a-z0-9_]")  # a name stage 2 can find in a run
 _ESCAPE = re.compile(rb"\\[xuUN0-7\r\n]")
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 _UNESCAPE = re.compile(
@@ -51,21 +66,40 @@ _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
 # After a name, a letter, digit or underscore reached through [.:@/+-] only would make the token
 # longer than the name (see index._TOKEN and _TRAILING): no finding there.
 _CONTINUES = re.compile(rb"[.:@/+-]*[a-z0-9_]")
+# Atoms of registry names that many Python files hold anyway, most common first: those found
+# in at least 0.5% of the .py files of CPython 3.11's standard library and a virtualenv's
+# site-packages (16,000 files). Digit-only atoms of up to three digits count as common too.
+# Only speed depends on this list.
+_COMMON_IN_CODE = (
+    "a", "to", "it", "r", "use", "x", "one", "e", "code", "python", "base", "v", "super", "non",
+    "core", "m", "text", "max", "org", "next", "parse", "open", "zero", "global", "generate",
+    "system", "standard", "reference", "search", "command", "meta", "doc", "generator", "res",
+    "exp", "amazon", "small", "us", "en", "large", "models", "pi", "free", "model", "latest",
+    "low", "fast", "query", "express", "document", "high", "native", "alpha", "plus", "v2",
+    "image", "v1", "beta", "1024", "deep", "generation", "rank", "x1", "stable", "writer",
+    "phi", "m2", "theta", "r1", "sol", "edit", "light", "guard", "live", "g1", "medium", "ai",
+    "micro", "l2", "gradient", "microsoft", "mid", "google", "v3", "2e", "computer", "k2", "ds",
+    "tiny", "completions", "embed",
+)
+_COMMONNESS = {atom: len(_COMMON_IN_CODE) - rank for rank, atom in enumerate(_COMMON_IN_CODE)}
 
 
 @dataclass(frozen=True)
 class Prefilter:
     _always: bool  # some name has no ASCII atom to look for: every file is a candidate
     _keys: frozenset[bytes]
-    # key atom → (the other atoms of some names, those names)
-    _rests: dict[bytes, tuple[tuple[frozenset[bytes], tuple[bytes, ...]], ...]]
+    _names: frozenset[bytes]  # every name but those in _odd
+    # key atom → names stage 2 cannot find in a run (a byte outside the token class, or a
+    # trailing character at the end): tested with `_stands` instead
+    _odd: dict[bytes, tuple[bytes, ...]]
+    _longest: int  # the length of the longest name in _names
 
     def may_contain(self, source: bytes | str) -> bool:
         """False only when no name can be found in `source` (bytes as read, or decoded text)."""
         if self._always:
             return True
         data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
-        if self._matches(data.translate(_ATOM_TABLE), data.lower()):
+        if self._matches(data):
             return True
         if isinstance(source, str):
             if source.isascii() and _ESCAPE.search(data) is None:
@@ -75,22 +109,43 @@ class Prefilter:
             if data.isascii() and _ESCAPE.search(data) is None and not _has_cookie(data):
                 return False
             text = _decode(data)
-        folded = _unescape(text).casefold().encode("ascii", "replace")
-        return self._matches(folded.translate(_ATOM_TABLE), folded)
+        return self._matches(_unescape(text).casefold().encode("ascii", "replace"))
 
-    def _matches(self, atoms: bytes, lowered: bytes) -> bool:
-        words = atoms.split()
-        keys = self._keys.intersection(words)  # hashes each word once, builds no big set
+    def _matches(self, data: bytes) -> bool:
+        keys = self._keys.intersection(data.translate(_ATOM_TABLE).split())
         if not keys:
             return False
-        present = set(words)
-        return any(
-            _stands(lowered, name)
-            for key in keys
-            for rest, names in self._rests[key]
-            if rest <= present
-            for name in names
-        )
+        runs = data.translate(_RUN_TABLE)  # lowered, and a space wherever a run ends
+        for key in keys:
+            odd = self._odd.get(key)
+            if odd and any(_stands(data.lower(), name) for name in odd):
+                return True
+            at = runs.find(key)
+            while at >= 0:
+                end = at + len(key)
+                if (at == 0 or runs[at - 1] not in _WORD_BYTES) and self._ends_run(runs, at, end):
+                    return True
+                at = runs.find(key, end)
+        return False
+
+    def _ends_run(self, runs: bytes, at: int, end: int) -> bool:
+        """Is a name, holding the atom at `runs[at:end]`, a suffix of its run of token bytes
+        (trailing characters stripped) that starts after a byte that is no letter or digit?"""
+        longest = self._longest
+        # The run with its trailing characters stripped must end within `longest` of `at`.
+        tail = runs[end : at + longest].split(b" ", 1)[0]
+        stop = end + len(tail.rstrip(_TRAILING))
+        if _CONTINUES.match(runs, stop) is not None:
+            return False
+        space = runs.rfind(b" ", max(0, stop - longest - 1), at)
+        first = space + 1  # where the run starts, when it starts at or after stop - longest - 1
+        names = self._names
+        for start in range(max(first, stop - longest), at + 1):
+            if (start == first or runs[start - 1] not in _WORD_BYTES) and (
+                runs[start:stop] in names
+            ):
+                return True
+        return False
 
 
 def _stands(lowered: bytes, name: bytes) -> bool:
@@ -105,25 +160,42 @@ def _stands(lowered: bytes, name: bytes) -> bool:
     return False
 
 
+def _key(atoms: set[str]) -> str:
+    """The atom to look for: the least common in code, then the longest."""
+    return max(
+        sorted(atoms),
+        key=lambda atom: (
+            -_COMMONNESS.get(atom, len(_COMMON_IN_CODE) + 1 if atom.isdigit() and len(atom) <= 3
+                             else 0),
+            len(atom),
+        ),
+    )
+
+
 def build_prefilter(names: Iterable[str]) -> Prefilter:
     """A prefilter for ids written as any of `names` (casefolded, routed forms included)."""
-    groups: dict[bytes, dict[frozenset[bytes], set[bytes]]] = {}
+    keys: set[bytes] = set()
+    found: set[bytes] = set()
+    odd: dict[bytes, set[bytes]] = {}
     always = False
     for name in names:
         folded = name.casefold()
-        atoms = {a.encode() for a in _ATOM.findall(folded)}
+        atoms = set(_ATOM.findall(folded))
         if not atoms or not folded.isascii():
             always = True  # nothing a file could be tested for
             continue
-        key = max(sorted(atoms), key=len)
-        groups.setdefault(key, {}).setdefault(frozenset(atoms - {key}), set()).add(folded.encode())
+        key = _key(atoms).encode()
+        keys.add(key)
+        if _RUN_NAME.fullmatch(folded):
+            found.add(folded.encode())
+        else:
+            odd.setdefault(key, set()).add(folded.encode())
     return Prefilter(
         _always=always,
-        _keys=frozenset(groups),
-        _rests={
-            key: tuple((rest, tuple(sorted(group[rest]))) for rest in sorted(group, key=sorted))
-            for key, group in groups.items()
-        },
+        _keys=frozenset(keys),
+        _names=frozenset(found),
+        _odd={key: tuple(sorted(group)) for key, group in odd.items()},
+        _longest=max(map(len, found), default=0),
     )
 
 

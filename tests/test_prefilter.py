@@ -8,6 +8,7 @@ through the prefilter must equal the scan of the parsed module without it.
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from modelguard.index import ModelIndex, build_index
+from modelguard.prefilter import build_prefilter
 from modelguard.registry import bundled_registry_dir, load_registry
 from modelguard.scan import ScanSettings, findings_from_hits, scan_source
 from modelguard.scan.python import scan_python
@@ -27,7 +29,8 @@ _BUNDLED_NAMES = ["o1", "o3-mini", "tts-1", "ada", "davinci", "command", "whispe
                   "claude-2.1", "gemini-pro", "gpt-4", "dall-e-3", "anthropic.claude-v2:1"]
 _PREFIXES = ["", "", "", "openai/", "azure/", "openrouter/openai/", "models/", "myorg/"]
 _FILLER = ["x", "model", "the", "4", "gpt", "preview", "v2", "_", "-", ".", "/", ":", " ", "  ",
-           "ß", "é", "\t"]
+           "ß", "é", "\t", "...", "+", "@", "x_", "_v2", "o1_ratio", "tts_engine", "x_gpt", "davincis",
+           "metadata", "settings"]
 _FOLDS = {"s": "\u017f", "k": "\u212a"}  # long s, Kelvin sign: casefold to ASCII
 
 
@@ -99,6 +102,12 @@ def bundled_index() -> ModelIndex:
     return build_index(load_registry(bundled_registry_dir()))
 
 
+def _unfiltered(index: ModelIndex) -> ModelIndex:
+    """The same index with a prefilter that lets every file and line through (a name with no
+    letter or digit leaves it nothing to look for)."""
+    return dataclasses.replace(index, _prefilter=build_prefilter(["--"]))
+
+
 def _assert_same(index: ModelIndex, source: str, encoding: str) -> None:
     """Bytes as read from disk (decoded by the parser, cookie and all), and text as given to the
     library API: the same findings with and without the prefilter."""
@@ -150,3 +159,111 @@ def test_prefilter_on_unusual_spellings(index: ModelIndex, source: str, encoding
 )
 def test_prefilter_rejects_files_without_ids(index: ModelIndex, source: str) -> None:
     assert not index.may_contain(source.encode("utf-8"))
+
+
+@st.composite
+def text_file(draw: st.DrawFn, names: list[str]) -> tuple[str, str]:
+    """A config, JavaScript or Markdown file mixing ids into values, strings and prose."""
+    path = draw(st.sampled_from(["a.yaml", "a.json", "a.js", "a.md", ".env", "a.toml", "a.ini"]))
+    lines = []
+    for _ in range(draw(st.integers(1, 5))):
+        text = draw(body(names)).replace("\n", " ").replace("\\", "")
+        shape = draw(st.sampled_from(["model: {}", "- {}", "MODEL={}", '"model": "{}",', "{}",
+                                      "x = '{}'", "# {}", "// {}", "key:{}", "note: |\n  {}"]))
+        lines.append(shape.format(text))
+    return path, "\n".join(lines) + draw(st.sampled_from(["\n", ""]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(file=text_file(_BUNDLED_NAMES))
+def test_prefilter_keeps_every_line_with_a_finding(
+    bundled_index: ModelIndex, file: tuple[str, str]
+) -> None:
+    """Text formats ask the prefilter line by line, as text: the same findings as without it."""
+    path, source = file
+    expected = scan_source(path, source, _unfiltered(bundled_index), ScanSettings(AFTER))
+    assert scan_source(path, source, bundled_index, ScanSettings(AFTER)) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("x = 'gpt-4.5-preview'\n", True, id="literal"),
+        pytest.param("gpt-4.5-preview", True, id="whole-file-no-newline"),
+        pytest.param("# gpt-4.5-preview\n", True, id="at-end-of-comment"),
+        pytest.param("# (gpt-4.5-preview)\n", True, id="in-parentheses"),
+        pytest.param("# use GPT-4.5-Preview\n", True, id="upper-case"),
+        pytest.param("# _gpt-4.5-preview here\n", True, id="underscore-before"),
+        pytest.param("# x_gpt-4.5-preview here\n", True, id="underscore-glued-before"),
+        pytest.param("# gpt-4.5-preview_v2\n", False, id="underscore-after"),
+        pytest.param("# gpt-4.5-preview_\n", False, id="underscore-at-the-end"),
+        pytest.param("# gpt-4.5-preview.\n", True, id="full-stop-after"),
+        pytest.param("# gpt-4.5-preview...:\n", True, id="trailing-punctuation-run"),
+        pytest.param("# gpt-4.5-preview.x\n", False, id="dot-then-letter"),
+        pytest.param("# gpt-4.5-preview-\n", True, id="hyphen-after"),
+        pytest.param("# gpt-4.5-preview-2\n", False, id="longer-id"),
+        pytest.param("# gpt-4.5-preview2\n", False, id="digit-glued-after"),
+        pytest.param("# xgpt-4.5-preview\n", False, id="letter-glued-before"),
+        pytest.param("# 1gpt-4.5-preview\n", False, id="digit-glued-before"),
+        pytest.param("x = 'openrouter/openai/gpt-4.5-preview'\n", True, id="routed-twice"),
+        pytest.param("x = 'openai/gpt-4.5-preview'\n", True, id="routed"),
+        pytest.param("x = 'openai/gpt-4.5-previewz'\n", False, id="routed-longer-id"),
+        pytest.param("key:gpt-4.5-preview\n", True, id="after-a-colon"),
+        pytest.param("-gpt-4.5-preview\n", True, id="after-a-hyphen-at-file-start"),
+        pytest.param("x = 'gpt-4.5-' 'preview'\n", False, id="split-literal"),
+        pytest.param("x = 'gpt-4\\x2e5-preview'\n", True, id="hex-escape"),
+        pytest.param("x = 'gpt-4.5-pre\\\nview'\n", True, id="line-continuation"),
+        pytest.param("x = 'gpt-4.5-previ\u212aw'\n", False, id="kelvin-sign-is-not-e"),
+        pytest.param("x = 'gpt-4.5-preview\u212a'\n", True, id="non-ascii-after-is-a-boundary-in-bytes"),
+        pytest.param("x = 'gpt-4.5-pr\u0130view'\n", False, id="dotted-capital-i-is-not-e"),
+        pytest.param("# o1_ratio tts_engine x_gpt metadata\n", False, id="trap-words"),
+        pytest.param("", False, id="empty"),
+    ],
+)
+def test_prefilter_boundaries(index: ModelIndex, source: str, expected: bool) -> None:
+    """Where a name stands (or does not) as the scanner sees it; `expected` is the prefilter's
+    answer, and a file with a finding is always let through."""
+    assert index.may_contain(source.encode("utf-8")) is expected
+    assert index.may_contain(source) is expected
+    if expected is False:
+        assert scan_python(source, index)[0] == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("x = 'o1'\n", True, id="one-atom-name"),
+        pytest.param("# _o1 here\n", True, id="one-atom-name-after-underscore"),
+        pytest.param("o1_ratio = 3\n", False, id="one-atom-name-glued-to-a-word"),
+        pytest.param("x = 'anthropic.claude-v2:1'\n", True, id="bedrock-form"),
+        pytest.param("x = 'anthropic.claude-v2:1:'\n", True, id="bedrock-form-trailing-colon"),
+        pytest.param("x = 'anthropic.claude-v2:10'\n", False, id="bedrock-form-longer"),
+        pytest.param("x = 'vertex_ai/gemini-1.5-pro'\n", True, id="prefix-with-underscore"),
+        pytest.param("x = 'models/gemini-1.5-pro'\n", True, id="google-models-prefix"),
+        pytest.param("x = 'gemini-1.5-pro-x'\n", False, id="longer-than-a-name"),
+    ],
+)
+def test_prefilter_boundaries_bundled(
+    bundled_index: ModelIndex, source: str, expected: bool
+) -> None:
+    assert bundled_index.may_contain(source.encode("utf-8")) is expected
+    hits = scan_python(source, bundled_index)[0]
+    assert bool(hits) <= expected
+
+
+@pytest.mark.parametrize(
+    ("names", "source", "expected"),
+    [
+        pytest.param(["acme1gpt-4"], "x = 'acme1gpt-4'\n", True, id="routed-form-glued"),
+        pytest.param(["acme1gpt-4"], "x = 'gpt-4'\n", False, id="routed-form-needs-prefix"),
+        pytest.param(["model name"], "x = 'model name'\n", True, id="name-with-a-space"),
+        pytest.param(["model name"], "x = 'model  name'\n", False, id="name-with-a-space-absent"),
+        pytest.param(["gpt-4-"], "x = 'gpt-4-'\n", True, id="name-ending-in-a-hyphen"),
+        pytest.param(["gpt-4-"], "x = 'gpt-4'\n", False, id="name-ending-in-a-hyphen-absent"),
+        pytest.param(["x"], "x = 1\n", True, id="one-letter-name"),
+        pytest.param(["x"], "y = 1\n", False, id="one-letter-name-absent"),
+        pytest.param(["é-1"], "y = 1\n", True, id="non-ascii-name-lets-everything-through"),
+    ],
+)
+def test_build_prefilter(names: list[str], source: str, expected: bool) -> None:
+    assert build_prefilter(names).may_contain(source.encode("utf-8")) is expected
