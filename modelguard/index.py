@@ -83,6 +83,11 @@ class ModelIndex:
         """Cheap test on the file as read: False means no known id can be found in it."""
         return self._prefilter.may_contain(source)
 
+    def key_atoms(self, text: str) -> tuple[str, ...] | None:
+        """See `Prefilter.key_atoms`: a cheap test for the parts of a text that may name a
+        model."""
+        return self._prefilter.key_atoms(text)
+
     def entry(self, provider: str, entry_id: str) -> ModelEntry | None:
         """The entry `entry_id` of `provider`, if this index holds it."""
         return self._by_provider.get(provider, {}).get(entry_id.casefold())

@@ -111,6 +111,16 @@ class Prefilter:
             text = _decode(data)
         return self._matches(_unescape(text).casefold().encode("ascii", "replace"))
 
+    def key_atoms(self, text: str) -> tuple[str, ...] | None:
+        """The key atoms standing as atoms in `text`: a name written out plainly (ASCII, no
+        backslash) in any part of `text` holds one of them. None when names without atoms make
+        every text a candidate."""
+        if self._always:
+            return None
+        data = text.encode("utf-8", "surrogatepass")
+        keys = self._keys.intersection(data.translate(_ATOM_TABLE).split())
+        return tuple(sorted(key.decode() for key in keys))
+
     def _matches(self, data: bytes) -> bool:
         keys = self._keys.intersection(data.translate(_ATOM_TABLE).split())
         if not keys:

@@ -93,6 +93,18 @@ def _scan_lines(text: str, lexed: Lexed, index: ModelIndex) -> tuple[list[Hit], 
     suppressions: Suppressions = {}
     in_context: set[int] = set()  # logical lines that libcst must read
     prose = []
+    keys = index.key_atoms(text)
+
+    def may_name(raw: str) -> bool:
+        # A token's atoms are atoms of the text (it starts after a quote, a `#` or a byte
+        # that is no name character, and ends at a quote or a line break): a name written
+        # plainly in it holds one of the text's key atoms. Escapes and non-ASCII characters
+        # can spell a name otherwise: the prefilter itself decides those.
+        if keys is None or not raw.isascii() or "\\" in raw:
+            return index.may_contain(raw)
+        lowered = raw.lower()
+        return any(key in lowered for key in keys)
+
     for token in lexed.tokens:
         raw = text[token.start : token.end]
         if token.kind is Kind.COMMENT:
@@ -100,9 +112,9 @@ def _scan_lines(text: str, lexed: Lexed, index: ModelIndex) -> tuple[list[Hit], 
             ignore = _IGNORE.search(raw)
             if ignore is not None:
                 suppressions[span.line] = _codes(ignore)
-            if index.may_contain(raw):
+            if may_name(raw):
                 hits.extend(mention_hits(raw, span, index))
-        elif not index.may_contain(raw):
+        elif not may_name(raw):
             continue
         elif token.kind is Kind.FSTRING or _is_whole_id(raw, index):
             in_context.add(token.line)
