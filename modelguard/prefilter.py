@@ -25,8 +25,10 @@ never "no" for a file in which the scanner would find an id. Why that holds:
 - A literal can spell an id in ways the raw bytes do not show: escapes (`"gpt\\x2d4"`, a
   backslash-newline inside the string), non-ASCII characters that casefold to ASCII (U+017F
   long s → `s`, U+212A Kelvin sign → `k`), or an encoding named by a coding cookie. A file with
-  any of these (non-ASCII bytes, such an escape, a cookie) that failed the fast test is
-  decoded, unescaped and casefolded, then tested again. That is slow, and rare.
+  any of these (such a character, such an escape, a cookie) that failed the fast test is
+  decoded, unescaped and casefolded, then tested again. That is slow, and rare. Other
+  non-ASCII characters change nothing: stage 1 reads each of their bytes as a separator, and
+  casefolded they stay non-ASCII, separators too.
 """
 
 from __future__ import annotations
@@ -54,6 +56,13 @@ _TRAILING = b".:/@+-"  # index._TRAILING
 _ATOM = re.compile(r"[a-z0-9]+")
 _RUN_NAME = re.compile(r"[a-z0-9._:@/+-]*[a-z0-9_]")  # a name stage 2 can find in a run
 _ESCAPE = re.compile(rb"\\[xuUN0-7\r\n]")
+# The characters whose casefolding holds ASCII (ß → ss, U+017F → s, U+212A → k, ligatures…),
+# from Unicode's data; tests/test_prefilter.py derives the list again from the running Python.
+FOLDS_TO_ASCII = (
+    "\u00df\u0130\u0149\u017f\u01f0\u1e96\u1e97\u1e98\u1e99\u1e9a\u1e9e\u212a"
+    "\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06"
+)
+_FOLDING = re.compile("[" + FOLDS_TO_ASCII + "]")
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 _UNESCAPE = re.compile(
     r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}\n]*\}|[0-7]{1,3}|\r\n|[\s\S])"
@@ -101,14 +110,13 @@ class Prefilter:
         data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
         if self._matches(data):
             return True
-        if isinstance(source, str):
-            if source.isascii() and _ESCAPE.search(data) is None:
+        if _ESCAPE.search(data) is None:
+            if isinstance(source, str):
+                if source.isascii() or _FOLDING.search(source) is None:
+                    return False
+            elif not _has_cookie(data) and (data.isascii() or not _folds(data)):
                 return False
-            text = source
-        else:
-            if data.isascii() and _ESCAPE.search(data) is None and not _has_cookie(data):
-                return False
-            text = _decode(data)
+        text = source if isinstance(source, str) else _decode(data)
         return self._matches(_unescape(text).casefold().encode("ascii", "replace"))
 
     def key_atoms(self, text: str) -> tuple[str, ...] | None:
@@ -207,6 +215,15 @@ def build_prefilter(names: Iterable[str]) -> Prefilter:
         _odd={key: tuple(sorted(group)) for key, group in odd.items()},
         _longest=max(map(len, found), default=0),
     )
+
+
+def _folds(data: bytes) -> bool:
+    """May the text hold a character whose casefolding is ASCII? (Bytes that are not UTF-8 are
+    decoded with replacement characters, which do not fold to ASCII; but say yes.)"""
+    try:
+        return _FOLDING.search(data.decode("utf-8")) is not None
+    except UnicodeDecodeError:
+        return True
 
 
 def _has_cookie(data: bytes) -> bool:

@@ -267,3 +267,29 @@ def test_prefilter_boundaries_bundled(
 )
 def test_build_prefilter(names: list[str], source: str, expected: bool) -> None:
     assert build_prefilter(names).may_contain(source.encode("utf-8")) is expected
+
+
+def test_the_folding_characters_are_unicodes() -> None:
+    """Every non-ASCII character whose casefolding holds ASCII, by this Python's Unicode data:
+    other non-ASCII characters cannot spell an id."""
+    from modelguard.prefilter import FOLDS_TO_ASCII
+
+    derived = "".join(
+        c for c in map(chr, range(0x80, 0x110000)) if any(x.isascii() for x in c.casefold())
+    )
+    assert derived == FOLDS_TO_ASCII
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("x = 'ünïcödé'\n", False, id="accents-without-an-id"),
+        pytest.param("x = 'gpt-4.5-preview ünï'\n", True, id="accents-and-an-id"),
+        pytest.param("x = 'gpt-4.5-preview'\n".replace("w", "\u0175"), False, id="a-letter-that-folds-to-non-ascii"),
+        pytest.param("x = 'gpt-4.5-preview'\n".replace("s", "\u017f"), True, id="long-s"),
+        pytest.param("x = 'ǰ gpt-4.5-preview'\n", True, id="a-folding-letter-next-to-an-id"),
+    ],
+)
+def test_non_ascii_text(index: ModelIndex, source: str, expected: bool) -> None:
+    assert index.may_contain(source.encode("utf-8")) is expected
+    assert index.may_contain(source) is expected
