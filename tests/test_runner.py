@@ -12,7 +12,7 @@ from modelguard.api import check_paths
 from modelguard.cache import CACHE_DIR
 from modelguard.cli import cli
 from modelguard.index import ModelIndex
-from modelguard.runner import MIN_FILES_PER_JOB, plan_jobs, run_files
+from modelguard.runner import MIN_FILES_PER_JOB, plan_jobs, read_source, run_files
 from modelguard.scan import ScanSettings
 from tests.conftest import AFTER, FIXTURES
 
@@ -110,3 +110,21 @@ def test_cli_rejects_zero_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     result = CliRunner().invoke(cli, ["check", "--jobs", "0", "."])
     assert result.exit_code == 2
     assert "--jobs" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "limit", "expected"),
+    [
+        pytest.param(b"", 10, b"", id="empty"),
+        pytest.param(b"x = 'gpt-4'\n", 100, b"x = 'gpt-4'\n", id="small"),
+        pytest.param(b"0123456789", 10, b"0123456789", id="exactly-the-limit"),
+        pytest.param(b"0123456789!", 10, None, id="over-the-limit"),
+        pytest.param(bytes(range(256)) * 1000, 10**6, bytes(range(256)) * 1000, id="binary-256k"),
+    ],
+)
+def test_read_source(tmp_path: Path, content: bytes, limit: int, expected: bytes | None) -> None:
+    path = tmp_path / "f.py"
+    path.write_bytes(content)
+    data, status = read_source(str(path), limit)
+    assert data == expected
+    assert status.st_size == len(content)
