@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 
@@ -12,6 +11,8 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     """Write `data` to `path` via a temp file in the same folder (so `os.replace` never crosses
     file systems), fsync'd, keeping an existing file's permission bits. Strings are written as
     UTF-8 with no newline translation."""
+    import tempfile  # here: a run that writes nothing does not load it
+
     payload = data.encode("utf-8") if isinstance(data, str) else data
     directory = path.parent if str(path.parent) else Path(".")
     try:

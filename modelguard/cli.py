@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 
 from modelguard import __version__
 from modelguard.api import Selection, check_paths
@@ -19,7 +18,6 @@ from modelguard.atomic import write_atomic
 from modelguard.baseline import BaselineError, apply_baseline, baseline_text, parse_baseline
 from modelguard.cache import default_cache_dir
 from modelguard.cli_common import EXIT_USAGE, fatal, parse_date
-from modelguard.cli_smoke import smoke_command
 from modelguard.config import (
     Config,
     ConfigError,
@@ -35,9 +33,9 @@ from modelguard.ignore import PathSpec
 from modelguard.index import ModelIndex, build_index
 from modelguard.outputs import OutputTarget, check_distinct, parse_target, write_outputs
 from modelguard.registry import Registry
-from modelguard.registry_cli import add_registry_commands, registry_in_use
+from modelguard.registry_source import registry_in_use
 from modelguard.report import FailOn, OutputFormat, render
-from modelguard.report.text import print_findings, print_summary
+from modelguard.report.text import print_findings, write_summary
 from modelguard.rule_command import rule_command
 from modelguard.scan import ScanSettings
 
@@ -48,7 +46,30 @@ def _load(
     return registry_in_use(registry_dir, offline, extra_files)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group some of whose commands are built on first use (listed, run or asked for help):
+    `check` does not import what `smoke` and `registry` need."""
+
+    def __init__(self, *args: Any,
+                 lazy: Mapping[str, Callable[[], click.Command]] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def add_lazy(self, name: str, build: Callable[[], click.Command]) -> None:
+        self.lazy[name] = build
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        build = self.lazy.pop(cmd_name, None)
+        if build is not None:
+            self.add_command(build(), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="modelguard")
 def cli() -> None:
     """Find deprecated and retired LLM model ids in a codebase."""
@@ -265,7 +286,7 @@ def check(
             write_atomic(write_baseline, baseline_text(report))
         except OSError as error:
             fatal(f"cannot write {write_baseline}: {error.strerror or error}")
-        print_summary(report, Console(stderr=True))
+        write_summary(report)
         click.echo(f"Recorded {len(report.findings)} finding(s) in {write_baseline}", err=True)
         sys.exit(EXIT_USAGE if report.errors else 0)
     hidden = 0
@@ -281,10 +302,13 @@ def check(
     except OSError as error:
         fatal(f"cannot write {error.filename}: {error.strerror or error}")
     if output is None and output_format is OutputFormat.TEXT:
-        print_findings(report, Console())
+        if report.findings or report.errors:  # nothing to print: do not load rich
+            from rich.console import Console
+
+            print_findings(report, Console())
     elif output is None:
         click.echo(render(report, output_format), nl=False)
-    print_summary(report, Console(stderr=True))
+    write_summary(report)
     if hidden:
         click.echo(f"{hidden} finding(s) matched the baseline and are not reported", err=True)
     sys.exit(report.exit_code)
@@ -337,14 +361,27 @@ def config_command(paths: tuple[Path, ...], fmt: str, **options: Any) -> None:
         click.echo(render_toml(table), nl=False)
 
 
-@cli.group()
+@click.group()
 def registry() -> None:
     """Inspect and validate registry data."""
 
 
+def _registry_commands() -> click.Command:
+    from modelguard.registry_cli import add_registry_commands
+
+    add_registry_commands(registry)
+    return registry
+
+
+def _smoke_command() -> click.Command:
+    from modelguard.cli_smoke import smoke_command
+
+    return smoke_command(scan_options, scan_context)
+
+
 cli.add_command(rule_command)
-cli.add_command(smoke_command(scan_options, scan_context))
-add_registry_commands(registry)
+cli.add_lazy("smoke", _smoke_command)
+cli.add_lazy("registry", _registry_commands)
 
 
 def main() -> None:

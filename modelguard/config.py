@@ -8,7 +8,6 @@ Reading is I/O at the edge; `validate_config` and `build_config` are pure.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -17,11 +16,6 @@ from typing import Any
 from modelguard.discover import DEFAULT_EXCLUDE
 from modelguard.findings import RULES
 from modelguard.smoke.settings import SmokeSettings, build_smoke, smoke_table, validate_smoke
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 CONFIG_FILE = "modelguard.toml"
 PYPROJECT = "pyproject.toml"
@@ -79,6 +73,8 @@ def locate_config(start: Path) -> Path | None:
 
 
 def _has_tool_table(pyproject: Path) -> bool:
+    from modelguard.tomlcompat import tomllib
+
     try:
         data = tomllib.loads(pyproject.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -88,6 +84,8 @@ def _has_tool_table(pyproject: Path) -> bool:
 
 def read_config(path: Path) -> Mapping[str, Any]:
     """The raw settings table of a configuration file; raises ConfigError."""
+    from modelguard.tomlcompat import tomllib
+
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except OSError as error:

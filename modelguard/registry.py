@@ -7,16 +7,10 @@ data PR can be fixed in one pass.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 SCHEMA = 1
 MANIFEST = "registry.toml"
@@ -192,6 +186,8 @@ def _display(path: Path) -> str:
 
 
 def _read_toml(path: Path, problems: list[str]) -> dict[str, Any] | None:
+    from modelguard.tomlcompat import tomllib
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

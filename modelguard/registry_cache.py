@@ -3,9 +3,11 @@ stored copy a few milliseconds to read.
 
 The copy lives in the user's cache folder (`$XDG_CACHE_HOME/modelguard`, like the synced
 registry) as JSON, keyed by the SHA-256 of every registry file (name and bytes) and of the
-parser's own source, so any edit to the data or to the parser makes a new key. A copy that
-cannot be read, does not match its key or does not decode is ignored and rebuilt; one that
-cannot be written is simply not kept. Problems in the data are never cached: a registry that
+parser's own source, so any edit to the data or to the parser makes a new key. Each key has
+its own file and the KEEP newest are kept, so runs from different folders or by different
+modelguard versions do not evict each other's copy. A copy that cannot be read, does not match
+its key or does not decode is ignored and rebuilt; one that cannot be written is simply not
+kept. Problems in the data are never cached: a registry that
 does not load raises RegistryError from the TOML, every time.
 """
 
@@ -23,7 +25,8 @@ from modelguard.atomic import write_atomic
 from modelguard.registry import ModelEntry, Provider, Registry, load_registry
 
 FORMAT = 1
-FILE_NAME = "registry-parsed.json"
+FILE_PREFIX = "registry-parsed"
+KEEP = 16
 
 
 def registry_key(directory: Path) -> str:
@@ -44,7 +47,7 @@ def load_registry_cached(directory: Path, cache_folder: Path) -> Registry:
         key = registry_key(directory)
     except OSError:
         return load_registry(directory)  # reported, one line, by load_registry itself
-    stored = cache_folder / FILE_NAME
+    stored = cache_file(cache_folder, key)
     found = _read(stored, key)
     if found is not None:
         return found
@@ -53,9 +56,27 @@ def load_registry_cached(directory: Path, cache_folder: Path) -> Registry:
         text = json.dumps({"key": key, "registry": to_data(loaded)}, separators=(",", ":"))
         cache_folder.mkdir(parents=True, exist_ok=True)
         write_atomic(stored, text.encode("utf-8"))
+        _prune(cache_folder)
     except OSError:
         pass
     return loaded
+
+
+def cache_file(cache_folder: Path, key: str) -> Path:
+    return cache_folder / f"{FILE_PREFIX}-{key[:16]}.json"
+
+
+def _prune(cache_folder: Path) -> None:
+    """Remove all but the KEEP newest copies (and the single file of older versions)."""
+    found = []
+    for path in cache_folder.glob(f"{FILE_PREFIX}*.json"):
+        try:
+            found.append((path.stat().st_mtime_ns, path))
+        except OSError:
+            continue
+    found.sort(reverse=True)
+    for _, path in found[KEEP:]:
+        path.unlink(missing_ok=True)
 
 
 def _read(path: Path, key: str) -> Registry | None:

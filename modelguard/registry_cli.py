@@ -8,7 +8,6 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
 
 import click
 from rich.console import Console
@@ -21,7 +20,6 @@ from modelguard.index import build_index
 from modelguard.lifecycle import Status, lifecycle
 from modelguard.registry import (
     Provider,
-    Registry,
     RegistryError,
     bundled_registry_dir,
     extend_registry,
@@ -36,37 +34,15 @@ from modelguard.registry_import import (
     read_upstream,
     summary_lines,
 )
+from modelguard.registry_source import registry_in_use, registry_problems
 from modelguard.registry_views import diff, replacement_chain, rows, shutdown_text
-from modelguard.sync import DEFAULT_URL, SyncError, active_registry, fetch, sync
+from modelguard.sync import DEFAULT_URL, SyncError, fetch, sync
 
-
-def _problems(error: RegistryError) -> NoReturn:
-    for problem in error.problems:
-        click.echo(problem, err=True)
-    sys.exit(EXIT_USAGE)
+_problems = registry_problems
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
     return parse_date(ctx, param, value) or dt.date.today()
-
-
-def registry_in_use(
-    registry_dir: Path | None, offline: bool, extra_files: Sequence[Path] = ()
-) -> Registry:
-    """--registry DIR, else the newest of the bundled and the synced registry; plus private
-    provider files."""
-    warnings: Sequence[str] = ()
-    try:
-        if registry_dir is not None:
-            found = load_registry(registry_dir)
-        else:
-            found, warnings = active_registry(offline)
-        found = extend_registry(found, extra_files)
-    except RegistryError as error:
-        _problems(error)
-    for warning in warnings:
-        click.echo(f"modelguard: warning: {warning}", err=True)
-    return found
 
 
 def source_options(command: Callable[..., None]) -> Callable[..., None]:

@@ -11,11 +11,9 @@ come back in the order of the files given, whatever the order of completion.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -192,6 +190,9 @@ def run_files(
     if not config.cached:  # a cold run will parse: load the parser once, before the fork
         _warm_parser()
     chunk = max(1, min(MAX_CHUNK, len(pending) // (workers * 4)))
+    # Imported here: a run that needs no pool (few files, or all known) does not pay for it.
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init_worker,
                              initargs=(config,)) as pool:
         try:
@@ -278,5 +279,7 @@ def _context() -> Any:
     # fork shares the loaded modules and the index with the workers for free; elsewhere
     # (macOS, Windows) the platform default re-imports them.
     if sys.platform.startswith("linux"):
+        import multiprocessing
+
         return multiprocessing.get_context("fork")
     return None

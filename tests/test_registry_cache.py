@@ -3,6 +3,7 @@ while nothing changed, rebuilt when anything did, never trusted when damaged."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,14 @@ import pytest
 
 from modelguard import registry_cache
 from modelguard.registry import Registry, RegistryError, bundled_registry_dir, load_registry
-from modelguard.registry_cache import FILE_NAME, from_data, load_registry_cached, to_data
+from modelguard.registry_cache import (
+    KEEP,
+    cache_file,
+    from_data,
+    load_registry_cached,
+    registry_key,
+    to_data,
+)
 
 
 @pytest.fixture
@@ -47,18 +55,22 @@ def _add_provider_file(folder: Path, cache: Path) -> None:
     (folder / "zz-private.toml").write_text('provider = "zz"\nname = "ZZ"\nprefixes = []\n')
 
 
+def _stored(folder: Path, cache: Path) -> Path:
+    return cache_file(cache, registry_key(folder))
+
+
 def _corrupt_cache(folder: Path, cache: Path) -> None:
-    (cache / FILE_NAME).write_text('{"key": "x", "registry": ')
+    _stored(folder, cache).write_text('{"key": "x", "registry": ')
 
 
 def _foreign_key(folder: Path, cache: Path) -> None:
-    text = (cache / FILE_NAME).read_text()
-    (cache / FILE_NAME).write_text(text.replace('"key":"', '"key":"0'))
+    text = _stored(folder, cache).read_text()
+    _stored(folder, cache).write_text(text.replace('"key":"', '"key":"0'))
 
 
 def _wrong_shape(folder: Path, cache: Path) -> None:
-    key = registry_cache.registry_key(folder)
-    (cache / FILE_NAME).write_text(f'{{"key": "{key}", "registry": {{"providers": 3}}}}')
+    key = registry_key(folder)
+    _stored(folder, cache).write_text(f'{{"key": "{key}", "registry": {{"providers": 3}}}}')
 
 
 @pytest.mark.parametrize(
@@ -101,3 +113,32 @@ def test_an_unwritable_cache_still_loads(folder: Path, tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("")
     assert load_registry_cached(folder, blocked / "cache") == load_registry(folder)
+
+
+def test_runs_from_different_folders_keep_their_own_copy(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    places = [tmp_path / "a", tmp_path / "b"]
+    for place in places:
+        place.mkdir()
+        monkeypatch.chdir(place)
+        load_registry_cached(folder, cache)
+    monkeypatch.setattr(registry_cache, "load_registry", _no_parsing)
+    for place in places:
+        monkeypatch.chdir(place)
+        assert load_registry_cached(folder, cache) == load_registry(folder)
+
+
+def test_only_the_newest_copies_are_kept(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    old = [cache / "registry-parsed.json"]
+    old += [cache / f"registry-parsed-{n:016x}.json" for n in range(KEEP)]
+    for age, path in enumerate(old):
+        path.write_text("{}")
+        os.utime(path, ns=(10**18 - age * 10**9, 10**18 - age * 10**9))
+    load_registry_cached(folder, cache)
+    kept = set(cache.glob("registry-parsed*.json"))
+    assert _stored(folder, cache) in kept
+    assert kept == {_stored(folder, cache), *old[: KEEP - 1]}

@@ -5,16 +5,10 @@ from __future__ import annotations
 import enum
 from typing import NoReturn
 
-from modelguard.report.concise import ConciseReporter
-from modelguard.report.github import GithubReporter
 from modelguard.report.interface import Reporter
-from modelguard.report.json import JsonReporter
-from modelguard.report.jsonlines import JsonLinesReporter
-from modelguard.report.junit import JunitReporter
-from modelguard.report.markdown import MarkdownReporter
 from modelguard.report.model import FailOn, Report
-from modelguard.report.sarif import SarifReporter
-from modelguard.report.text import TextReporter
+
+# Each reporter is imported when its format is asked for: a run pays only for its own.
 
 
 class OutputFormat(str, enum.Enum):
@@ -38,20 +32,36 @@ def _unreachable(value: NoReturn) -> NoReturn:
 
 def reporter_for(fmt: OutputFormat) -> Reporter:
     if fmt is OutputFormat.TEXT:
+        from modelguard.report.text import TextReporter
+
         return TextReporter()
     if fmt is OutputFormat.JSON:
+        from modelguard.report.json import JsonReporter
+
         return JsonReporter()
     if fmt is OutputFormat.SARIF:
+        from modelguard.report.sarif import SarifReporter
+
         return SarifReporter()
     if fmt is OutputFormat.GITHUB:
+        from modelguard.report.github import GithubReporter
+
         return GithubReporter()
     if fmt is OutputFormat.MARKDOWN:
+        from modelguard.report.markdown import MarkdownReporter
+
         return MarkdownReporter()
     if fmt is OutputFormat.JUNIT:
+        from modelguard.report.junit import JunitReporter
+
         return JunitReporter()
     if fmt is OutputFormat.JSON_LINES:
+        from modelguard.report.jsonlines import JsonLinesReporter
+
         return JsonLinesReporter()
     if fmt is OutputFormat.CONCISE:
+        from modelguard.report.concise import ConciseReporter
+
         return ConciseReporter()
     _unreachable(fmt)
 

@@ -3,12 +3,21 @@ terminal (and never when NO_COLOR is set)."""
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.markup import escape
+import re
+import sys
+from typing import TYPE_CHECKING
 
 from modelguard.findings import Finding, FixSafety
 from modelguard.report.interface import Reporter
 from modelguard.report.model import Report
+
+if TYPE_CHECKING:  # rich takes a tenth of a second to import: only a run that colours pays it
+    from rich.console import Console
+
+# Text rich prints unchanged: printable ASCII with no markup (`[`, `\\`) and no emoji code
+# (a colon followed by anything but a space).
+_PLAIN = re.compile(r"[ -Z\]^-~]*")
+_EMOJI_CODE = re.compile(r":\S")
 
 _STYLE = {"MG001": "bold red", "MG002": "yellow", "MG003": "bold yellow", "MG004": "cyan"}
 
@@ -34,6 +43,8 @@ class TextReporter(Reporter):
 
 
 def print_findings(report: Report, out: Console) -> None:
+    from rich.markup import escape
+
     for finding in report.findings:
         text = escape(finding_line(finding))
         head, _, rest = text.partition(f" {finding.rule.code} ")
@@ -45,15 +56,30 @@ def print_findings(report: Report, out: Console) -> None:
                   highlight=False, soft_wrap=True)
 
 
-def print_summary(report: Report, err: Console) -> None:
+def summary_line(report: Report) -> str:
     summary = report.summary()
     counts = ", ".join(f"{code}: {n}" for code, n in summary["by_rule"].items())  # type: ignore[attr-defined]
-    err.print(
+    return (
         f"Scanned {report.files_scanned} file(s) with registry {report.registry_version} "
         f"as of {report.as_of}: {len(report.findings)} finding(s)"
         + (f" ({counts})" if counts else "")
         + f", {len(report.failing)} failing (--fail-on {report.fail_on.value})"
-        + (f", {len(report.errors)} error(s)" if report.errors else ""),
-        highlight=False,
-        soft_wrap=True,
+        + (f", {len(report.errors)} error(s)" if report.errors else "")
     )
+
+
+def print_summary(report: Report, err: Console) -> None:
+    err.print(summary_line(report), highlight=False, soft_wrap=True)
+
+
+def write_summary(report: Report) -> None:
+    """The summary on stderr, as `print_summary` prints it; without loading rich when the line
+    holds nothing rich would change (markup, emoji codes, control characters)."""
+    line = summary_line(report)
+    if _PLAIN.fullmatch(line) and not _EMOJI_CODE.search(line):
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+        return
+    from rich.console import Console
+
+    print_summary(report, Console(stderr=True))

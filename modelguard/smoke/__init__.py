@@ -8,24 +8,48 @@ to models that answered).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from modelguard.findings import Finding
-from modelguard.index import ModelIndex
-from modelguard.smoke.calls import RetryPolicy, plan, resolve, send, verify_targets
-from modelguard.smoke.interface import (
-    Answered,
-    Endpoint,
-    Failed,
-    PlannedRequest,
-    ProviderClient,
-    ProviderError,
-    Rejected,
-    Skipped,
-    SmokeResult,
-    Target,
-    same_model,
-)
-from modelguard.smoke.providers import PROVIDERS, BaseUrlError, check_base_url
+if TYPE_CHECKING:
+    from modelguard.findings import Finding
+    from modelguard.index import ModelIndex
+    from modelguard.smoke.calls import RetryPolicy, plan, resolve, send, verify_targets
+    from modelguard.smoke.interface import (
+        Answered,
+        Endpoint,
+        Failed,
+        PlannedRequest,
+        ProviderClient,
+        ProviderError,
+        Rejected,
+        Skipped,
+        SmokeResult,
+        Target,
+        same_model,
+    )
+    from modelguard.smoke.providers import PROVIDERS, BaseUrlError, check_base_url
+
+# The names above are imported on first use: `modelguard.smoke.settings` (which the
+# configuration needs on every run) then does not load the HTTP calls and their pools.
+_HOMES = {
+    **dict.fromkeys(("RetryPolicy", "plan", "resolve", "send", "verify_targets"), "calls"),
+    **dict.fromkeys(("Answered", "Endpoint", "Failed", "PlannedRequest", "ProviderClient",
+                     "ProviderError", "Rejected", "Skipped", "SmokeResult", "Target",
+                     "same_model"), "interface"),
+    **dict.fromkeys(("PROVIDERS", "BaseUrlError", "check_base_url"), "providers"),
+}
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        home = _HOMES.get(name)
+        if home is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(f"{__name__}.{home}"), name)
+        globals()[name] = value
+        return value
+
 
 __all__ = [
     "PROVIDERS",
@@ -60,6 +84,8 @@ def target_of(finding: Finding, index: ModelIndex) -> Target | None:
     The routing prefix as written picks the API: `openrouter/openai/gpt-4` is smoked at
     OpenRouter as `openai/gpt-4.1`; `openai/gpt-4` and bare ids at the entry's own provider.
     """
+    from modelguard.smoke.interface import Target
+
     if finding.replacement is None:
         return None
     match = index.lookup(finding.model)

@@ -20,9 +20,11 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from modelguard.smoke.providers import PROVIDERS, BaseUrlError, ProviderSpec, check_base_url
+if TYPE_CHECKING:  # the clients are imported when a smoke table is checked or used, not by
+    # every run that reads the configuration
+    from modelguard.smoke.providers import ProviderSpec
 
 SMOKE_KEYS = frozenset({"timeout", "concurrency", "max-calls", "providers"})
 PROVIDER_KEYS = frozenset({"base-url", "api-key-env"})
@@ -55,6 +57,8 @@ def _known(keys: frozenset[str]) -> str:
 
 def validate_smoke(raw: object, where: str = "config") -> list[str]:
     """Every problem in a `smoke` table, one line each, naming the key."""
+    from modelguard.smoke.providers import PROVIDERS, BaseUrlError, check_base_url
+
     if not isinstance(raw, Mapping):
         return [f"{where}: smoke: expected a table, got {raw!r}"]
     problems = [f"{where}: smoke: unknown key {key!r} (known: {_known(SMOKE_KEYS)})"
@@ -109,6 +113,8 @@ def _masked(value: object) -> str:
 
 def build_smoke(raw: Mapping[str, Any]) -> SmokeSettings:
     """SmokeSettings from a table that `validate_smoke` accepted."""
+    from modelguard.smoke.providers import check_base_url
+
     providers = raw.get("providers", {})
     default = SmokeSettings()
     return SmokeSettings(
@@ -143,10 +149,13 @@ def smoke_table(settings: SmokeSettings) -> dict[str, Any]:
 
 
 def configured_providers(
-    settings: SmokeSettings, providers: Mapping[str, ProviderSpec] = PROVIDERS
+    settings: SmokeSettings, providers: Mapping[str, ProviderSpec] | None = None
 ) -> dict[str, ProviderSpec]:
-    """The provider table with the file's base URLs and key variables applied."""
-    changed = dict(providers)
+    """The provider table (default: PROVIDERS) with the file's base URLs and key variables
+    applied."""
+    from modelguard.smoke.providers import PROVIDERS
+
+    changed = dict(PROVIDERS if providers is None else providers)
     for slug, override in settings.providers:
         spec = changed[slug]
         changed[slug] = dataclasses.replace(
