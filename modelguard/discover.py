@@ -81,6 +81,9 @@ def discover_names(
             found = (f for f in _tree(root, chosen, on_escape) if wanted(os.path.basename(f)))
         else:
             raise FileNotFoundError(f"{root}: no such file or directory")
+        if len(paths) == 1:  # a folder lists each of its files once
+            yield from found
+            continue
         for path in found:
             key = os.path.abspath(path)
             if key not in seen:

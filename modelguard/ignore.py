@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +102,18 @@ class PathSpec:
     """An ordered list of patterns; the last one matching a path decides."""
 
     patterns: tuple[Pattern, ...] = ()
+    # Without negations the order does not matter: one regex per kind of path (files, folders)
+    # answers for all the patterns at once. None when some pattern negates.
+    _any: tuple[re.Pattern[str], re.Pattern[str]] | None = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        combined = None
+        if not any(p.negate for p in self.patterns):
+            combined = (_alternation(p for p in self.patterns if not p.dir_only),
+                        _alternation(self.patterns))
+        object.__setattr__(self, "_any", combined)
 
     @classmethod
     def from_lines(cls, lines: Iterable[str], base: str = "") -> PathSpec:
@@ -113,6 +125,8 @@ class PathSpec:
 
     def decides(self, path: str, is_dir: bool) -> bool | None:
         """True (matched), False (re-included by a negation) or None (no pattern matched)."""
+        if self._any is not None:
+            return True if self._any[is_dir].fullmatch(path) is not None else None
         verdict: bool | None = None
         for pattern in self.patterns:
             if pattern.matches(path, is_dir):
@@ -126,3 +140,11 @@ class PathSpec:
             if self.decides("/".join(parts[:depth]), True):
                 return True
         return bool(self.decides(path, is_dir))
+
+
+def _alternation(patterns: Iterable[Pattern]) -> re.Pattern[str]:
+    """One regex matching a path (posix, relative to the root) when any of `patterns` does."""
+    parts = [
+        (re.escape(p.base) + "/" if p.base else "") + f"(?:{p.regex.pattern})" for p in patterns
+    ]
+    return re.compile("|".join(parts) if parts else "(?!)", re.DOTALL)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from modelguard.ignore import PathSpec
 
@@ -53,3 +55,29 @@ def test_patterns(patterns: list[str], path: str, is_dir: bool, expected: bool) 
 def test_nested_gitignore_is_relative_to_its_folder(path: str, expected: bool) -> None:
     spec = PathSpec.from_lines(["*.log"]) + PathSpec.from_lines(["*.tmp", "!keep.log"], base="sub")
     assert spec.matches(path) is expected
+
+
+_GLOBS = ["*.py", "build/", "/dist", "docs/*.md", "**/gen/**", "a/**/b", "?.txt", "[ab]*",
+          "node_modules", "*.min.js", "x/y/", "\\#notes"]
+_PATHS = ["a.py", "build", "src/build", "dist", "src/dist", "docs/x.md", "docs/y/x.md",
+          "p/gen/q.py", "a/b", "a/c/d/b", "x.txt", "ab.txt", "b", "node_modules/m.js",
+          "web/app.min.js", "x/y", "#notes", "deep/x/y"]
+
+
+@given(
+    globs=st.lists(st.sampled_from(_GLOBS), max_size=6),
+    base=st.sampled_from(["", "src", "a"]),
+    path=st.sampled_from(_PATHS),
+    is_dir=st.booleans(),
+)
+def test_one_regex_decides_as_the_patterns_do(
+    globs: list[str], base: str, path: str, is_dir: bool
+) -> None:
+    """Without negations the spec answers with one regex: the same answer as asking each
+    pattern in turn (the last match wins)."""
+    spec = PathSpec.from_lines(globs, base)
+    one_by_one: bool | None = None
+    for pattern in spec.patterns:
+        if pattern.matches(path, is_dir):
+            one_by_one = not pattern.negate
+    assert spec.decides(path, is_dir) == one_by_one
