@@ -2,10 +2,11 @@
 exception.
 
 After LibCST's `_cli.py`: paths are deduplicated; a few files (or one job) run lazily in this
-process (LibCST uses a `DummyExecutor`; a plain `map` keeps results streaming); the parser is
-warmed before the workers fork; each worker gets one frozen `WorkerConfig` (the index, whose
-compiled patterns pickle, and the cache entries) once, through the pool initializer. Results
-come back in the order of the files given, whatever the order of completion.
+process (LibCST uses a `DummyExecutor`; a plain `map` keeps results streaming); each worker
+gets one frozen `WorkerConfig` (the index, whose compiled patterns pickle, and the cache
+entries) once, through the pool initializer. Results come back in the order of the files
+given, whatever the order of completion. libcst is imported by a worker when a file needs it,
+not before the fork: most runs parse few lines, and the workers import it side by side.
 """
 
 from __future__ import annotations
@@ -187,8 +188,6 @@ def run_files(
     if workers == 1:
         yield from _merge(items, known, map(worker.scan, pending), worker, cache)
         return
-    if not config.cached:  # a cold run will parse: load the parser once, before the fork
-        _warm_parser()
     chunk = max(1, min(MAX_CHUNK, len(pending) // (workers * 4)))
     # Imported here: a run that needs no pool (few files, or all known) does not pay for it.
     from concurrent.futures import ProcessPoolExecutor
@@ -266,13 +265,6 @@ def _merge(
         yield outcome.result
     if cache is not None:
         cache.save()
-
-
-def _warm_parser() -> None:
-    """Load the native parser once here, so forked workers do not each pay for it."""
-    import libcst
-
-    libcst.parse_module("x = 1\n")
 
 
 def _context() -> Any:
