@@ -78,7 +78,7 @@ def discover_names(
         if root.is_file():
             found: Iterable[str] = [str(root)]
         elif root.is_dir():
-            found = (f for f in _tree(root, chosen, on_escape) if wanted(os.path.basename(f)))
+            found = (f for f in _tree(root, chosen, on_escape) if wanted(f.rpartition(os.sep)[2]))
         else:
             raise FileNotFoundError(f"{root}: no such file or directory")
         if len(paths) == 1:  # a folder lists each of its files once

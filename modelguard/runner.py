@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -139,6 +140,8 @@ class _Worker:
 
     def decoded(self, shown: str, entry: cache_mod.Entry) -> FileResult | None:
         """The result a cache entry stands for; None when it does not decode."""
+        if type(entry) is int and entry == 0:  # most files: nothing found
+            return Scanned(shown, ())
         found = cache_mod.decode(entry, self.config.index)
         if isinstance(found, cache_mod.CachedError):
             return Failed(shown, found.message)
@@ -201,6 +204,10 @@ def run_files(
             pool.shutdown(cancel_futures=True)
 
 
+# No empty, `.` or `..` part, no leading or trailing slash.
+_NORMAL_RELATIVE = re.compile(r"(?!\.\.?(?:/|$))[^/]+(?:/(?!\.\.?(?:/|$))[^/]+)*")
+
+
 def _items(files: Iterable[Path | str]) -> list[Item]:
     """Absolute path and shown path of each file, duplicates dropped, order kept."""
     cwd = os.getcwd()
@@ -208,7 +215,12 @@ def _items(files: Iterable[Path | str]) -> list[Item]:
     items: dict[str, str] = {}
     for path in files:
         text = os.fspath(path)
-        absolute = os.path.abspath(text)
+        # A relative path in normal form (what discovery yields) joins the working folder as
+        # it is; anything else goes through abspath.
+        if os.sep == "/" and _NORMAL_RELATIVE.fullmatch(text) is not None:
+            absolute = inside + text
+        else:
+            absolute = os.path.abspath(text)
         if absolute in items:
             continue
         if absolute.startswith(inside) and ".." not in text:

@@ -128,3 +128,32 @@ def test_read_source(tmp_path: Path, content: bytes, limit: int, expected: bytes
     data, status = read_source(str(path), limit)
     assert data == expected
     assert status.st_size == len(content)
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        pytest.param("a/b.py", "a/b.py", id="normal"),
+        pytest.param(".hidden/b.py", ".hidden/b.py", id="dot-folder"),
+        pytest.param("..b/c.py", "..b/c.py", id="dots-in-a-name"),
+        pytest.param("./a/b.py", "a/b.py", id="leading-dot"),
+        pytest.param("a//b.py", "a/b.py", id="double-slash"),
+        pytest.param("a/./b.py", "a/b.py", id="inner-dot"),
+    ],
+)
+def test_items_are_absolute_and_shown_relative(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: str, shown: str
+) -> None:
+    """However a path is written, a file is known by its absolute path (once) and shown
+    relative to the working folder."""
+    from modelguard.runner import _items
+
+    monkeypatch.chdir(tmp_path)
+    assert _items([written, shown]) == [(str(tmp_path / shown), shown)]
+
+
+def test_items_with_dot_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from modelguard.runner import _items
+
+    monkeypatch.chdir(tmp_path)
+    assert _items(["a/../a/b.py", "a/b.py"]) == [(str(tmp_path / "a" / "b.py"), "a/../a/b.py")]

@@ -89,7 +89,10 @@ def findings_from_groups(
 
 
 def is_python(path: str) -> bool:
-    return any(path.endswith(suffix) for suffix in PYTHON_SUFFIXES)
+    return path.endswith(_PYTHON_ENDINGS)
+
+
+_PYTHON_ENDINGS = tuple(sorted(PYTHON_SUFFIXES))
 
 
 def scanned_as_python(path: str) -> bool:
