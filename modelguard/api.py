@@ -88,7 +88,8 @@ def collect(
     for result in results:
         if isinstance(result, Scanned):
             scanned.append(result.path)
-            findings.extend(f for f in result.findings if selection.keeps(f))
+            if result.findings:
+                findings.extend(f for f in result.findings if selection.keeps(f))
         elif isinstance(result, Failed):
             errors.append(result)
         else:

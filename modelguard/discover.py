@@ -202,13 +202,15 @@ def _walk(root: str) -> list[tuple[str, bool | None]]:
             except OSError:
                 continue
             if is_dir:
-                if entry.is_symlink() or name in SKIPPED_DIRS or spec.decides(prefix + name, True):
+                if entry.is_symlink() or name in SKIPPED_DIRS or (
+                    spec.patterns and spec.decides(prefix + name, True)
+                ):
                     continue
                 # Virtualenvs have arbitrary names; pyvenv.cfg gives them away.
                 if os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
                     continue
                 stack.append((entry.path, prefix + name, spec))
-            elif entry.is_file() and not spec.decides(prefix + name, False):
+            elif entry.is_file() and not (spec.patterns and spec.decides(prefix + name, False)):
                 files.append((prefix + name, entry.is_symlink()))
     return files
 
