@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from modelguard.lifecycle import Status
 
@@ -78,6 +79,11 @@ class Finding:
 class Scanned:
     path: str
     findings: tuple[Finding, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Results cross from pool workers one per file: plain arguments pickle several times
+        # faster than a frozen dataclass's state.
+        return (Scanned, (self.path, self.findings))
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,6 +74,10 @@ class Outcome:
     new_entry: cache_mod.Entry = None  # to store under `digest`; None when nothing is new
     stat: cache_mod.Stat | None = None  # the file's stat when its bytes hashed to `digest`
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # One per file crosses from a worker: plain arguments pickle several times faster.
+        return (Outcome, (self.result, self.digest, self.new_entry, self.stat))
+
 
 def read_source(path: str, limit: int) -> tuple[bytes | None, os.stat_result]:
     """The bytes of the file and its stat taken before reading (None: larger than `limit`).

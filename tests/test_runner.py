@@ -157,3 +157,21 @@ def test_items_with_dot_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.chdir(tmp_path)
     assert _items(["a/../a/b.py", "a/b.py"]) == [(str(tmp_path / "a" / "b.py"), "a/../a/b.py")]
+
+
+def test_outcomes_cross_processes_unchanged(index: ModelIndex) -> None:
+    """What a worker sends back pickles to an equal value (findings, digests, stats)."""
+    import pickle
+
+    from modelguard.findings import Failed, Scanned
+    from modelguard.runner import Outcome
+    from modelguard.scan import scan_source
+
+    findings = scan_source("m.py", 'MODEL = "gpt-4.5-preview"\n', index, ScanSettings(AFTER))
+    assert findings
+    for outcome in (
+        Outcome(Scanned("m.py", findings), "ab" * 32, 0, (1, 2, 3, 4)),
+        Outcome(Scanned("n.py", ())),
+        Outcome(Failed("x.py", "cannot read: denied"), None, {"error": "e"}, None),
+    ):
+        assert pickle.loads(pickle.dumps(outcome)) == outcome
