@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modelguard.index import ModelIndex, build_index
-from modelguard.registry import load_registry
+from modelguard.index import ModelIndex
 from modelguard.scan.hits import Hit, Suppressions
 from modelguard.scan.pylex import Kind, Unlexable, lex
 from modelguard.scan.python import ParseFailure, scan_python
+from tests import words
 
 ID = "gpt-4.5-preview"
 Q = f'"{ID}"'
@@ -211,21 +211,9 @@ def test_generated_modules(index: ModelIndex, source: str) -> None:
     assert fast == whole
 
 
-_WORDS = ["utf-8", "latin-1", "ascii", "strict", "replace", "x86_64", "win32", "127.0.0.1",
-          "posix", "little", "big", "w", "rb"]
-
-
 @pytest.fixture(scope="module")
 def word_index(tmp_path_factory: pytest.TempPathFactory) -> ModelIndex:
-    """A registry whose ids are words the standard library writes everywhere."""
-    folder = tmp_path_factory.mktemp("registry")
-    (folder / "registry.toml").write_text('schema = 1\nversion = "words"\npriority = ["words"]\n')
-    models = "".join(
-        f'[[models]]\nid = "{word}"\nshutdown = 2020-01-01\nsource = "https://example.com"\n\n'
-        for word in _WORDS
-    )
-    (folder / "words.toml").write_text(f'provider = "words"\nname = "Words"\n\n{models}')
-    return build_index(load_registry(folder))
+    return words.word_index(tmp_path_factory.mktemp("registry"))
 
 
 _STDLIB = Path(sysconfig.get_paths()["stdlib"])
