@@ -114,7 +114,7 @@ class Prefilter:
             if isinstance(source, str):
                 if source.isascii() or _FOLDING.search(source) is None:
                     return False
-            elif not _has_cookie(data) and (data.isascii() or not _folds(data)):
+            elif not has_coding_cookie(data) and (data.isascii() or not _folds(data)):
                 return False
         text = source if isinstance(source, str) else _decode(data)
         return self._matches(_unescape(text).casefold().encode("ascii", "replace"))
@@ -226,7 +226,8 @@ def _folds(data: bytes) -> bool:
         return True
 
 
-def _has_cookie(data: bytes) -> bool:
+def has_coding_cookie(data: bytes) -> bool:
+    """Does one of the first two lines name an encoding (PEP 263)?"""
     first = data.find(b"\n")
     second = data.find(b"\n", first + 1) if first >= 0 else -1
     head = data if second < 0 else data[:second]

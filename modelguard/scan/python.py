@@ -20,6 +20,7 @@ import libcst as cst
 
 from modelguard.findings import FixSafety
 from modelguard.index import ModelIndex
+from modelguard.prefilter import has_coding_cookie
 from modelguard.scan import contexts as ctx
 from modelguard.scan.hits import Hit, Span, Suppressions, mention_hits
 from modelguard.scan.pylex import Kind, Lexed, LogicalLine, Unlexable, lex
@@ -65,26 +66,17 @@ def scan_python(
     return visitor.hits, visitor.suppressions
 
 
-_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
-
-
 def _plain_text(source: str | bytes) -> str | None:
     """The source as text when it is plain UTF-8; None when libcst must decode it (a byte
     order mark, a coding cookie, bytes that are not UTF-8)."""
     if isinstance(source, str):
         return source
-    if source.startswith(b"\xef\xbb\xbf") or _COOKIE.search(source, 0, _second_line_end(source)):
+    if source.startswith(b"\xef\xbb\xbf") or has_coding_cookie(source):
         return None
     try:
         return source.decode("utf-8")
     except UnicodeDecodeError:
         return None
-
-
-def _second_line_end(data: bytes) -> int:
-    first = data.find(b"\n")
-    second = data.find(b"\n", first + 1) if first >= 0 else -1
-    return len(data) if second < 0 else second
 
 
 def _scan_lines(text: str, lexed: Lexed, index: ModelIndex) -> tuple[list[Hit], Suppressions]:
