@@ -35,7 +35,7 @@ from modelguard.outputs import OutputTarget, check_distinct, parse_target, write
 from modelguard.registry import Registry
 from modelguard.registry_source import registry_in_use
 from modelguard.report import FailOn, OutputFormat, render
-from modelguard.report.text import print_findings, write_summary
+from modelguard.report.text import TextReporter, colours, print_findings, write_summary
 from modelguard.rule_command import rule_command
 from modelguard.scan import ScanSettings
 
@@ -302,7 +302,9 @@ def check(
     except OSError as error:
         fatal(f"cannot write {error.filename}: {error.strerror or error}")
     if output is None and output_format is OutputFormat.TEXT:
-        if report.findings or report.errors:  # nothing to print: do not load rich
+        if not colours(sys.stdout):  # the same text without rich, which is slow to load and run
+            click.echo(TextReporter().render(report), nl=False)
+        elif report.findings or report.errors:
             from rich.console import Console
 
             print_findings(report, Console())

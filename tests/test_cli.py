@@ -127,6 +127,14 @@ def test_text_output(project: Path) -> None:
     assert "\x1b[" not in result.stdout  # no colour when not on a terminal
 
 
+def test_text_to_a_pipe_is_the_text_report_file(project: Path) -> None:
+    args = ("check", "--registry", TEST_REGISTRY, "mixed", "--as-of", "2025-08-01")
+    printed = run(*args)
+    written = run(*args, "--output-format", "text=report.txt")
+    assert printed.stdout.count("\n") == 3  # two findings and an unparsable file
+    assert (project.parent / "report.txt").read_text() == printed.stdout == written.stdout
+
+
 def test_output_file_is_written_after_the_run(project: Path) -> None:
     result = run(
         "check", "--registry", TEST_REGISTRY, "mixed", "--as-of", "2025-08-01",

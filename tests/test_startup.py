@@ -43,12 +43,16 @@ NOT_FOR_AN_EMPTY_CHECK = (
 )
 
 
-def _modules(folder: Path, tmp_path: Path, *args: str) -> set[str]:
-    """The modules loaded by `modelguard check .` run in `folder`."""
+def _modules(
+    folder: Path, tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> set[str]:
+    """The modules loaded by `modelguard check .` run in `folder` (output to a pipe)."""
     out = tmp_path / "modules.json"
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "user-cache")}
+    environ = {key: value for key, value in os.environ.items()
+               if key not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    environ.update(env or {}, XDG_CACHE_HOME=str(tmp_path / "user-cache"))
     subprocess.run([sys.executable, "-c", _PROBE, str(out), "check", ".", "--as-of", "2026-01-01",
-                    *args], cwd=folder, env=env, check=True, capture_output=True)
+                    *args], cwd=folder, env=environ, check=True, capture_output=True)
     found = json.loads(out.read_text())
     assert found["code"] == 0
     return set(found["modules"])
@@ -73,17 +77,18 @@ def test_an_empty_check_does_not_import(empty_check: set[str], module: str) -> N
 
 
 @pytest.mark.parametrize(
-    ("source", "rich_loaded"),
+    ("source", "env", "rich_loaded"),
     [
-        pytest.param("", False, id="nothing-to-print"),
-        pytest.param('model: "gpt-4-32k"\n', True, id="a-finding-to-colour"),
+        pytest.param("", {}, False, id="nothing-to-print"),
+        pytest.param('model: "gpt-4-32k"\n', {}, False, id="a-finding-to-a-pipe"),
+        pytest.param('model: "gpt-4-32k"\n', {"FORCE_COLOR": "1"}, True, id="a-finding-to-colour"),
     ],
 )
-def test_rich_is_loaded_only_to_print_findings(
-    tmp_path: Path, source: str, rich_loaded: bool
+def test_rich_is_loaded_only_to_colour_findings(
+    tmp_path: Path, source: str, env: dict[str, str], rich_loaded: bool
 ) -> None:
     folder = tmp_path / "project"
     folder.mkdir()
     (folder / "settings.yaml").write_text(source)
-    modules = _modules(folder, tmp_path, "--fail-on", "never")
+    modules = _modules(folder, tmp_path, "--fail-on", "never", env=env)
     assert ("rich" in modules) is rich_loaded

@@ -3,9 +3,11 @@ terminal (and never when NO_COLOR is set)."""
 
 from __future__ import annotations
 
+import os
 import re
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, TextIO
 
 from modelguard.findings import Finding, FixSafety
 from modelguard.report.interface import Reporter
@@ -18,6 +20,11 @@ if TYPE_CHECKING:  # rich takes a tenth of a second to import: only a run that c
 # (a colon followed by anything but a space).
 _PLAIN = re.compile(r"[ -Z\]^-~]*")
 _EMOJI_CODE = re.compile(r":\S")
+
+# C0 and C1 control characters and DEL: shown escaped, so that a path cannot move the cursor,
+# recolour the terminal or start a line of its own.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_NAMED_CONTROL = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 _STYLE = {"MG001": "bold red", "MG002": "yellow", "MG003": "bold yellow", "MG004": "cyan"}
 
@@ -33,27 +40,54 @@ def finding_line(finding: Finding) -> str:
     return line
 
 
+def printable(text: str) -> str:
+    """`text` with control characters escaped (`\\n`, `\\x1b`)."""
+    return _CONTROL.sub(_escape_control, text)
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    char = match.group()
+    return _NAMED_CONTROL.get(char) or f"\\x{ord(char):02x}"
+
+
 class TextReporter(Reporter):
-    """The terminal format without colour: what `--output` and `--output-format text=` write."""
+    """The terminal format without colour: what `--output` and `--output-format text=` write,
+    and what a check prints when its output is no terminal."""
 
     def render(self, report: Report) -> str:
         lines = [finding_line(f) for f in report.findings]
         lines += [f"{e.path}: error: {e.message}" for e in report.errors]
-        return "".join(line + "\n" for line in lines)
+        return "".join(printable(line) + "\n" for line in lines)
+
+
+def colours(stream: TextIO, environ: Mapping[str, str] = os.environ) -> bool:
+    """Would rich colour `stream`? Its own tests, in its order (TTY_COMPATIBLE, FORCE_COLOR,
+    then isatty), so that output to a pipe or a file need not load rich at all."""
+    compatible = environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    force = environ.get("FORCE_COLOR")
+    if force is not None:
+        return force != ""
+    try:
+        return stream.isatty()
+    except ValueError:  # a closed stream
+        return False
 
 
 def print_findings(report: Report, out: Console) -> None:
     from rich.markup import escape
 
     for finding in report.findings:
-        text = escape(finding_line(finding))
+        text = escape(printable(finding_line(finding)))
         head, _, rest = text.partition(f" {finding.rule.code} ")
         style = _STYLE[finding.rule.code]
         out.print(f"[bold]{head}[/bold] [{style}]{finding.rule.code}[/{style}] {rest}",
-                  highlight=False, soft_wrap=True)
+                  highlight=False, soft_wrap=True, emoji=False)
     for failed in report.errors:
-        out.print(f"[bold]{escape(failed.path)}[/bold]: [red]error[/red]: {escape(failed.message)}",
-                  highlight=False, soft_wrap=True)
+        path, message = escape(printable(failed.path)), escape(printable(failed.message))
+        out.print(f"[bold]{path}[/bold]: [red]error[/red]: {message}",
+                  highlight=False, soft_wrap=True, emoji=False)
 
 
 def summary_line(report: Report) -> str:
