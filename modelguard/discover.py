@@ -78,7 +78,7 @@ def discover_names(
         if root.is_file():
             found: Iterable[str] = [str(root)]
         elif root.is_dir():
-            found = (f for f in _tree(root, chosen, on_escape) if wanted(f.rpartition(os.sep)[2]))
+            found = _tree(root, chosen, wanted, on_escape)
         else:
             raise FileNotFoundError(f"{root}: no such file or directory")
         if len(paths) == 1:  # a folder lists each of its files once
@@ -98,6 +98,9 @@ class _Verdicts:
     def __init__(self, spec: PathSpec) -> None:
         self.spec = spec
         self.folders: dict[str, bool] = {"": False}
+        # Most specs (the default exclude) name folders only: a file is then matched through
+        # its folder or not at all.
+        self.files = any(not pattern.dir_only for pattern in spec.patterns)
 
     def folder(self, path: str) -> bool:
         """Is the folder `path` matched, itself or through one of its folders?"""
@@ -111,17 +114,23 @@ class _Verdicts:
 
     def file(self, path: str) -> bool:
         slash = path.rfind("/")
-        return self.folder(path[:slash] if slash > 0 else "") or bool(
-            self.spec.decides(path, False)
-        )
+        folder = path[:slash] if slash > 0 else ""
+        found = self.folders.get(folder)
+        if found is None:
+            found = self.folder(folder)
+        return found or (self.files and bool(self.spec.decides(path, False)))
 
 
 def _tree(
-    root: Path, options: DiscoverOptions, on_escape: Callable[[Path], None] | None = None
+    root: Path,
+    options: DiscoverOptions,
+    wanted: Callable[[str], bool],
+    on_escape: Callable[[Path], None] | None = None,
 ) -> list[str]:
+    """The files under `root` whose name `wanted` accepts, in path order."""
     base_text = str(root)
-    listed = _git_files(root)
-    files = listed if listed is not None else _walk(base_text)
+    listed = _git_files(root, wanted)
+    files = listed if listed is not None else _walk(base_text, wanted)
     real_root = root.resolve()
     # Every file is under `root`: its path relative to the options' root is the root's own
     # (worked out once: `relative` asks for the working folder each time) joined with the rest.
@@ -132,15 +141,13 @@ def _tree(
         prefix = "."
     exclude = _Verdicts(options.exclude)
     include = None if options.include is None else _Verdicts(options.include)
-    join = (lambda rest: rest) if base_text == "." else (
-        lambda rest: f"{base_text}/{rest}" if os.sep == "/" else os.path.join(base_text, rest)
-    )
+    head = "" if base_text == "." else base_text + os.sep
     kept = []
     for rest, link in files:
         relative = rest if prefix == "." else f"{prefix}/{rest}"
         if exclude.file(relative) or (include is not None and not include.file(relative)):
             continue
-        path = join(rest)
+        path = head + (rest if os.sep == "/" else rest.replace("/", os.sep))
         if link is None:  # listed by git: not looked at yet
             link = os.path.islink(path)
             if not link and not os.path.isfile(path):
@@ -152,7 +159,8 @@ def _tree(
                 continue
             if not os.path.isfile(path):
                 continue
-        kept.append((rest.split("/"), path))
+        # Sorted part by part: with "/" as the lowest character, strings sort that way too.
+        kept.append((rest.replace("/", "\0"), path))
     kept.sort()
     return [path for _, path in kept]
 
@@ -161,9 +169,9 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _git_files(root: Path) -> list[tuple[str, bool | None]] | None:
+def _git_files(root: Path, wanted: Callable[[str], bool]) -> list[tuple[str, bool | None]] | None:
     """Files git would show under `root` (tracked, or untracked and not ignored), relative to
-    it; None outside a work tree or without git."""
+    it, whose name `wanted` accepts; None outside a work tree or without git."""
     try:
         result = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
@@ -175,13 +183,15 @@ def _git_files(root: Path) -> list[tuple[str, bool | None]] | None:
         return None
     if result.returncode != 0:
         return None
-    names = {name for name in result.stdout.decode("utf-8", "surrogateescape").split("\0") if name}
+    names = {name for name in result.stdout.decode("utf-8", "surrogateescape").split("\0")
+             if name and wanted(name.rpartition("/")[2])}
     return [(name, None) for name in sorted(names)]
 
 
-def _walk(root: str) -> list[tuple[str, bool | None]]:
-    """Regular files (and symlinks to them) under `root`, relative to it, each with whether it
-    is a symlink; skipped folders, virtualenvs and .gitignore'd paths left out."""
+def _walk(root: str, wanted: Callable[[str], bool]) -> list[tuple[str, bool | None]]:
+    """Regular files (and symlinks to them) under `root` whose name `wanted` accepts, relative
+    to it, each with whether it is a symlink; skipped folders, virtualenvs and .gitignore'd
+    paths left out."""
     files: list[tuple[str, bool | None]] = []
     stack: list[tuple[str, str, PathSpec]] = [(root, "", PathSpec())]
     while stack:
@@ -191,27 +201,35 @@ def _walk(root: str) -> list[tuple[str, bool | None]]:
                 entries = list(listing)
         except OSError:
             continue
+        names = {entry.name for entry in entries}
+        # Virtualenvs have arbitrary names; pyvenv.cfg gives them away (the scanned folder
+        # itself is scanned whatever it is).
+        if here and "pyvenv.cfg" in names and os.path.isfile(os.path.join(folder, "pyvenv.cfg")):
+            continue
         spec = inherited  # the parent's rules, handed down
-        if any(entry.name == ".gitignore" for entry in entries):
+        if ".gitignore" in names:
             spec = spec + _read_gitignore(Path(folder, ".gitignore"), here)
         prefix = f"{here}/" if here else ""
+        ignores = bool(spec.patterns)
         for entry in entries:
             name = entry.name
             try:
-                is_dir = entry.is_dir()
+                # One call for a regular file (most entries); links and folders ask more.
+                if entry.is_file(follow_symlinks=False):
+                    link = False
+                elif entry.is_dir(follow_symlinks=False):
+                    if name in SKIPPED_DIRS or (ignores and spec.decides(prefix + name, True)):
+                        continue
+                    stack.append((entry.path, prefix + name, spec))
+                    continue
+                elif entry.is_symlink() and entry.is_file():  # a link to a file
+                    link = True
+                else:  # a link to a folder (never followed), a socket, a broken link…
+                    continue
             except OSError:
                 continue
-            if is_dir:
-                if entry.is_symlink() or name in SKIPPED_DIRS or (
-                    spec.patterns and spec.decides(prefix + name, True)
-                ):
-                    continue
-                # Virtualenvs have arbitrary names; pyvenv.cfg gives them away.
-                if os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
-                    continue
-                stack.append((entry.path, prefix + name, spec))
-            elif entry.is_file() and not (spec.patterns and spec.decides(prefix + name, False)):
-                files.append((prefix + name, entry.is_symlink()))
+            if wanted(name) and not (ignores and spec.decides(prefix + name, False)):
+                files.append((prefix + name, link))
     return files
 
 

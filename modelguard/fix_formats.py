@@ -36,9 +36,10 @@ from modelguard.fix import (
     line_starts,
 )
 from modelguard.index import ModelIndex
+from modelguard.scan.formats import TextFormat, text_format
 from modelguard.scan.hits import Hit
 from modelguard.scan.notebook import NotebookError, read_cells, scan_notebook, source_tokens
-from modelguard.scan.text import TextFormat, scan_text, text_format
+from modelguard.scan.text import scan_text
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -11,10 +11,13 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from modelguard.lifecycle import Status, lifecycle
-from modelguard.prefilter import Prefilter, build_prefilter
 from modelguard.registry import ModelEntry, Provider, Registry
+
+if TYPE_CHECKING:  # loaded with the first file to scan: a run answered from the cache has none
+    from modelguard.prefilter import Prefilter
 
 # The characters a model id is made of; anything else ends a token in prose.
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/+-]*")
@@ -41,9 +44,22 @@ class ModelIndex:
     _by_name: dict[str, tuple[ModelEntry, ...]] = field(repr=False)
     _by_provider: dict[str, dict[str, ModelEntry]] = field(repr=False)
     _prefixes: tuple[tuple[str, str], ...] = field(repr=False)  # (prefix, provider), longest first
-    _prefilter: Prefilter = field(repr=False)
+    # Built on first use from `_names`: a run answered from the cache never needs it.
+    _prefilter: Prefilter | None = field(repr=False, compare=False)
     # Changes whenever anything a scan result depends on changes (entries, providers chosen).
     fingerprint: str = ""
+    _names: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+
+    def prefilter(self) -> Prefilter:
+        """The byte prefilter over every name and routed form this index knows."""
+        built = self._prefilter
+        if built is None:
+            from modelguard.prefilter import build_prefilter
+
+            built = build_prefilter(self._names)
+            # A cache of a value derived from the fields, not a change of the index.
+            object.__setattr__(self, "_prefilter", built)
+        return built
 
     def lookup(self, written: str) -> Match | None:
         """The entry for an id written in full, or None. Case-insensitive, like provider APIs."""
@@ -81,12 +97,12 @@ class ModelIndex:
 
     def may_contain(self, source: bytes | str) -> bool:
         """Cheap test on the file as read: False means no known id can be found in it."""
-        return self._prefilter.may_contain(source)
+        return self.prefilter().may_contain(source)
 
     def key_atoms(self, text: str) -> tuple[str, ...] | None:
         """See `Prefilter.key_atoms`: a cheap test for the parts of a text that may name a
         model."""
-        return self._prefilter.key_atoms(text)
+        return self.prefilter().key_atoms(text)
 
     def entry(self, provider: str, entry_id: str) -> ModelEntry | None:
         """The entry `entry_id` of `provider`, if this index holds it."""
@@ -146,8 +162,9 @@ def build_index(registry: Registry, providers: Sequence[str] | None = None) -> M
         _by_name={name: tuple(entries) for name, entries in by_name.items()},
         _by_provider=by_provider,
         _prefixes=tuple(prefixes),
-        _prefilter=build_prefilter(names | routed),
+        _prefilter=None,
         fingerprint=_fingerprint(registry.version, chosen, providers),
+        _names=frozenset(names | routed),
     )
 
 

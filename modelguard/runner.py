@@ -196,6 +196,7 @@ def run_files(
         yield from _merge(items, known, map(worker.scan, pending), worker, cache)
         return
     chunk = max(1, min(MAX_CHUNK, len(pending) // (workers * 4)))
+    index.prefilter()  # built once, before the workers fork, not once in each
     # Imported here: a run that needs no pool (few files, or all known) does not pay for it.
     from concurrent.futures import ProcessPoolExecutor
 
@@ -217,14 +218,15 @@ def _items(files: Iterable[Path | str]) -> list[Item]:
     cwd = os.getcwd()
     inside = cwd.rstrip(os.sep) + os.sep
     items: dict[str, str] = {}
+    # A relative path in normal form (what discovery yields) joins the working folder as it is
+    # and is shown as it is; anything else goes through abspath.
+    normal = _NORMAL_RELATIVE.fullmatch if os.sep == "/" else None
     for path in files:
         text = os.fspath(path)
-        # A relative path in normal form (what discovery yields) joins the working folder as
-        # it is; anything else goes through abspath.
-        if os.sep == "/" and _NORMAL_RELATIVE.fullmatch(text) is not None:
-            absolute = inside + text
-        else:
-            absolute = os.path.abspath(text)
+        if normal is not None and normal(text) is not None:
+            items.setdefault(inside + text, text)
+            continue
+        absolute = os.path.abspath(text)
         if absolute in items:
             continue
         if absolute.startswith(inside) and ".." not in text:
@@ -239,20 +241,10 @@ def _known(
     items: list[Item], cache: cache_mod.ResultCache, worker: _Worker
 ) -> dict[int, cache_mod.Entry]:
     """The entries of the files whose stat the cache recorded, by position."""
-    known: dict[int, cache_mod.Entry] = {}
-    if not cache.stats:
-        return known
-    for number, (path, _) in enumerate(items):
-        try:
-            status = os.stat(path)
-        except OSError:
-            continue
-        if status.st_size > worker.limit(path):
-            continue
-        entry = cache.known(path, cache_mod.stat_of(status))
-        if entry is not None:
-            known[number] = entry
-    return known
+    if not cache.offsets:
+        return {}
+    return cache.known_paths((path for path, _ in items), worker.limit,
+                             worker.config.settings.max_file_size)
 
 
 def _merge(
@@ -265,8 +257,11 @@ def _merge(
     """Results in the order of `items`: known entries decoded here, the rest from `outcomes`
     (which hold them in the same order)."""
     for number, item in enumerate(items):
-        if number in known:
-            found = worker.decoded(item[1], known[number])
+        entry = known.get(number)
+        if entry is not None:
+            # Most files hold nothing: their entry is 0 (see cache.encode).
+            found = Scanned(item[1], ()) if entry == 0 and type(entry) is int else (
+                worker.decoded(item[1], entry))
             if found is not None:
                 yield found
                 continue

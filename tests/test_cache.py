@@ -147,7 +147,7 @@ def _only_cache_file(cache: Path) -> Path:
         pytest.param(
             lambda text: json.dumps(
                 {**json.loads(text),
-                 "files": {d: {"hits": [["bad"]], "ignore": []} for d in json.loads(text)["files"]}}
+                 "files": [{"hits": [["bad"]], "ignore": []} for _ in json.loads(text)["files"]]}
             ),
             3,
             id="entries-that-do-not-decode",
@@ -155,12 +155,23 @@ def _only_cache_file(cache: Path) -> Path:
         pytest.param(
             lambda text: json.dumps(
                 {**json.loads(text),
-                 "files": {d: {"hits": [[1, 1, 1, 2, "x", "openai", "no-such-model", "",
-                                         "safe", "c", 0, 0]], "ignore": []}
-                           for d in json.loads(text)["files"]}}
+                 "files": [{"hits": [[1, 1, 1, 2, "x", "openai", "no-such-model", "",
+                                      "safe", "c", 0, 0]], "ignore": []}
+                           for _ in json.loads(text)["files"]]}
             ),
             3,
             id="unknown-entry",
+        ),
+        pytest.param(
+            lambda text: json.dumps({**json.loads(text),
+                                     "digests": json.loads(text)["digests"][:1] * 3}),
+            3,
+            id="repeated-digests",
+        ),
+        pytest.param(
+            lambda text: json.dumps({**json.loads(text), "files": json.loads(text)["files"][1:]}),
+            3,
+            id="fewer-entries-than-digests",
         ),
     ],
 )

@@ -21,7 +21,7 @@ from modelguard.fix import Edit, FixedSource, FixError, FixPlan, fix_source
 from modelguard.fix_formats import fix_text_source
 from modelguard.index import ModelIndex
 from modelguard.scan import ScanSettings, scan_source
-from modelguard.scan.text import TextFormat, text_format
+from modelguard.scan.formats import TextFormat, text_format
 from tests.conftest import AFTER
 
 if sys.version_info >= (3, 11):

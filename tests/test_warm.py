@@ -170,8 +170,10 @@ def test_a_damaged_stat_record_is_ignored(
     expected = _check(tree, index, cache)
     (stored,) = cache.glob("results-*.json")
     data = json.loads(stored.read_text())
-    data["stats"][os.path.abspath(tree / "app.py")] = "not a record"
-    data["stats"][os.path.abspath(tree / "clean.py")][4] = "no-such-digest"
+    app = 5 * data["paths"].index(os.path.abspath(tree / "app.py"))
+    data["stats"][app : app + 5] = ["not", "a", "stat", "record", 0]
+    clean = 5 * data["paths"].index(os.path.abspath(tree / "clean.py"))
+    data["stats"][clean + 4] = 999999  # no such digest
     stored.write_text(json.dumps(data))
     del scans[:], reads[:]
     assert _check(tree, index, cache) == expected

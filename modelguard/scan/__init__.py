@@ -18,9 +18,8 @@ from modelguard.findings import (
 from modelguard.index import ModelIndex
 from modelguard.lifecycle import Status, lifecycle
 from modelguard.registry import ModelEntry
+from modelguard.scan.formats import text_format
 from modelguard.scan.hits import Hit, Suppressions
-from modelguard.scan.notebook import NotebookError, scan_notebook
-from modelguard.scan.text import scan_text, text_format
 
 PYTHON_SUFFIXES = frozenset({".py", ".pyi"})
 NOTEBOOK_SUFFIX = ".ipynb"
@@ -133,6 +132,10 @@ def findings_from_hits(
 
 def _other_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[HitGroup, ...]:
     """Notebooks and text formats: UTF-8 text, then the format's own scanner."""
+    # Loaded on first use: a run answered from the cache scans nothing.
+    from modelguard.scan.notebook import NotebookError, scan_notebook
+    from modelguard.scan.text import scan_text
+
     try:
         text = source.decode("utf-8-sig") if isinstance(source, bytes) else source
     except UnicodeDecodeError as error:

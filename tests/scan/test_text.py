@@ -10,7 +10,8 @@ import pytest
 
 from modelguard.index import ModelIndex
 from modelguard.scan import ScanError, ScanSettings, can_scan, scan_source
-from modelguard.scan.text import TEXT_CONTEXTS, TextContext, TextFormat, text_format
+from modelguard.scan.formats import TextFormat, text_format
+from modelguard.scan.text import TEXT_CONTEXTS, TextContext
 from tests.conftest import AFTER
 
 Row = tuple[str, int, int, int, str]
