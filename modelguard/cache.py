@@ -39,6 +39,7 @@ from modelguard.scan.hits import Hit, Span, Suppressions
 
 CACHE_DIR = ".modelguard_cache"
 FORMAT = 3
+KEEP = 8  # result files (one per key) kept in the folder
 
 # A file's stat is trusted only when it is older than the run that recorded it by this much
 # (FAT keeps mtimes to 2 s; local clocks and file system clocks agree far better than that).
@@ -221,6 +222,7 @@ class ResultCache:
             if not ignore.is_file():
                 write_atomic(ignore, "# Created by modelguard.\n*\n")
             write_atomic(self.path, payload)
+            _prune(directory)
         except OSError:
             return
         self.entries = merged
@@ -229,6 +231,20 @@ class ResultCache:
         self.numbers = [n for record in stats.values() for n in record]
         self.added = {}
         self.seen = {}
+
+
+def _prune(directory: Path) -> None:
+    """Keep the KEEP most recently written result files: each modelguard version, registry or
+    provider choice has its own, and old ones would pile up."""
+    found = []
+    for path in directory.glob("results-*.json"):
+        try:
+            found.append((path.stat().st_mtime_ns, path))
+        except OSError:
+            continue
+    found.sort(reverse=True)
+    for _, path in found[KEEP:]:
+        path.unlink(missing_ok=True)
 
 
 def _read(path: Path, key: str) -> tuple[dict[str, Entry], list[str], list[Any]]:

@@ -89,10 +89,13 @@ def read_source(path: str, limit: int) -> tuple[bytes | None, os.stat_result]:
         status = os.fstat(fd)
         if status.st_size > limit:
             return None, status
-        parts = [os.read(fd, status.st_size + 1)]
-        while parts[-1]:  # until end of file, whatever the size said (the file may grow)
+        first = os.read(fd, status.st_size + 1)
+        if len(first) <= status.st_size:  # a short read of a regular file: its end
+            return first, status
+        parts = [first]
+        while parts[-1]:  # the file grew since fstat: read on to its end
             parts.append(os.read(fd, 1 << 16))
-        return parts[0] if len(parts) == 2 else b"".join(parts), status
+        return b"".join(parts), status
     finally:
         os.close(fd)
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from modelguard import runner
 from modelguard.api import check_paths
-from modelguard.cache import CACHE_DIR, CachedScan, ResultCache, decode, encode
+from modelguard.cache import CACHE_DIR, KEEP, CachedScan, ResultCache, decode, encode
 from modelguard.cli import cli
 from modelguard.index import ModelIndex, build_index
 from modelguard.registry import Registry, load_registry
@@ -245,3 +245,19 @@ def test_cli_cache_folder(project: Path, args: list[str], cache_made: bool) -> N
     )
     assert result.exit_code == 2
     assert (project.parent / CACHE_DIR / ".gitignore").is_file() is cache_made
+
+
+def test_only_the_newest_result_files_are_kept(
+    project: Path, test_registry: Registry, tmp_path: Path
+) -> None:
+    cache = tmp_path / CACHE_DIR
+    versions = [f"2099.1.{n}" for n in range(KEEP + 3)]
+    for version in versions:  # each registry version has its own key, so its own file
+        _run(project, build_index(dataclasses.replace(test_registry, version=version)), cache,
+             ScanSettings(AFTER))
+    kept = sorted(cache.glob("results-*.json"))
+    assert len(kept) == KEEP
+    newest = build_index(dataclasses.replace(test_registry, version=versions[-1]))
+    assert ResultCache.load(cache, newest).path in kept
+    oldest = build_index(dataclasses.replace(test_registry, version=versions[0]))
+    assert ResultCache.load(cache, oldest).path not in kept

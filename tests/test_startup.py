@@ -40,6 +40,20 @@ NOT_FOR_AN_EMPTY_CHECK = (
     "modelguard.report.sarif",
     "modelguard.report.junit",
     "modelguard.report.markdown",
+    "modelguard.prefilter",
+    "modelguard.scan.text",
+    "modelguard.scan.notebook",
+)
+
+# A run answered from the cache scans nothing: no scanner, no prefilter, no parser.
+NOT_FOR_A_WARM_CHECK = (
+    "libcst",
+    "modelguard.prefilter",
+    "modelguard.scan.python",
+    "modelguard.scan.pylex",
+    "modelguard.scan.text",
+    "modelguard.scan.notebook",
+    "concurrent.futures.process",
 )
 
 
@@ -92,3 +106,17 @@ def test_rich_is_loaded_only_to_colour_findings(
     (folder / "settings.yaml").write_text(source)
     modules = _modules(folder, tmp_path, "--fail-on", "never", env=env)
     assert ("rich" in modules) is rich_loaded
+
+
+def test_a_check_answered_from_the_cache_loads_no_scanner(tmp_path: Path) -> None:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "settings.yaml").write_text('model: "gpt-4-32k"\n')
+    (folder / "app.py").write_text('MODEL = "gpt-4-32k"\n')
+    (folder / "notes.ipynb").write_text(
+        '{"cells": [{"cell_type": "code", "source": ["m = \'gpt-4-32k\'"]}], "metadata": {}}'
+    )
+    cold = _modules(folder, tmp_path, "--fail-on", "never")
+    assert {"modelguard.prefilter", "modelguard.scan.text", "modelguard.scan.notebook"} <= cold
+    warm = _modules(folder, tmp_path, "--fail-on", "never")
+    assert warm.isdisjoint(NOT_FOR_A_WARM_CHECK)
