@@ -26,9 +26,12 @@ never "no" for a file in which the scanner would find an id. Why that holds:
   backslash-newline inside the string), non-ASCII characters that casefold to ASCII (U+017F
   long s → `s`, U+212A Kelvin sign → `k`), or an encoding named by a coding cookie. A file with
   any of these (such a character, such an escape, a cookie) that failed the fast test is
-  decoded, unescaped and casefolded, then tested again. That is slow, and rare. Other
-  non-ASCII characters change nothing: stage 1 reads each of their bytes as a separator, and
-  casefolded they stay non-ASCII, separators too.
+  decoded and tested again where it differs: each run of token characters around such an
+  escape or character is unescaped and casefolded and goes through stages 1 and 2 (see
+  `_changed_runs`). A name the fast stages did not see must touch one of those changes, so
+  it lies in one of those runs. A file with a cookie (its bytes are not its text) is
+  unescaped and casefolded whole. Other non-ASCII characters change nothing: stage 1 reads
+  each of their bytes as a separator, and casefolded they stay non-ASCII, separators too.
 """
 
 from __future__ import annotations
@@ -116,8 +119,13 @@ class Prefilter:
                     return False
             elif not has_coding_cookie(data) and (data.isascii() or not _folds(data)):
                 return False
+        if (isinstance(source, bytes) and has_coding_cookie(data)) or self._odd:
+            # Another encoding changes the text everywhere; odd names are searched as
+            # written, not as runs: test the whole text, unescaped and casefolded.
+            text = source if isinstance(source, str) else _decode(data)
+            return self._matches(_unescape(text).casefold().encode("ascii", "replace"))
         text = source if isinstance(source, str) else _decode(data)
-        return self._matches(_unescape(text).casefold().encode("ascii", "replace"))
+        return self._matches(_changed_runs(text))
 
     def key_atoms(self, text: str) -> tuple[str, ...] | None:
         """The key atoms standing as atoms in `text`: a name written out plainly (ASCII, no
@@ -176,6 +184,84 @@ def _stands(lowered: bytes, name: bytes) -> bool:
             return True
         at = lowered.find(name, at + 1)
     return False
+
+
+# The escapes that can put a letter or digit into a literal's value, or join two lines of it.
+_SPELLING_ESCAPES = frozenset("xuUN01234567\r\n")
+_IN_RUN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:@/+-")
+
+
+def _changed_runs(text: str) -> bytes:
+    """The stretches of the unescaped, casefolded text that differ from what the fast stages
+    read, one per line: each run of token characters around an escape that can spell a
+    name (see _SPELLING_ESCAPES) or a character whose casefolding is ASCII.
+
+    Why that is enough: a name found in the whole unescaped, casefolded text that touches no
+    such change (neither it, nor the run it ends, nor what follows it up to the end of that
+    run) stands in the file's own bytes the same way, and the fast stages already said no.
+    Other escapes (`\\n`, `\\"`, `\\\\`…) put no letter or digit in place of their own, so
+    they never make a name of a literal's value; they are still resolved inside a stretch,
+    where they decide where runs end. A stretch is cut from the text at the edges of its
+    run, which in the raw text are characters no escape or folding changed: the run ends
+    there in the resolved text too."""
+    changes: dict[int, re.Match[str]] = {}  # start → escape, each as `_unescape` reads it
+    ends: dict[int, int] = {}  # end → start
+    seeds: list[int] = []
+    for match in _UNESCAPE.finditer(text):
+        start, end = match.span()
+        changes[start] = match
+        ends[end] = start
+        kind = match.group(1)[0]
+        if kind in _SPELLING_ESCAPES and (
+            kind not in "\r\n"  # a line joined in code, between spaces, touches no run
+            or (start > 0 and text[start - 1] in _IN_RUN)
+            or (end < len(text) and text[end] in _IN_RUN)
+        ):
+            seeds.append(start)
+    if not text.isascii():
+        seeds.extend(match.start() for match in _FOLDING.finditer(text))
+        seeds.sort()
+    stretches: list[str] = []
+    reached = -1  # where the last stretch ended
+    for seed in seeds:
+        if seed < reached:
+            continue
+        first = seed
+        # Outward over token characters, folding characters and whole escapes. Each step
+        # ends where no escape is cut: a character just before `first` (after `last`) that
+        # belongs to an escape is that escape's last (first) character.
+        while True:
+            if first in ends:
+                first = ends[first]
+            elif first > 0 and (text[first - 1] in _IN_RUN or _FOLDING.match(text, first - 1)):
+                first -= 1
+            else:
+                break
+        last = seed
+        while True:
+            if last in changes:
+                last = changes[last].end()
+            elif last < len(text) and (text[last] in _IN_RUN or _FOLDING.match(text, last)):
+                last += 1
+            else:
+                break
+        reached = last
+        stretches.append(_resolved(text, first, last, changes))
+    return "\n".join(stretches).casefold().encode("ascii", "replace")
+
+
+def _resolved(text: str, first: int, last: int, changes: dict[int, re.Match[str]]) -> str:
+    """`text[first:last]` with its escapes resolved (it starts and ends outside any escape)."""
+    parts: list[str] = []
+    at = first
+    while (slash := text.find("\\", at, last)) >= 0:
+        match = changes.get(slash)
+        if match is None:  # a backslash ending the text: no escape
+            break
+        parts += (text[at:slash], _resolve(match))
+        at = match.end()
+    parts.append(text[at:last])
+    return "".join(parts)
 
 
 def _key(atoms: set[str]) -> str:

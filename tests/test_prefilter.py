@@ -30,7 +30,9 @@ _BUNDLED_NAMES = ["o1", "o3-mini", "tts-1", "ada", "davinci", "command", "whispe
 _PREFIXES = ["", "", "", "openai/", "azure/", "openrouter/openai/", "models/", "myorg/"]
 _FILLER = ["x", "model", "the", "4", "gpt", "preview", "v2", "_", "-", ".", "/", ":", " ", "  ",
            "ß", "é", "\t", "...", "+", "@", "x_", "_v2", "o1_ratio", "tts_engine", "x_gpt", "davincis",
-           "metadata", "settings"]
+           "metadata", "settings",
+           # escapes that spell no letter, next to ones that do: where runs end must not move
+           "\\n", "\\t", "\\\\", "\\'", "\\x20", "\\\\x41", "\\\\\\x2d", "\\q", "\\0"]
 _FOLDS = {"s": "\u017f", "k": "\u212a"}  # long s, Kelvin sign: casefold to ASCII
 
 
@@ -227,6 +229,48 @@ def test_prefilter_boundaries(index: ModelIndex, source: str, expected: bool) ->
     assert index.may_contain(source) is expected
     if expected is False:
         assert scan_python(source, index)[0] == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("x = 'gpt-4\\x6f'\n", True, id="hex-last"),
+        pytest.param("x = '\\x67pt-4o'\n", True, id="hex-first"),
+        pytest.param("x = 'gp\\x74-4o'\n", True, id="hex-inside"),
+        pytest.param("x = 'g\\x70\\x74-4o'\n", True, id="hex-twice-in-a-row"),
+        pytest.param("x = 'gpt\\u002d4o'\n", True, id="unicode"),
+        pytest.param("x = 'gpt\\U0000002d4o'\n", True, id="long-unicode"),
+        pytest.param("x = 'gpt\\0554o'\n", True, id="octal"),
+        pytest.param("x = 'gpt\\N{HYPHEN-MINUS}4o'\n", True, id="named"),
+        pytest.param("x = 'gpt-\\\n4o'\n", True, id="line-continuation"),
+        pytest.param("x = 'gpt-\\\r\n4o'\n", True, id="line-continuation-crlf"),
+        pytest.param("x = 'openai/gp\\x74-4o'\n", True, id="hex-after-a-prefix"),
+        pytest.param("x = 'openai\\x2fgpt-4o'\n", True, id="hex-slash-of-a-prefix"),
+        pytest.param("x = 'gpt-4\\x2e1'\n", True, id="hex-full-stop"),
+        pytest.param("x = '\\ngpt-4o'\n", False, id="newline-escape-glues-n"),
+        pytest.param("x = 'gp\\\\x74-4o'\n", False, id="escaped-backslash-is-no-escape"),
+        pytest.param("x = 'xgp\\x74-4o'\n", False, id="hex-name-glued-after-a-letter"),
+        pytest.param("x = 'gp\\x74-4oz'\n", False, id="hex-name-longer"),
+        pytest.param("x = 'gp\\x74 -4o'\n", False, id="hex-name-broken"),
+        pytest.param("x = 1 + \\\n    2  # gpt 4o\n", False, id="continuation-in-code"),
+        pytest.param("x = 'gpt-4\u212a'\n", False, id="kelvin-sign-glued-after"),
+    ],
+)
+def test_escaped_spellings(index: ModelIndex, source: str, expected: bool) -> None:
+    """Escapes and folding characters only the slow stage reads: each spelling with a finding
+    is let through, and one without a finding is not (findings as the scanner sees them)."""
+    for as_given in (source.encode("utf-8"), source):
+        assert index.may_contain(as_given) is expected
+    assert bool(scan_python(source, index)[0]) is expected
+
+
+def test_a_name_in_resolved_text_is_let_through_without_a_finding(index: ModelIndex) -> None:
+    """The slow stage reads more than the scanner finds, never less: `gpt-4o` stands in the
+    resolved value `a gpt-4o`, which is not itself a name, and in the source it is glued to
+    `x20`."""
+    source = "x = 'a\\x20gpt-4o'\n"
+    assert index.may_contain(source.encode("utf-8"))
+    assert scan_python(source, index)[0] == []
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
@@ -125,7 +126,9 @@ def _scan_lines(text: str, lexed: Lexed, index: ModelIndex) -> tuple[list[Hit], 
 def _is_whole_id(raw: str, index: ModelIndex) -> bool:
     """Is the value of this string literal (as written in the source) a known id?"""
     try:
-        value = ast.literal_eval(raw)
+        with warnings.catch_warnings():  # "invalid escape sequence" is the user's, not ours
+            warnings.simplefilter("ignore")
+            value = ast.literal_eval(raw)
     except Exception:  # libcst's own evaluation fails the same way: no whole value
         return False
     if isinstance(value, bytes):
@@ -228,7 +231,9 @@ def literal_text(node: _Literal) -> str | None:
     """The runtime value of a literal with no placeholders, or None."""
     if isinstance(node, cst.SimpleString):
         try:
-            value = node.evaluated_value
+            with warnings.catch_warnings():  # an invalid escape is the user's to hear about
+                warnings.simplefilter("ignore")
+                value = node.evaluated_value
         except Exception:
             return None
         if isinstance(value, bytes):
