@@ -86,7 +86,7 @@ def load_registry(directory: Path, extra_files: Iterable[Path] = ()) -> Registry
     version = "unknown"
     priority: list[str] = []
     if manifest is not None:
-        where = _display(manifest_path)
+        where = display_path(manifest_path)
         for key in sorted(set(manifest) - _MANIFEST_KEYS):
             problems.append(f"{where}: unknown key {key!r}")
         if manifest.get("schema") != SCHEMA:
@@ -107,7 +107,7 @@ def load_registry(directory: Path, extra_files: Iterable[Path] = ()) -> Registry
     for path in [*files, *extra_files]:
         data = _read_toml(path, problems)
         if data is not None:
-            provider = _parse_provider(_display(path), data, problems)
+            provider = _parse_provider(display_path(path), data, problems)
             if provider is not None:
                 providers.append(provider)
 
@@ -122,7 +122,7 @@ def load_registry(directory: Path, extra_files: Iterable[Path] = ()) -> Registry
             by_slug[provider.slug] = provider
     for slug in priority if not problems else ():  # a broken file would be named twice
         if slug not in by_slug:
-            problems.append(f"{_display(manifest_path)}: priority: unknown provider {slug!r}")
+            problems.append(f"{display_path(manifest_path)}: priority: unknown provider {slug!r}")
     if problems:
         raise RegistryError(problems)
     rank = {slug: i for i, slug in enumerate(priority)}
@@ -175,10 +175,11 @@ def parse_provider_file(path: Path) -> Provider:
     data = _read_toml(path, problems)
     if data is None:
         raise RegistryError(problems)
-    return load_provider(data, _display(path))
+    return load_provider(data, display_path(path))
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A registry file as messages name it: relative to the working folder when inside it."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
@@ -192,11 +193,11 @@ def _read_toml(path: Path, problems: list[str]) -> dict[str, Any] | None:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        problems.append(f"{_display(path)}: file not found")
+        problems.append(f"{display_path(path)}: file not found")
     except OSError as error:
-        problems.append(f"{_display(path)}: cannot read: {error.strerror}")
+        problems.append(f"{display_path(path)}: cannot read: {error.strerror}")
     except tomllib.TOMLDecodeError as error:
-        problems.append(f"{_display(path)}: invalid TOML: {error}")
+        problems.append(f"{display_path(path)}: invalid TOML: {error}")
     return None
 
 

@@ -4,15 +4,16 @@ stored copy a few milliseconds to read.
 The copy lives in the user's cache folder (`$XDG_CACHE_HOME/modelguard`, like the synced
 registry) as JSON, keyed by the SHA-256 of every registry file (name and bytes) and of the
 parser's own source, so any edit to the data or to the parser makes a new key. Each key has
-its own file and the KEEP newest are kept, so runs from different folders or by different
-modelguard versions do not evict each other's copy. A copy that cannot be read, does not match
-its key or does not decode is ignored and rebuilt; one that cannot be written is simply not
-kept. Problems in the data are never cached: a registry that
-does not load raises RegistryError from the TOML, every time.
+its own file and the KEEP newest are kept, so runs by different modelguard versions do not
+evict each other's copy; runs from different folders share one (each names the provider files
+from its own folder). A copy that cannot be read, does not match its key or does not decode is
+ignored and rebuilt; one that cannot be written is simply not kept. Problems in the data are
+never cached: a registry that does not load raises RegistryError from the TOML, every time.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -22,17 +23,17 @@ from typing import Any
 from modelguard import __version__
 from modelguard import registry as registry_mod
 from modelguard.atomic import write_atomic
-from modelguard.registry import ModelEntry, Provider, Registry, load_registry
+from modelguard.registry import ModelEntry, Provider, Registry, display_path, load_registry
 
-FORMAT = 1
+FORMAT = 2
 FILE_PREFIX = "registry-parsed"
 KEEP = 16
 
 
 def registry_key(directory: Path) -> str:
-    """Changes whenever a file of the registry folder or the parser changes, and with the
-    working folder (providers name their file relative to it)."""
-    digest = hashlib.sha256(f"{FORMAT}\n{__version__}\n{Path.cwd().resolve()}\n".encode())
+    """Changes whenever a file of the registry folder or the parser changes. Not with the
+    working folder: each provider's file is named from it when the copy is read."""
+    digest = hashlib.sha256(f"{FORMAT}\n{__version__}\n".encode())
     digest.update(Path(registry_mod.__file__).read_bytes())
     for path in sorted(directory.glob("*.toml")):
         digest.update(path.name.encode() + b"\0")
@@ -50,7 +51,11 @@ def load_registry_cached(directory: Path, cache_folder: Path) -> Registry:
     stored = cache_file(cache_folder, key)
     found = _read(stored, key)
     if found is not None:
-        return found
+        # The copy may come from a run in another folder: name the files from this one.
+        return dataclasses.replace(found, providers=tuple(
+            dataclasses.replace(p, path=display_path(directory / Path(p.path).name))
+            for p in found.providers
+        ))
     loaded = load_registry(directory)
     try:
         text = json.dumps({"key": key, "registry": to_data(loaded)}, separators=(",", ":"))

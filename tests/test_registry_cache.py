@@ -115,19 +115,24 @@ def test_an_unwritable_cache_still_loads(folder: Path, tmp_path: Path) -> None:
     assert load_registry_cached(folder, blocked / "cache") == load_registry(folder)
 
 
-def test_runs_from_different_folders_keep_their_own_copy(
+def test_runs_from_different_folders_share_one_copy(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache = tmp_path / "cache"
-    places = [tmp_path / "a", tmp_path / "b"]
+    places = [tmp_path / "a", tmp_path / "a" / "deeper", tmp_path / "b"]
     for place in places:
         place.mkdir()
+    monkeypatch.chdir(places[0])
+    load_registry_cached(folder, cache)
+    expected = {}
+    for place in places:  # files named from each folder, as a fresh parse names them
         monkeypatch.chdir(place)
-        load_registry_cached(folder, cache)
+        expected[place] = load_registry(folder)
     monkeypatch.setattr(registry_cache, "load_registry", _no_parsing)
     for place in places:
         monkeypatch.chdir(place)
-        assert load_registry_cached(folder, cache) == load_registry(folder)
+        assert load_registry_cached(folder, cache) == expected[place]
+    assert len(list(cache.glob("registry-parsed-*.json"))) == 1
 
 
 def test_only_the_newest_copies_are_kept(folder: Path, tmp_path: Path) -> None:
