@@ -1,4 +1,4 @@
-"""Strings, comments and logical lines of Python source, found with one regex pass.
+"""Strings, comments and logical lines of Python source, found with a few passes in C.
 
 The scanner needs libcst only where a literal's context matters, and a literal's context lies
 within its logical line (the statement, or a compound statement's header). This lexer finds
@@ -7,33 +7,59 @@ hand libcst a few lines instead of the module. It knows the token rules that dec
 strings and comments start and end (prefixes, triple quotes, escapes, backslash-newlines,
 brackets); anything it cannot vouch for raises `Unlexable`, and the caller parses the whole
 module instead.
+
+It works on whole lists rather than one character at a time: one regex split cuts the text
+into code and tokens; the code, with every token blanked out, gives the line breaks (a bytes
+split) and the brackets (a bytes skeleton from which the pairs that hold no line break are
+deleted); what is left of the skeleton marks the breaks inside brackets, which do not start a
+logical line. Python touches only prefixed strings, the brackets that span lines, and errors.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections import deque
+from dataclasses import dataclass, fields
 from enum import Enum
+from itertools import accumulate, compress, count, repeat
+from operator import itemgetter
 
-# Every character that opens or ends something the lexer tracks; the regex engine skips the
-# names, numbers, operators and spaces between them at C speed.
-_SPECIAL = re.compile(r"[\'\"#()\[\]{}\\\r\n]")
-_COMMENT_END = re.compile(r"[^\r\n]*")
-# The rest of a string after its opening quote, closing quote included. A backslash always
-# takes the next character (raw strings too: r"\"" is one string); a single-quoted string
-# ends at a line break that no backslash continues.
-_BODIES = {
-    quote: re.compile(pattern)
-    for quote, pattern in (
-        ("'", r"[^'\\\r\n]*(?:\\(?:\r\n|[\s\S])[^'\\\r\n]*)*'"),
-        ('"', r'[^"\\\r\n]*(?:\\(?:\r\n|[\s\S])[^"\\\r\n]*)*"'),
-        ("'''", r"[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''"),
-        ('"""', r'[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""'),
+# A token: a string (without its prefix, found afterwards), a comment, or a backslash that
+# joins the next line to this one; else a lone quote (an unterminated string) or a lone
+# backslash, which raise. In a string a backslash always takes the next character (raw strings
+# too: r"\"" is one string); a single-quoted string ends at a line break that no backslash
+# continues; three quotes open a triple-quoted string, and nothing else. Every alternative
+# starts with its own literal character, so the regex engine skips code at its fastest.
+_TOKENS = re.compile(
+    "("
+    + "|".join(
+        (
+            r"'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''",
+            r'"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""',
+            r"'(?!'')[^'\\\r\n]*(?:\\(?:\r\n|[\s\S])[^'\\\r\n]*)*'",
+            r'"(?!"")[^"\\\r\n]*(?:\\(?:\r\n|[\s\S])[^"\\\r\n]*)*"',
+            r"#[^\r\n]*",
+            r"\\(?:\r\n?|\n)",
+            r"'",
+            r'"',
+            r"\\",
+        )
     )
-}
+    + ")"
+)
+_BREAK = re.compile(r"\r\n?|\n")
+_BRACKET = re.compile(r"[()\[\]{}]")
+_PAREN = re.compile(rb"[()]")
+# Code bytes to brackets and line breaks only, every bracket written ( or ).
+_SKELETON = bytes.maketrans(b"[{]}\r", b"(())\n")
+_NOT_SKELETON = bytes(sorted(set(range(256)) - set(b"()[]{}\r\n")))
+_REDUCTIONS = 32  # passes that delete () pairs; deeper nesting is walked in Python
 _PREFIX_LETTERS = frozenset("rRbBuUfF")
+_ENDS_A_PREFIX = tuple(_PREFIX_LETTERS)
 _NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _INDENT = re.compile(r"[ \t\f]*")
+_BACKSLASH = "a backslash outside a string that does not end the line"
 
 
 class Unlexable(Exception):
@@ -73,52 +99,73 @@ class Lexed:
         return LogicalLine(indent.end() if indent else starts[number], end)
 
 
+# A token's kind by its first character (a string's prefix is read afterwards).
+_JOIN = object()  # the kind of a backslash that joins lines (not a token)
+_KIND_BY_FIRST: dict[str, object] = {
+    "'": Kind.STRING, '"': Kind.STRING, "#": Kind.COMMENT, "\\": _JOIN
+}
+
+
 def lex(text: str) -> Lexed:
     """Every string and comment token of `text`, in order, with the logical lines."""
-    tokens: list[Token] = []
-    line_starts = [0]
-    depth = 0
-    skip = 0  # characters before this are inside a token already read
-    for found in _SPECIAL.finditer(text):
-        at = found.start()
-        if at < skip:
+    pieces = _TOKENS.split(text)  # code, token, code, token, ..., code
+    found = pieces[1::2]
+    lengths = list(map(len, found))
+    bounds = list(accumulate(map(len, pieces)))
+    starts = bounds[0:-1:2]
+    ends = bounds[1::2]
+    kinds = list(map(_KIND_BY_FIRST.__getitem__, map(itemgetter(0), found)))
+    # Each check notes where it failed; the first failure in the text is the one the lexer
+    # meets first, reading from the start, so its message is the one raised.
+    errors: list[tuple[int, str]] = []
+    if 1 in lengths:
+        errors.extend(_lone_characters(found, starts))
+    _read_prefixes(text, pieces, kinds, starts, errors)
+    pieces[1::2] = map(" ".__mul__, lengths)  # blank out the tokens, keeping every offset
+    line_starts = _logical_line_starts("".join(pieces), errors)
+    if errors:
+        raise Unlexable(min(errors)[1])
+    if _JOIN in kinds:
+        keep = [kind is not _JOIN for kind in kinds]
+        kinds = list(compress(kinds, keep))
+        starts = list(compress(starts, keep))
+        ends = list(compress(ends, keep))
+    lines = list(map(bisect_right, repeat(line_starts), starts))
+    line_starts.insert(0, 0)
+    return Lexed(text, _tokens(kinds, starts, ends, lines), tuple(line_starts))
+
+
+def _lone_characters(found: list[str], starts: list[int]) -> list[tuple[int, str]]:
+    """The first quote that opens no string, or backslash that ends no line."""
+    for token, start in zip(found, starts, strict=True):
+        if token in ("'", '"'):
+            return [(start, "unterminated string")]
+        if token == "\\":
+            return [(start, _BACKSLASH)]
+    return []
+
+
+def _read_prefixes(
+    text: str, pieces: list[str], kinds: list[object], starts: list[int],
+    errors: list[tuple[int, str]],
+) -> None:
+    """Moves the start of each string back over its prefix letters (`rb"…"`), marks f-strings,
+    and checks an f-string's braces: placeholders that reuse its own quote (Python 3.12) end
+    it early here, and the braces of what was taken for its body then do not balance."""
+    code = pieces[0:-1:2]  # the code before each token
+    for i in compress(count(), map(str.endswith, code, repeat(_ENDS_A_PREFIX))):
+        if kinds[i] is not Kind.STRING:
             continue
-        char = found.group()
-        if char == "\n" or (char == "\r" and not text.startswith("\n", at + 1)):
-            if depth == 0:
-                line_starts.append(at + 1)
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-            if depth < 0:
-                raise Unlexable("unbalanced brackets")
-        elif char == "#":
-            skip = _COMMENT_END.match(text, at).end()  # type: ignore[union-attr]
-            tokens.append(Token(Kind.COMMENT, at, skip, len(line_starts) - 1))
-        elif char == "\\":  # joins the next line to this logical line
-            if text.startswith("\r\n", at + 1):
-                skip = at + 3
-            elif text.startswith(("\n", "\r"), at + 1):
-                skip = at + 2
-            else:
-                raise Unlexable("a backslash outside a string that does not end the line")
-        elif char != "\r":  # a quote
-            quote = char * 3 if text.startswith(char * 3, at) else char
-            body = _BODIES[quote].match(text, at + len(quote))
-            if body is None:
-                raise Unlexable("unterminated string")
-            start = _prefix_start(text, at)
-            prefix = text[start:at]
-            string = Kind.STRING
-            if "f" in prefix or "F" in prefix:
-                _check_fstring(text[at + len(quote) : body.end() - len(quote)])
-                string = Kind.FSTRING
-            skip = body.end()
-            tokens.append(Token(string, start, skip, len(line_starts) - 1))
-    if depth != 0:
-        raise Unlexable("unbalanced brackets")
-    return Lexed(text, tuple(tokens), tuple(line_starts))
+        quote = starts[i]
+        start = _prefix_start(text, quote)
+        prefix = text[start:quote]
+        starts[i] = start
+        if "f" in prefix or "F" in prefix:
+            kinds[i] = Kind.FSTRING
+            token = pieces[2 * i + 1]
+            if token.count("{") != token.count("}"):
+                errors.append((quote, "f-string braces do not balance"))
+                return
 
 
 def _prefix_start(text: str, quote: int) -> int:
@@ -132,8 +179,72 @@ def _prefix_start(text: str, quote: int) -> int:
     return start
 
 
-def _check_fstring(body: str) -> None:
-    """Placeholders that reuse the f-string's own quote (Python 3.12) end it early here: the
-    braces of what was taken for its body then do not balance."""
-    if body.count("{") != body.count("}"):
-        raise Unlexable("f-string braces do not balance")
+def _logical_line_starts(code: str, errors: list[tuple[int, str]]) -> list[int]:
+    """Where each logical line after the first starts in `code` (the text with its tokens
+    blanked out): after each line break outside brackets. Unbalanced brackets go to `errors`."""
+    if code.isascii():
+        raw = code.encode("ascii")
+        breaks = list(accumulate(map(len, raw.splitlines(True))))  # \r\n, \r and \n only
+        if breaks and code[-1] not in "\r\n":
+            breaks.pop()
+    else:
+        raw = code.encode("utf-8", "surrogatepass")
+        breaks = [found.end() for found in _BREAK.finditer(code)]
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n")  # one break, as in `breaks`
+    skeleton = raw.translate(_SKELETON, _NOT_SKELETON)
+    for _ in range(_REDUCTIONS):
+        if b"()" not in skeleton:
+            break
+        skeleton = skeleton.replace(b"()", b"")  # a pair with no break inside changes nothing
+    if b"(" not in skeleton and b")" not in skeleton:
+        return breaks
+    # The breaks left between brackets are inside them: drop those breaks.
+    kept: list[int] = []
+    depth = 0
+    before = 0  # breaks before the bracket
+    last = 0
+    outside = 0  # the first break after the last bracket that closed everything
+    for found in _PAREN.finditer(skeleton):
+        at = found.start()
+        before += skeleton.count(b"\n", last, at)
+        last = at
+        if found.group() == b"(":
+            if not depth:
+                kept += breaks[outside:before]
+            depth += 1
+        else:
+            depth -= 1
+            if depth < 0:
+                break
+            if not depth:
+                outside = before
+    if depth:
+        errors.append((_unbalanced_at(code), "unbalanced brackets"))
+        return []
+    kept += breaks[outside:]
+    return kept
+
+
+def _unbalanced_at(code: str) -> int:
+    """Where the first closing bracket without an opening one is (the end if none is)."""
+    depth = 0
+    for found in _BRACKET.finditer(code):
+        depth += 1 if found.group() in "([{" else -1
+        if depth < 0:
+            return found.start()
+    return len(code)
+
+
+# Token(...) runs the frozen dataclass's __init__, an object.__setattr__ call per field, and
+# that took as long as the rest of `lex` put together; these fill the slots directly instead.
+# tests/scan/test_pylex.py checks that the result equals what the constructor builds.
+_SLOT_SETTERS = tuple(getattr(Token, field.name).__set__ for field in fields(Token))
+
+
+def _tokens(*columns: list[object] | list[int]) -> tuple[Token, ...]:
+    """Tokens from their fields' columns (kind, start, end, line), built without __init__."""
+    tokens = tuple(map(object.__new__, repeat(Token, len(columns[0]))))
+    for setter, column in zip(_SLOT_SETTERS, columns, strict=True):
+        deque(map(setter, tokens, column), maxlen=0)
+    return tokens
