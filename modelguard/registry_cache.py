@@ -52,8 +52,9 @@ def load_registry_cached(directory: Path, cache_folder: Path) -> Registry:
     found = _read(stored, key)
     if found is not None:
         # The copy may come from a run in another folder: name the files from this one.
+        folder = display_path(directory)
         return dataclasses.replace(found, providers=tuple(
-            dataclasses.replace(p, path=display_path(directory / Path(p.path).name))
+            dataclasses.replace(p, path=Path(folder, Path(p.path).name).as_posix())
             for p in found.providers
         ))
     loaded = load_registry(directory)
