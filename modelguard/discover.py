@@ -9,6 +9,7 @@ tool and dependency folders) are skipped and no symlink leads outside the folder
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -148,9 +149,13 @@ def _tree(
         if exclude.file(relative) or (include is not None and not include.file(relative)):
             continue
         path = head + (rest if os.sep == "/" else rest.replace("/", os.sep))
-        if link is None:  # listed by git: not looked at yet
-            link = os.path.islink(path)
-            if not link and not os.path.isfile(path):
+        if link is None:  # listed by git: not looked at yet (one lstat tells both)
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:  # tracked, but gone from the work tree
+                continue
+            link = stat.S_ISLNK(mode)
+            if not link and not stat.S_ISREG(mode):
                 continue
         if link:
             if not _inside(Path(path).resolve(), real_root):

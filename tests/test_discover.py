@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,29 @@ def test_symlink_out_of_the_root_is_not_followed(tmp_path: Path) -> None:
     (root / "same.py").symlink_to(root / "inside.py")
     (root / "dirlink").symlink_to(tmp_path, target_is_directory=True)
     assert _found(root) == ["inside.py", "same.py"]
+
+
+@pytest.mark.parametrize("listed_by_git", [pytest.param(False, id="walked"),
+                                           pytest.param(True, id="listed-by-git")])
+def test_what_a_folder_lists_is_checked_on_disk(tmp_path: Path, listed_by_git: bool) -> None:
+    outside = tmp_path / "outside.py"
+    outside.write_text('M = "gpt-4-32k"\n')
+    root = tmp_path / "root"
+    (root / "pkg").mkdir(parents=True)
+    for name in ("inside.py", "gone.py", "pkg/mod.py", "untracked.py"):
+        (root / name).write_text("x = 1\n")
+    (root / "link.py").symlink_to(outside)
+    (root / "same.py").symlink_to(root / "inside.py")
+    (root / "dirlink.py").symlink_to(root / "pkg", target_is_directory=True)
+    (root / "broken.py").symlink_to(root / "nowhere.py")
+    if listed_by_git:
+        git = ["git", "-c", "user.email=t@t", "-c", "user.name=t"]
+        subprocess.run([*git, "init", "-q"], cwd=root, check=True)
+        subprocess.run([*git, "add", "inside.py", "gone.py", "pkg", "link.py", "same.py",
+                        "dirlink.py", "broken.py"], cwd=root, check=True)
+        subprocess.run([*git, "commit", "-qm", "x"], cwd=root, check=True)
+    (root / "gone.py").unlink()  # tracked (when git lists), then deleted from the work tree
+    assert _found(root) == ["inside.py", "pkg/mod.py", "same.py", "untracked.py"]
 
 
 @pytest.mark.parametrize(
