@@ -86,18 +86,26 @@ def project_root(start: Path) -> Path:
     return start
 
 
-def _code_fingerprint() -> str:
-    """modelguard's own sources: a scanner edited without a version bump still invalidates."""
+def code_fingerprint(package: str = os.path.dirname(os.path.abspath(__file__))) -> str:
+    """modelguard's own sources, by name, size and mtime: a scanner edited without a version
+    bump still invalidates (a stat per file, not a read: this runs on every check)."""
     digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
+    folders = [package]
+    while folders:
+        folder = folders.pop()
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+        for entry in entries:
+            if entry.name.endswith(".py") and entry.is_file():
+                status = entry.stat()
+                digest.update(f"{entry.path}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+            elif entry.is_dir() and entry.name != "__pycache__":
+                folders.append(entry.path)
     return digest.hexdigest()
 
 
 def cache_key(index: ModelIndex) -> str:
-    text = f"{FORMAT}\n{_code_fingerprint()}\n{index.fingerprint}"
+    text = f"{FORMAT}\n{code_fingerprint()}\n{index.fingerprint}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -36,7 +36,6 @@ from modelguard.registry import Registry
 from modelguard.registry_source import registry_in_use
 from modelguard.report import FailOn, OutputFormat, render
 from modelguard.report.text import TextReporter, colours, print_findings, write_summary
-from modelguard.rule_command import rule_command
 from modelguard.scan import ScanSettings
 
 
@@ -381,7 +380,13 @@ def _smoke_command() -> click.Command:
     return smoke_command(scan_options, scan_context)
 
 
-cli.add_command(rule_command)
+def _rule_command() -> click.Command:
+    from modelguard.rule_command import rule_command
+
+    return rule_command
+
+
+cli.add_lazy("rule", _rule_command)
 cli.add_lazy("smoke", _smoke_command)
 cli.add_lazy("registry", _registry_commands)
 

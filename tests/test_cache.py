@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,15 @@ from click.testing import CliRunner
 
 from modelguard import runner
 from modelguard.api import check_paths
-from modelguard.cache import CACHE_DIR, KEEP, CachedScan, ResultCache, decode, encode
+from modelguard.cache import (
+    CACHE_DIR,
+    KEEP,
+    CachedScan,
+    ResultCache,
+    code_fingerprint,
+    decode,
+    encode,
+)
 from modelguard.cli import cli
 from modelguard.index import ModelIndex, build_index
 from modelguard.registry import Registry, load_registry
@@ -261,3 +270,32 @@ def test_only_the_newest_result_files_are_kept(
     assert ResultCache.load(cache, newest).path in kept
     oldest = build_index(dataclasses.replace(test_registry, version=versions[0]))
     assert ResultCache.load(cache, oldest).path not in kept
+
+
+def _touch(path: Path, text: str) -> None:
+    path.write_text(text)
+
+
+@pytest.mark.parametrize(
+    ("change", "changes_the_key"),
+    [
+        pytest.param(lambda pkg: None, False, id="nothing"),
+        pytest.param(lambda pkg: _touch(pkg / "scan" / "a.py", "X = 22\n"), True, id="edited"),
+        pytest.param(lambda pkg: os.utime(pkg / "b.py", ns=(1, 1)), True, id="touched"),
+        pytest.param(lambda pkg: _touch(pkg / "c.py", ""), True, id="added"),
+        pytest.param(lambda pkg: (pkg / "b.py").unlink(), True, id="removed"),
+        pytest.param(lambda pkg: _touch(pkg / "__pycache__" / "b.pyc", "x"), False, id="bytecode"),
+        pytest.param(lambda pkg: _touch(pkg / "notes.txt", "x"), False, id="not-python"),
+    ],
+)
+def test_modelguards_own_sources_are_in_the_key(
+    tmp_path: Path, change: Callable[[Path], object], changes_the_key: bool
+) -> None:
+    package = tmp_path / "modelguard"
+    (package / "scan").mkdir(parents=True)
+    (package / "__pycache__").mkdir()
+    (package / "scan" / "a.py").write_text("X = 1\n")
+    (package / "b.py").write_text("Y = 2\n")
+    before = code_fingerprint(str(package))
+    change(package)
+    assert (code_fingerprint(str(package)) != before) is changes_the_key
