@@ -32,6 +32,7 @@ from typing import Any
 
 from modelguard import __version__
 from modelguard.atomic import write_atomic
+from modelguard.cachefiles import keep_newest
 from modelguard.findings import FixSafety
 from modelguard.index import Match, ModelIndex
 from modelguard.scan import HitGroup
@@ -230,7 +231,8 @@ class ResultCache:
             if not ignore.is_file():
                 write_atomic(ignore, "# Created by modelguard.\n*\n")
             write_atomic(self.path, payload)
-            _prune(directory)
+            # Each modelguard version, registry or provider choice has its own file.
+            keep_newest(directory, "results-*.json", KEEP)
         except OSError:
             return
         self.entries = merged
@@ -239,20 +241,6 @@ class ResultCache:
         self.numbers = [n for record in stats.values() for n in record]
         self.added = {}
         self.seen = {}
-
-
-def _prune(directory: Path) -> None:
-    """Keep the KEEP most recently written result files: each modelguard version, registry or
-    provider choice has its own, and old ones would pile up."""
-    found = []
-    for path in directory.glob("results-*.json"):
-        try:
-            found.append((path.stat().st_mtime_ns, path))
-        except OSError:
-            continue
-    found.sort(reverse=True)
-    for _, path in found[KEEP:]:
-        path.unlink(missing_ok=True)
 
 
 def _read(path: Path, key: str) -> tuple[dict[str, Entry], list[str], list[Any]]:

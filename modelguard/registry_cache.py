@@ -23,6 +23,7 @@ from typing import Any
 from modelguard import __version__
 from modelguard import registry as registry_mod
 from modelguard.atomic import write_atomic
+from modelguard.cachefiles import keep_newest
 from modelguard.registry import ModelEntry, Provider, Registry, display_path, load_registry
 
 FORMAT = 2
@@ -62,7 +63,8 @@ def load_registry_cached(directory: Path, cache_folder: Path) -> Registry:
         text = json.dumps({"key": key, "registry": to_data(loaded)}, separators=(",", ":"))
         cache_folder.mkdir(parents=True, exist_ok=True)
         write_atomic(stored, text.encode("utf-8"))
-        _prune(cache_folder)
+        # The pattern also matches the one unsuffixed file older versions wrote.
+        keep_newest(cache_folder, f"{FILE_PREFIX}*.json", KEEP)
     except OSError:
         pass
     return loaded
@@ -70,19 +72,6 @@ def load_registry_cached(directory: Path, cache_folder: Path) -> Registry:
 
 def cache_file(cache_folder: Path, key: str) -> Path:
     return cache_folder / f"{FILE_PREFIX}-{key[:16]}.json"
-
-
-def _prune(cache_folder: Path) -> None:
-    """Remove all but the KEEP newest copies (and the single file of older versions)."""
-    found = []
-    for path in cache_folder.glob(f"{FILE_PREFIX}*.json"):
-        try:
-            found.append((path.stat().st_mtime_ns, path))
-        except OSError:
-            continue
-    found.sort(reverse=True)
-    for _, path in found[KEEP:]:
-        path.unlink(missing_ok=True)
 
 
 def _read(path: Path, key: str) -> Registry | None:
