@@ -68,9 +68,11 @@ def check_paths(
 ) -> Report:
     """Scan files under `paths` with `jobs` processes, keeping results in `cache_dir` (no cache
     when None); raises FileNotFoundError for a path that does not exist."""
-    files = list(discover_names(list(paths) or [Path(".")], can_scan, options))
+    roots = list(paths) or [Path(".")]
+    files = list(discover_names(roots, can_scan, options))
     cache = ResultCache.load(cache_dir, index) if cache_dir is not None else None
-    results = run_files(files, index, settings, jobs=jobs, cache=cache)
+    results = run_files(files, index, settings, jobs=jobs, cache=cache,
+                        whole=[root for root in roots if root.is_dir()])
     return collect(results, index, settings, fail_on, selection)
 
 

@@ -25,7 +25,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,6 +139,8 @@ class ResultCache:
         self.margin_ns = margin_ns
         self.added: dict[str, Entry] = {}
         self.seen: dict[str, tuple[Stat, str]] = {}
+        self.used: set[str] = set()  # digests of the files this run read
+        self.gone: list[str] = []  # recorded files this run found no more (forget_unlisted)
 
     @property
     def stats(self) -> dict[str, list[Any]]:
@@ -203,23 +205,40 @@ class ResultCache:
 
     def remember(self, path: str, stat: Stat, digest: str) -> None:
         """`path` (absolute) had `stat` when its bytes hashed to `digest`."""
+        self.used.add(digest)
         if settled(stat, self.started_ns, self.margin_ns):
             self.seen[path] = (stat, digest)
+
+    def forget_unlisted(self, folders: tuple[str, ...], listed: Collection[str]) -> None:
+        """`folders` (absolute, each ending in a separator) are folders this run lists whole,
+        `listed` every file it lists: a file recorded in one of those folders that the run
+        does not list was deleted or is now excluded, and is forgotten when the cache is
+        saved. So is any entry that no recorded file and no file of this run has: the cache
+        follows the project instead of growing with every edit."""
+        self.gone = [path for path in self.offsets
+                     if path.startswith(folders) and path not in listed]
 
     def save(self) -> None:
         """Write the old entries and the new, atomically; a cache that cannot be written is
         not an error (the next run scans again)."""
-        merged = {**self.entries, **self.added}  # old entries keep their positions
-        position = {digest: number for number, digest in enumerate(merged)}
-        records = {path: [*stat, position[digest]]
-                   for path, (stat, digest) in self.seen.items() if digest in position}
-        numbers = self.numbers
-        if not self.added and all(
-            path in self.offsets and numbers[self.offsets[path]:self.offsets[path] + 5] == record
-            for path, record in records.items()
-        ):
+        gone = self.gone
+        changed = {path: (list(stat), digest) for path, (stat, digest) in self.seen.items()
+                   if path not in self.offsets or self._recorded(path) != (list(stat), digest)}
+        if not self.added and not gone and not changed:
             return
-        stats = {**self.stats, **records}
+        records = {}
+        for path in self.offsets:
+            stat, digest = self._recorded(path)
+            if digest is not None:  # a damaged record is dropped, not carried over
+                records[path] = (stat, digest)
+        for path in gone:
+            records.pop(path, None)
+        records.update(changed)
+        kept = {digest for _, digest in records.values()} | self.used | self.added.keys()
+        merged = {digest: entry for digest, entry in {**self.entries, **self.added}.items()
+                  if digest in kept}
+        position = {digest: number for number, digest in enumerate(merged)}
+        stats = {path: [*stat, position[digest]] for path, (stat, digest) in records.items()}
         payload = json.dumps({"format": FORMAT, "key": self.key, "digests": list(merged),
                               "files": list(merged.values()), "paths": list(stats),
                               "stats": [n for record in stats.values() for n in record]},
@@ -241,6 +260,13 @@ class ResultCache:
         self.numbers = [n for record in stats.values() for n in record]
         self.added = {}
         self.seen = {}
+        self.gone = []
+
+    def _recorded(self, path: str) -> tuple[list[Any], str | None]:
+        at = self.offsets[path]
+        position = self.numbers[at + 4]
+        valid = type(position) is int and 0 <= position < len(self.digests)
+        return self.numbers[at:at + 4], self.digests[position] if valid else None
 
 
 def _read(path: Path, key: str) -> tuple[dict[str, Entry], list[str], list[Any]]:

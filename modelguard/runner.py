@@ -15,7 +15,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -183,12 +183,20 @@ def run_files(
     settings: ScanSettings,
     jobs: int = 1,
     cache: cache_mod.ResultCache | None = None,
+    whole: Sequence[Path | str] = (),
 ) -> Iterator[FileResult]:
     """Scan each file once, in the order given; the cache (if any) is saved at the end.
 
     Files whose stat the cache knows are answered here without being read; only the others
-    are read, hashed and (when their digest is new) scanned, on a pool when they are many."""
+    are read, hashed and (when their digest is new) scanned, on a pool when they are many.
+    `whole` names the folders `files` lists completely: the cache forgets the files it
+    recorded there that are no longer listed."""
     items = _items(files)
+    if cache is not None and whole:
+        cache.forget_unlisted(
+            tuple(os.path.join(os.path.abspath(folder), "") for folder in whole),
+            {path for path, _ in items},
+        )
     config = WorkerConfig(index, settings, cache.entries if cache is not None else {},
                           use_cache=cache is not None)
     worker = _Worker(config)

@@ -12,7 +12,7 @@ import pytest
 
 from modelguard import runner
 from modelguard.api import check_paths
-from modelguard.cache import CACHE_DIR, RACY_MARGIN_NS, ResultCache, settled
+from modelguard.cache import CACHE_DIR, RACY_MARGIN_NS, ResultCache, content_digest, settled
 from modelguard.index import ModelIndex
 from modelguard.report.model import Report
 from modelguard.scan import ScanSettings
@@ -195,3 +195,63 @@ def test_warm_runs_match_fresh_ones_whatever_the_jobs(
     assert _check(tree, index, cache, jobs=jobs) == fresh
     (tree / "many" / "m1.py").write_text('MODEL = "gpt-4.5-preview"\n')
     assert _check(tree, index, cache, jobs=jobs) == _check(tree, index, None, jobs=1)
+
+
+def _stored(cache: Path) -> dict[str, list[str]]:
+    (stored,) = cache.glob("results-*.json")
+    data = json.loads(stored.read_text())
+    return {"paths": data["paths"], "digests": data["digests"]}
+
+
+def _digest(path: Path) -> str:
+    return content_digest(path.read_bytes())
+
+
+def test_a_deleted_file_is_forgotten(tree: Path, index: ModelIndex, tmp_path: Path) -> None:
+    cache = tmp_path / CACHE_DIR
+    _check(tree, index, cache)
+    gone = tree / "app.py"
+    digest = _digest(gone)
+    assert str(gone) in _stored(cache)["paths"]
+    gone.unlink()
+    assert _check(tree, index, cache) == _check(tree, index, None)
+    stored = _stored(cache)
+    assert str(gone) not in stored["paths"]
+    assert digest not in stored["digests"]
+    assert str(tree / "clean.py") in stored["paths"]
+
+
+def test_an_edited_files_old_content_is_dropped(
+    tree: Path, index: ModelIndex, tmp_path: Path
+) -> None:
+    cache = tmp_path / CACHE_DIR
+    _check(tree, index, cache)
+    edited = tree / "app.py"
+    before = _digest(edited)
+    edited.write_text('MODEL = "gpt-4.5-preview"\n')
+    assert _check(tree, index, cache) == _check(tree, index, None)
+    stored = _stored(cache)
+    assert before not in stored["digests"]
+    assert _digest(edited) in stored["digests"]
+
+
+@pytest.mark.parametrize(
+    ("scanned", "rescans_the_edit"),
+    [pytest.param("clean.py", False, id="one-file"), pytest.param("web", True, id="a-subfolder")],
+)
+def test_a_partial_run_keeps_what_it_did_not_list(
+    tree: Path, index: ModelIndex, tmp_path: Path, scanned: str, rescans_the_edit: bool
+) -> None:
+    cache = tmp_path / CACHE_DIR
+    _check(tree, index, cache)
+    everything = _stored(cache)
+    client = tree / "web" / "client.ts"
+    old = _digest(client)
+    client.write_text('const model = "gpt-4.5-preview";\n')
+    _check(tree / scanned, index, cache)
+    after = _stored(cache)
+    assert set(after["paths"]) == set(everything["paths"])
+    expected = set(everything["digests"])
+    if rescans_the_edit:
+        expected = expected - {old} | {_digest(client)}
+    assert set(after["digests"]) == expected
