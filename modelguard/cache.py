@@ -25,7 +25,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,7 +122,8 @@ class ResultCache:
         path: Path,
         key: str,
         entries: dict[str, Entry],
-        stats: dict[str, list[int]] | None = None,
+        paths: Sequence[str] = (),
+        numbers: list[Any] | None = None,
         *,
         started_ns: int | None = None,
         margin_ns: int = RACY_MARGIN_NS,
@@ -131,10 +132,9 @@ class ResultCache:
         self.key = key
         self.entries = entries  # digest → entry, in stored order
         self.digests = list(entries)  # the positions the stat records name
-        records = stats or {}
         # path → where its five numbers start in `numbers`
-        self.offsets = dict(zip(records, range(0, 5 * len(records), 5), strict=True))
-        self.numbers: list[Any] = [n for record in records.values() for n in record]
+        self.offsets = dict(zip(paths, range(0, 5 * len(paths), 5), strict=True))
+        self.numbers: list[Any] = numbers if numbers is not None else []
         self.started_ns = time.time_ns() if started_ns is None else started_ns
         self.margin_ns = margin_ns
         self.added: dict[str, Entry] = {}
@@ -142,38 +142,22 @@ class ResultCache:
         self.used: set[str] = set()  # digests of the files this run read
         self.gone: list[str] = []  # recorded files this run found no more (forget_unlisted)
 
-    @property
-    def stats(self) -> dict[str, list[Any]]:
-        """The stat index as stored: path → size, mtime, inode, ctime, digest position."""
-        numbers = self.numbers
-        return {path: numbers[at:at + 5] for path, at in self.offsets.items()}
-
     @classmethod
     def load(cls, directory: Path, index: ModelIndex, *,
              margin_ns: int = RACY_MARGIN_NS) -> ResultCache:
         started = time.time_ns()  # before any file is looked at
         key = cache_key(index)
         path = directory / f"results-{key[:16]}.json"
-        cache = cls(path, key, {}, started_ns=started, margin_ns=margin_ns)
-        cache.entries, paths, cache.numbers = _read(path, key)
-        cache.digests = list(cache.entries)
-        cache.offsets = dict(zip(paths, range(0, 5 * len(paths), 5), strict=True))
-        return cache
-
-    def known(self, path: str, stat: Stat) -> Entry | None:
-        """The entry of the file at `path` (absolute) when its stat is the one recorded with
-        it; None means: read and hash it."""
-        at = self.offsets.get(path)
-        if at is None or self.numbers[at:at + 4] != list(stat):
-            return None
-        return self._entry(self.numbers[at + 4])
+        entries, paths, numbers = _read(path, key)
+        return cls(path, key, entries, paths, numbers, started_ns=started, margin_ns=margin_ns)
 
     def known_paths(
         self, paths: Iterable[str], limit: Callable[[str], int], smallest: int
     ) -> dict[int, Entry]:
-        """`known` for many files at once, by position: those whose stat the index recorded,
-        that are no larger than `limit(path)` (never less than `smallest`). Files the index
-        does not list are not looked at (they are read anyway)."""
+        """The entries of the files, by position, whose stat is the one the index recorded
+        with their digest, and that are no larger than `limit(path)` (never less than
+        `smallest`); any other file must be read and hashed. Files the index does not list are
+        not even looked at."""
         found: dict[int, Entry] = {}
         offsets, numbers, stat = self.offsets, self.numbers, os.stat
         for number, path in enumerate(paths):
