@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from modelguard.index import build_index
-from modelguard.registry import bundled_registry_dir, load_registry
+from modelguard.registry.index import build_index
+from modelguard.registry.load import bundled_registry_dir, load_registry
 from modelguard.scan import pylex
 from modelguard.scan.python import ParseFailure, _plain_text, scan_python
 

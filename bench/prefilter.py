@@ -17,8 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-from modelguard.index import build_index
-from modelguard.registry import bundled_registry_dir, load_registry
+from modelguard.registry.index import build_index
+from modelguard.registry.load import bundled_registry_dir, load_registry
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,14 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SEED = 20261128
 
-WORDS = (
-    "user request response config settings metadata handler value result items data client "
-    "session cache path name index count total error message parse build load save update "
-    "process adapter token model provider options timeout retry queue worker record field "
-    "schema payload batch stream buffer offset limit filter order group report status event "
-    "account invoice price amount currency region zone bucket object key secret policy role "
-    "commands subcommand adapters reader writer tracker format encoder decoder helper"
-).split()
+WORDS = ["user", "request", "response", "config", "settings", "metadata", "handler", "value", "result", "items", "data", "client", "session", "cache", "path", "name", "index", "count", "total", "error", "message", "parse", "build", "load", "save", "update", "process", "adapter", "token", "model", "provider", "options", "timeout", "retry", "queue", "worker", "record", "field", "schema", "payload", "batch", "stream", "buffer", "offset", "limit", "filter", "order", "group", "report", "status", "event", "account", "invoice", "price", "amount", "currency", "region", "zone", "bucket", "object", "key", "secret", "policy", "role", "commands", "subcommand", "adapters", "reader", "writer", "tracker", "format", "encoder", "decoder", "helper"]
 # Words that contain a registry name inside them: the prefilter must see past these.
 TRAPS = ["metadata", "settings", "commands", "subcommand", "adapters", "o1_ratio", "tts_engine",
          "davincis", "claudes", "x_gpt", "geminis"]
@@ -107,7 +100,7 @@ ID_SNIPPETS = [
 
 
 def registry_names() -> list[str]:
-    from modelguard.registry import bundled_registry_dir, load_registry
+    from modelguard.registry.load import bundled_registry_dir, load_registry
 
     registry = load_registry(bundled_registry_dir())
     return sorted({name for p in registry.providers for e in p.models for name in e.names})
@@ -313,7 +306,7 @@ def run_all(corpus: Path, workdir: Path, ids: Path, args: argparse.Namespace) ->
 
     rg = shutil.which("rg")
     if rg:
-        repeat("floor: rg", f"rg -l -i -F -f ids.txt .", [rg, "-l", "-i", "-F", "-f", str(ids), "."], args.runs)
+        repeat("floor: rg", "rg -l -i -F -f ids.txt .", [rg, "-l", "-i", "-F", "-f", str(ids), "."], args.runs)
     repeat("floor: grep -r", "grep -rliF -f ids.txt .", ["grep", "-rliF", "-f", str(ids), "."], args.runs)
     jobs = ["--jobs", str(args.jobs)]
     clear = lambda: shutil.rmtree(cache, ignore_errors=True)  # noqa: E731

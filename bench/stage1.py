@@ -24,8 +24,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from modelguard.index import build_index
-from modelguard.registry import bundled_registry_dir, load_registry
+from modelguard.registry.index import build_index
+from modelguard.registry.load import bundled_registry_dir, load_registry
 
 _ATOM_TABLE = bytes(
     (c | 0x20 if 0x41 <= c <= 0x5A else c) if chr(c).isascii() and chr(c).isalnum() else 0x20

@@ -1,3 +1,3 @@
-from modelguard.cli import main
+from modelguard.cli.main import main
 
 main()

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modelguard import __version__
-from modelguard.cache import ResultCache
-from modelguard.discover import DiscoverOptions, discover_names
+from modelguard.engine.cache import ResultCache
+from modelguard.engine.runner import run_files
 from modelguard.findings import Failed, Finding, Scanned, Skipped
-from modelguard.ignore import PathSpec
-from modelguard.index import ModelIndex
+from modelguard.registry.index import ModelIndex
 from modelguard.report.model import FailOn, Report
-from modelguard.runner import run_files
 from modelguard.scan import ScanSettings, can_scan, scan_source
+from modelguard.workspace.discover import DiscoverOptions, discover_names
+from modelguard.workspace.paths import PathSpec
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from modelguard.lifecycle import Status
+from modelguard.registry.lifecycle import Status
 
 
 class FixSafety(str, enum.Enum):

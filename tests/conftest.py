@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from modelguard.index import ModelIndex, build_index
-from modelguard.registry import Registry, load_registry
+from modelguard.registry.index import ModelIndex, build_index
+from modelguard.registry.load import Registry, load_registry
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
@@ -65,7 +65,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def run_cli(*args: str) -> Result:
     """The command line as a user runs it, in this process; exceptions surface as failures."""
-    from modelguard.cli import cli
+    from modelguard.cli.main import cli
 
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from modelguard.cli import cli
+from modelguard.cli.main import cli
 from tests.conftest import FIXTURES
 
 Row = tuple[Any, ...]

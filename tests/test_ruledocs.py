@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from modelguard.index import ModelIndex
+from modelguard.registry.index import ModelIndex
 from modelguard.ruledocs import DOCS
 from modelguard.scan import ScanSettings, scan_source
 from tests.conftest import AFTER, DURING

@@ -43,8 +43,8 @@ def test_installed_wheel_scans_without_the_source_tree(wheel: Path, tmp_path: Pa
     env = {**os.environ, "PYTHONPATH": str(site)}
     done = subprocess.run(
         [sys.executable, "-c",
-         "import modelguard.registry as r, sys; print(r.bundled_registry_dir()); "
-         "from modelguard.cli import main; sys.argv = ['modelguard', 'check', '.', "
+         "import modelguard.registry.load as r, sys; print(r.bundled_registry_dir()); "
+         "from modelguard.cli.main import main; sys.argv = ['modelguard', 'check', '.', "
          "'--as-of', '2025-08-01']; main()"],
         cwd=project, env=env, capture_output=True, text=True, check=False,
     )

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from modelguard.index import ModelIndex, build_index
-from modelguard.registry import load_registry
+from modelguard.registry.index import ModelIndex, build_index
+from modelguard.registry.load import load_registry
 
 WORDS = ("utf-8", "latin-1", "ascii", "strict", "replace", "x86_64", "win32", "127.0.0.1",
          "posix", "little", "big", "w", "rb", "r", "wb", "__main__", "name", "value", "true")

@@ -15,9 +15,9 @@ from modelguard.findings import (
     FixSafety,
     Rule,
 )
-from modelguard.index import ModelIndex
-from modelguard.lifecycle import Status, lifecycle
-from modelguard.registry import ModelEntry
+from modelguard.registry.index import ModelIndex
+from modelguard.registry.lifecycle import Status, lifecycle
+from modelguard.registry.load import ModelEntry
 from modelguard.scan.formats import text_format
 from modelguard.scan.hits import Hit, Suppressions
 

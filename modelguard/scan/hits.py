@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from modelguard.findings import FixSafety
-from modelguard.index import Match, ModelIndex
+from modelguard.registry.index import Match, ModelIndex
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from modelguard.index import ModelIndex
+from modelguard.registry.index import ModelIndex
 from modelguard.scan.hits import Hit, Span, Suppressions, mention_hits
 
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})

@@ -20,10 +20,10 @@ from collections.abc import Iterable, Iterator
 import libcst as cst
 
 from modelguard.findings import FixSafety
-from modelguard.index import ModelIndex
-from modelguard.prefilter import has_coding_cookie
+from modelguard.registry.index import ModelIndex
 from modelguard.scan import contexts as ctx
 from modelguard.scan.hits import Hit, Span, Suppressions, mention_hits
+from modelguard.scan.prefilter import has_coding_cookie
 from modelguard.scan.pylex import Kind, Lexed, LogicalLine, Unlexable, lex
 
 _IGNORE = re.compile(r"#\s*modelguard:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from modelguard.findings import FixSafety
-from modelguard.index import ModelIndex
+from modelguard.registry.index import ModelIndex
 from modelguard.scan import contexts as ctx
 from modelguard.scan.formats import TextFormat
 from modelguard.scan.hits import Hit, Span, Suppressions, mention_hits

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from modelguard.findings import Finding
-    from modelguard.index import ModelIndex
+    from modelguard.registry.index import ModelIndex
     from modelguard.smoke.calls import RetryPolicy, plan, resolve, send, verify_targets
     from modelguard.smoke.interface import (
         Answered,

@@ -9,7 +9,7 @@ import pytest
 
 from modelguard.api import Selection, collect
 from modelguard.findings import Failed, Finding, Scanned
-from modelguard.index import ModelIndex
+from modelguard.registry.index import ModelIndex
 from modelguard.report.model import FailOn, Report
 from modelguard.scan import ScanSettings, scan_source
 from tests.conftest import DURING

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from modelguard.findings import RULES
-from modelguard.index import ModelIndex
+from modelguard.registry.index import ModelIndex
 from modelguard.report import OutputFormat, Report, Reporter, render, reporter_for
 from modelguard.report.github import escape_data, escape_property
 from modelguard.report.markdown import MAX_DETAIL_ROWS

@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from modelguard.findings import Failed
-from modelguard.index import ModelIndex
+from modelguard.registry.index import ModelIndex
 from modelguard.report.model import FailOn, Report
 from modelguard.report.text import print_summary, summary_line, write_summary
 from tests.report.conftest import APP, build_report

@@ -9,7 +9,7 @@ import io
 import pytest
 from rich.console import Console
 
-from modelguard.index import ModelIndex
+from modelguard.registry.index import ModelIndex
 from modelguard.report.model import Report
 from modelguard.report.text import TextReporter, colours, print_findings, printable
 from tests.report.conftest import APP, build_report

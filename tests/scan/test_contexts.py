@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from modelguard.index import ModelIndex
+from modelguard.registry.index import ModelIndex
 from modelguard.scan import ScanSettings, scan_source
 from modelguard.scan.contexts import CONTEXTS, Context, names_a_model
 from tests.conftest import AFTER

@@ -8,7 +8,7 @@ from typing import Any
 import libcst
 import pytest
 
-from modelguard.index import ModelIndex
+from modelguard.registry.index import ModelIndex
 from modelguard.scan import ScanError, ScanSettings, scan_source
 from modelguard.scan.notebook import mask_magics, read_cells
 from tests.conftest import AFTER, FIXTURES

@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from modelguard.index import ModelIndex
+from modelguard.registry.index import ModelIndex
 from modelguard.scan import ScanError, ScanSettings, scan_source
 from tests.conftest import AFTER, BEFORE, DURING
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modelguard.index import ModelIndex
+from modelguard.registry.index import ModelIndex
 from modelguard.scan.hits import Hit, Suppressions
 from modelguard.scan.pylex import Kind, Unlexable, lex
 from modelguard.scan.python import ParseFailure, scan_python

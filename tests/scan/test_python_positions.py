@@ -7,7 +7,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from modelguard.index import ModelIndex
+from modelguard.registry.index import ModelIndex
 from modelguard.scan.hits import Span
 from modelguard.scan.python import scan_python
 

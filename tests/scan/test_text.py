@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from modelguard.index import ModelIndex
+from modelguard.registry.index import ModelIndex
 from modelguard.scan import ScanError, ScanSettings, can_scan, scan_source
 from modelguard.scan.formats import TextFormat, text_format
 from modelguard.scan.text import TEXT_CONTEXTS, TextContext

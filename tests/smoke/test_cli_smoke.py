@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from modelguard.cli import cli
+from modelguard.cli.main import cli
 from tests.conftest import FIXTURES
 from tests.smoke.fake_provider import KEY, FakeProvider
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from modelguard.cli import cli
+from modelguard.cli.main import cli
 from tests.smoke.fake_provider import KEY, FakeProvider
 
 # Old ids whose replacements are the fake provider's scenarios (see fake_provider.SCENARIOS).

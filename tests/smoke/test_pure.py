@@ -8,7 +8,7 @@ import time
 import pytest
 
 from modelguard.api import check_source
-from modelguard.index import ModelIndex
+from modelguard.registry.index import ModelIndex
 from modelguard.scan import ScanSettings
 from modelguard.smoke import (
     Answered,

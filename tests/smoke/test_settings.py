@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from modelguard.cli import cli
-from modelguard.config import validate_config
+from modelguard.cli.main import cli
 from modelguard.smoke import PROVIDERS
 from modelguard.smoke.settings import (
     ProviderOverride,
@@ -23,6 +22,7 @@ from modelguard.smoke.settings import (
     smoke_table,
     validate_smoke,
 )
+from modelguard.workspace.config import validate_config
 from tests.conftest import FIXTURES
 from tests.smoke.fake_provider import KEY, FakeProvider
 

@@ -1,0 +1,127 @@
+"""What `modelguard fix` prints and writes; the decisions are made in modelguard.fix.run."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from modelguard import __version__
+from modelguard.api import Selection
+from modelguard.findings import Failed
+from modelguard.fix.run import fix_paths, write_fix
+from modelguard.fix.verify import (
+    Refusal,
+    VerifyOptions,
+    VerifyUsageError,
+    refuse_unverified,
+    smoke_replacements,
+)
+from modelguard.registry.index import ModelIndex
+from modelguard.report.model import FailOn, Report
+from modelguard.report.text import finding_line
+from modelguard.scan import ScanSettings
+from modelguard.smoke import Endpoint
+from modelguard.smoke import Skipped as SmokeSkipped
+from modelguard.smoke.report import result_line
+from modelguard.workspace.discover import DiscoverOptions
+
+
+def run_fix(
+    paths: Sequence[Path],
+    index: ModelIndex,
+    settings: ScanSettings,
+    fail_on: FailOn,
+    selection: Selection,
+    allow_unsafe: bool,
+    show_diff: bool,
+    check_only: bool,
+    options: DiscoverOptions | None = None,
+    verify: VerifyOptions | None = None,
+) -> int:
+    """Plan every file, then (with `verify`, after smoke-calling the replacements) print
+    (--diff), list (--check) or write the changes. Exit code: 2 if any file had an error or
+    the verification could not be configured, else 1 if files were (or would be) rewritten,
+    failing findings remain or a replacement did not answer, else 0."""
+    try:
+        run = fix_paths(paths, index, settings, selection, allow_unsafe, options)
+    except FileNotFoundError as error:
+        click.echo(f"modelguard: error: {error}", err=True)
+        return 2
+    refusals: tuple[Refusal, ...] = ()
+    if verify is not None:
+        try:
+            results = smoke_replacements(run, index, verify)
+        except VerifyUsageError as error:
+            click.echo(f"modelguard: error: {error}", err=True)
+            return 2
+        for result in results.values():
+            click.echo(f"verify: {result_line(result)}", err=True)
+        run, refusals = refuse_unverified(run, index, results)
+        for refusal in refusals:
+            click.echo(f"modelguard: --verify: {refusal.result.target.model} "
+                       f"({refusal.result.target.provider}) did not answer; not rewriting "
+                       f"{', '.join(refusal.files)}", err=True)
+    errors: list[Failed] = list(run.errors)
+    dry = show_diff or check_only
+    rewritten = 0
+    for file in run.files:
+        for note in file.plan.skipped:
+            cell = f"cell {note.finding.cell}:" if note.finding.cell is not None else ""
+            where = f"{note.finding.path}:{cell}{note.finding.line}:{note.finding.column}"
+            click.echo(f"{where}: note: `{note.finding.model}` not rewritten: {note.reason}",
+                       err=True)
+        if not file.changed:
+            continue
+        if show_diff:
+            click.echo(file.diff(), nl=False)
+        elif check_only:
+            click.echo(f"Would rewrite {file.shown}")
+        else:
+            failure = write_fix(file)
+            if failure is not None:
+                errors.append(failure)
+                continue
+            click.echo(f"Rewriting {file.shown}", err=True)
+        rewritten += 1
+    for skipped in run.skipped:
+        click.echo(f"{skipped.path}: skipped: {skipped.reason}", err=True)
+    unwritten = {e.path for e in errors}
+    # A file that could not be written keeps the findings its plan would have fixed.
+    remaining = sorted(
+        [*run.remaining,
+         *(e.finding for f in run.changed if f.shown in unwritten for e in f.plan.edits)],
+        key=lambda f: f.sort_key,
+    )
+    report = Report(__version__, index.registry_version, settings.as_of, fail_on,
+                    len(run.files), tuple(remaining), tuple(sorted(errors, key=lambda e: e.path)))
+    for finding in report.failing:
+        click.echo(finding_line(finding), err=True)
+    for failed in report.errors:
+        click.echo(f"{failed.path}: error: {failed.message}", err=True)
+    fixed = sum(len(f.plan.edits) for f in run.changed if f.shown not in unwritten)
+    verb = "Would rewrite" if dry else "Rewrote"
+    click.echo(
+        f"{verb} {fixed} model id(s) in {rewritten} file(s) with registry "
+        f"{index.registry_version} as of {settings.as_of}; {len(report.failing)} failing "
+        f"finding(s) left (--fail-on {fail_on.value})"
+        + (f", {len(report.errors)} error(s)" if report.errors else ""),
+        err=True,
+    )
+    if report.errors or any(isinstance(r.result, SmokeSkipped) and r.result.config_error
+                            for r in refusals):
+        return 2
+    return 1 if rewritten or report.failing or refusals else 0
+
+
+def verify_options(
+    verify: bool, base_url: str | None, endpoint: str | None, timeout: float | None
+) -> VerifyOptions | str | None:
+    """The --verify settings, None without --verify, or a usage error's message."""
+    if not verify:
+        given = [name for name, value in (("--base-url", base_url), ("--endpoint", endpoint),
+                                          ("--timeout", timeout)) if value is not None]
+        return f"{', '.join(given)} only apply with --verify" if given else None
+    return VerifyOptions(base_url, Endpoint(endpoint) if endpoint else None,
+                         30.0 if timeout is None else timeout)

@@ -1,0 +1,395 @@
+"""Command line: parse options, wire the stages together, map outcomes to exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from modelguard import __version__
+from modelguard.api import Selection, check_paths
+from modelguard.atomic import write_atomic
+from modelguard.cli.common import EXIT_USAGE, fatal, parse_date
+from modelguard.engine.cache import default_cache_dir
+from modelguard.findings import RULES
+from modelguard.registry.index import ModelIndex, build_index
+from modelguard.registry.load import Registry
+from modelguard.registry.source import registry_in_use
+from modelguard.report import FailOn, OutputFormat, render
+from modelguard.report.baseline import BaselineError, apply_baseline, baseline_text, parse_baseline
+from modelguard.report.outputs import OutputTarget, check_distinct, parse_target, write_outputs
+from modelguard.report.text import TextReporter, colours, print_findings, write_summary
+from modelguard.scan import ScanSettings
+from modelguard.workspace.config import (
+    Config,
+    ConfigError,
+    config_table,
+    load_config,
+    locate_config,
+    override,
+    render_toml,
+)
+from modelguard.workspace.discover import DiscoverOptions
+from modelguard.workspace.paths import PathSpec
+
+
+def _load(
+    registry_dir: Path | None, offline: bool = False, extra_files: tuple[Path, ...] = ()
+) -> Registry:
+    return registry_in_use(registry_dir, offline, extra_files)
+
+
+class LazyGroup(click.Group):
+    """A group some of whose commands are built on first use (listed, run or asked for help):
+    `check` does not import what `smoke` and `registry` need."""
+
+    def __init__(self, *args: Any,
+                 lazy: Mapping[str, Callable[[], click.Command]] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def add_lazy(self, name: str, build: Callable[[], click.Command]) -> None:
+        self.lazy[name] = build
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        build = self.lazy.pop(cmd_name, None)
+        if build is not None:
+            self.add_command(build(), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="modelguard")
+def cli() -> None:
+    """Find deprecated and retired LLM model ids in a codebase."""
+
+
+registry_option = click.option(
+    "--registry",
+    "registry_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Use this registry folder instead of the bundled data.",
+)
+
+
+rule_code = click.Choice(sorted(RULES), case_sensitive=False)
+
+
+def scan_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Options shared by every command that scans: dates, rules, providers, registry, config.
+
+    Options that the configuration file can also set default to None ("not given"); defaults
+    are resolved once, in `scan_context`, from the file and then the Config defaults."""
+    options = [
+        click.option("--as-of", callback=parse_date, metavar="YYYY-MM-DD",
+                     help="Judge lifecycles at this date (default: today)."),
+        click.option("--warn-within", type=click.IntRange(min=0), default=None,
+                     metavar="DAYS",
+                     help="A deprecated model shutting down this soon is MG003 (default: 90)."),
+        click.option("--fail-on", type=click.Choice([f.value for f in FailOn]), default=None,
+                     help="Least severe finding that fails the run (default: retired)."),
+        click.option("--select", multiple=True, type=rule_code,
+                     help="Report only these rules (repeatable)."),
+        click.option("--ignore", multiple=True, type=rule_code,
+                     help="Do not report these rules (repeatable)."),
+        click.option("--provider", "providers", multiple=True, metavar="NAME",
+                     help="Only these providers' entries apply to bare ids (repeatable)."),
+        registry_option,
+        click.option("--offline", is_flag=True,
+                     help="Use the bundled registry, never one installed by `registry sync`."),
+        click.option("--config", "config_file", metavar="FILE",
+                     type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Read settings from FILE instead of looking for one."),
+        click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
+        click.option("--extend-exclude", multiple=True, metavar="PATTERN",
+                     help="Also skip paths matching this gitignore-style pattern (repeatable)."),
+        click.option("--extra-registry", "extra_registries", multiple=True, metavar="FILE",
+                     type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Add a private provider file to the registry (repeatable)."),
+        click.option("--max-file-size", type=click.IntRange(min=1), default=None,
+                     metavar="BYTES", help="Skip larger files (default: 1048576)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@dataclass(frozen=True, slots=True)
+class ScanContext:
+    """What a scanning command needs, built once from the shared options."""
+
+    index: ModelIndex
+    settings: ScanSettings
+    fail_on: FailOn
+    selection: Selection
+    config: Config = field(default_factory=Config)
+    discover: DiscoverOptions = field(default_factory=DiscoverOptions)
+
+
+def resolve_config(
+    paths: tuple[Path, ...] | list[Path] = (),
+    *,
+    config_file: Path | None = None,
+    isolated: bool = False,
+    warn_within: int | None = None,
+    fail_on: str | None = None,
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+    providers: tuple[str, ...] = (),
+    extend_exclude: tuple[str, ...] = (),
+    extra_registries: tuple[Path, ...] = (),
+    max_file_size: int | None = None,
+) -> Config:
+    """The configuration file (given, or found from the first path), then the command line."""
+    if isolated:
+        found = None
+    else:
+        found = config_file or locate_config(Path(paths[0]) if paths else Path("."))
+    try:
+        config = load_config(found)
+    except ConfigError as error:
+        for problem in error.problems:
+            click.echo(f"modelguard: error: {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+    config = override(
+        config,
+        warn_within_days=warn_within,
+        fail_on=fail_on,
+        select=tuple(code.upper() for code in select),
+        ignore=tuple(code.upper() for code in ignore),
+        providers=providers,
+        max_file_size=max_file_size,
+    )
+    return override(
+        config,
+        extend_exclude=config.extend_exclude + extend_exclude if extend_exclude else None,
+        extra_registries=config.extra_registries
+        + tuple(p.absolute() for p in extra_registries) if extra_registries else None,
+    )
+
+
+def scan_context(
+    *,
+    as_of: dt.date | None,
+    registry_dir: Path | None,
+    offline: bool = False,
+    paths: tuple[Path, ...] | list[Path] = (),
+    **options: Any,
+) -> ScanContext:
+    config = resolve_config(paths, **options)
+    registry = _load(registry_dir, offline, config.extra_registries)
+    unknown = sorted(set(config.providers) - {p.slug for p in registry.providers})
+    if unknown:
+        known = ", ".join(p.slug for p in registry.providers)
+        fatal(f"unknown provider {unknown[0]!r} (known: {known})")
+    root = config.root or Path(".")
+    return ScanContext(
+        index=build_index(registry, config.providers or None),
+        settings=ScanSettings(
+            as_of=as_of or dt.date.today(),
+            warn_within_days=config.warn_within_days,
+            max_file_size=config.max_file_size,
+        ),
+        fail_on=FailOn(config.fail_on),
+        selection=Selection(
+            frozenset(config.select),
+            frozenset(config.ignore),
+            frozenset(model.casefold() for model in config.ignore_models),
+            tuple(
+                (PathSpec.from_lines([pattern]), frozenset(codes))
+                for pattern, codes in config.per_file_ignores
+            ),
+            str(root.absolute()),
+        ),
+        config=config,
+        discover=DiscoverOptions(
+            root=config.root,
+            exclude=PathSpec.from_lines(config.exclude + config.extend_exclude),
+            include=None if config.include is None else PathSpec.from_lines(config.include),
+        ),
+    )
+
+
+def _targets(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> list[OutputTarget]:
+    try:
+        targets = [parse_target(value) for value in values]
+        check_distinct(targets)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    return targets
+
+
+def _read_baseline(path: Path) -> dict[tuple[str, str, str], str | None]:
+    try:
+        return parse_baseline(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        fatal(f"cannot read baseline {path}: {error.strerror or error}")
+    except (BaselineError, UnicodeDecodeError) as error:
+        fatal(f"baseline {path}: {error}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@scan_options
+@click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]),
+              default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report here (only once the run has finished).")
+@click.option("--output-format", "targets", multiple=True, callback=_targets,
+              metavar="FORMAT=FILE",
+              help="Also write FORMAT to FILE once the run has finished (repeatable).")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Record every finding in this baseline file and exit 0.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Scan with N processes (default: the number of CPUs).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .modelguard_cache/.")
+def check(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    targets: list[OutputTarget],
+    baseline: Path | None,
+    write_baseline: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    **options: Any,
+) -> None:
+    """Report deprecated and retired model ids under PATHS (default: the current folder)."""
+    context = scan_context(paths=paths, **options)
+    accepted = _read_baseline(baseline) if baseline is not None else None
+    try:
+        report = check_paths(
+            list(paths), context.index, context.settings, context.fail_on, context.selection,
+            context.discover,
+            jobs=jobs or os.cpu_count() or 1,
+            cache_dir=None if no_cache else default_cache_dir(),
+        )
+    except FileNotFoundError as error:
+        fatal(str(error))
+    if write_baseline is not None:
+        try:
+            write_atomic(write_baseline, baseline_text(report))
+        except OSError as error:
+            fatal(f"cannot write {write_baseline}: {error.strerror or error}")
+        write_summary(report)
+        click.echo(f"Recorded {len(report.findings)} finding(s) in {write_baseline}", err=True)
+        sys.exit(EXIT_USAGE if report.errors else 0)
+    hidden = 0
+    if accepted is not None:
+        report, hidden = apply_baseline(report, accepted)
+    output_format = OutputFormat(fmt)
+    all_targets = [*targets, *([OutputTarget(output_format, output)] if output else [])]
+    try:
+        check_distinct(all_targets)
+        write_outputs(report, all_targets)
+    except ValueError as error:
+        fatal(str(error))
+    except OSError as error:
+        fatal(f"cannot write {error.filename}: {error.strerror or error}")
+    if output is None and output_format is OutputFormat.TEXT:
+        if not colours(sys.stdout):  # the same text without rich, which is slow to load and run
+            click.echo(TextReporter().render(report), nl=False)
+        elif report.findings or report.errors:
+            from rich.console import Console
+
+            print_findings(report, Console())
+    elif output is None:
+        click.echo(render(report, output_format), nl=False)
+    write_summary(report)
+    if hidden:
+        click.echo(f"{hidden} finding(s) matched the baseline and are not reported", err=True)
+    sys.exit(report.exit_code)
+
+
+@cli.command("fix")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@scan_options
+@click.option("--unsafe-fixes", is_flag=True, help="Also rewrite ids in unsafe contexts.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Say which files would change; write nothing.")
+@click.option("--verify", is_flag=True,
+              help="Smoke-call each replacement first; rewrite only to those that answer.")
+@click.option("--base-url", default=None, metavar="URL",
+              help="With --verify: the API root to call (https, or http to loopback only).")
+@click.option("--endpoint", type=click.Choice(["chat", "responses", "messages"]), default=None,
+              help="With --verify: API to call (default: chat, or messages for Anthropic).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="SECONDS", help="With --verify: per-request timeout (default: 30).")
+def fix_command(paths: tuple[Path, ...], unsafe_fixes: bool, show_diff: bool, check_only: bool,
+                verify: bool, base_url: str | None, endpoint: str | None, timeout: float | None,
+                **options: Any) -> None:
+    """Rewrite deprecated and retired model ids under PATHS to their replacements."""
+    from modelguard.cli.fix import run_fix, verify_options
+
+    checks = verify_options(verify, base_url, endpoint, timeout)
+    if isinstance(checks, str):
+        fatal(checks)
+    context = scan_context(paths=paths, **options)
+    sys.exit(run_fix(list(paths), context.index, context.settings, context.fail_on,
+                     context.selection, unsafe_fixes, show_diff, check_only, context.discover,
+                     checks))
+
+
+@cli.command("config")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@scan_options
+@click.option("--format", "fmt", type=click.Choice(["toml", "json"]), default="toml",
+              show_default=True)
+def config_command(paths: tuple[Path, ...], fmt: str, **options: Any) -> None:
+    """Print the configuration a scan of PATHS would use (file, then command line)."""
+    import json
+
+    context = scan_context(paths=paths, **options)
+    table = config_table(context.config)
+    if fmt == "json":
+        click.echo(json.dumps(table, indent=2))
+    else:
+        click.echo(render_toml(table), nl=False)
+
+
+@click.group()
+def registry() -> None:
+    """Inspect and validate registry data."""
+
+
+def _registry_commands() -> click.Command:
+    from modelguard.cli.registry import add_registry_commands
+
+    add_registry_commands(registry)
+    return registry
+
+
+def _smoke_command() -> click.Command:
+    from modelguard.cli.smoke import smoke_command
+
+    return smoke_command(scan_options, scan_context)
+
+
+def _rule_command() -> click.Command:
+    from modelguard.cli.rule import rule_command
+
+    return rule_command
+
+
+cli.add_lazy("rule", _rule_command)
+cli.add_lazy("smoke", _smoke_command)
+cli.add_lazy("registry", _registry_commands)
+
+
+def main() -> None:
+    cli(prog_name="modelguard")

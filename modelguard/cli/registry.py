@@ -1,0 +1,302 @@
+"""`modelguard registry list | show | validate | diff | export | sync | import`: wiring only;
+the logic lives in registry_views and registry_import (pure), bundle and sync (I/O)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from modelguard.atomic import write_atomic
+from modelguard.cli.common import EXIT_USAGE, fatal, parse_date
+from modelguard.registry.bundle import bundle_bytes, checksum_line
+from modelguard.registry.importer import (
+    SOURCES,
+    UpstreamError,
+    combined_text,
+    plan_import,
+    read_upstream,
+    summary_lines,
+)
+from modelguard.registry.index import build_index
+from modelguard.registry.lifecycle import Status, lifecycle
+from modelguard.registry.load import (
+    Provider,
+    RegistryError,
+    bundled_registry_dir,
+    extend_registry,
+    load_registry,
+    parse_provider_file,
+)
+from modelguard.registry.source import registry_in_use, registry_problems
+from modelguard.registry.sync import DEFAULT_URL, SyncError, fetch, sync
+from modelguard.registry.views import diff, replacement_chain, rows, shutdown_text
+
+_problems = registry_problems
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
+    return parse_date(ctx, param, value) or dt.date.today()
+
+
+def source_options(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option("--offline", is_flag=True,
+                           help="Use the bundled data, never the synced registry.")(command)
+    return click.option(
+        "--registry", "registry_dir",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Use this registry folder instead of the bundled or synced data.",
+    )(command)
+
+
+as_of_option = click.option("--as-of", callback=_date, metavar="YYYY-MM-DD",
+                            help="Judge lifecycles at this date (default: today).")
+
+
+@click.command("list")
+@click.option("--provider", metavar="NAME", help="Only this provider's entries.")
+@click.option("--status", type=click.Choice([s.value for s in Status]),
+              help="Only entries with this status at --as-of.")
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@source_options
+def registry_list(provider: str | None, status: str | None, as_of: dt.date, fmt: str,
+                  registry_dir: Path | None, offline: bool) -> None:
+    """List registry entries with their status at --as-of."""
+    registry = registry_in_use(registry_dir, offline)
+    if provider is not None and registry.provider(provider) is None:
+        known = ", ".join(p.slug for p in registry.providers)
+        fatal(f"unknown provider {provider!r} (known: {known})")
+    found = rows(registry.providers, as_of, only_provider=provider,
+                 only_status=Status(status) if status else None)
+    if fmt == "json":
+        click.echo(json.dumps([row.as_json() for row in found], indent=2))
+        return
+    table = Table(title=f"registry {registry.version} as of {as_of}")
+    for column in ("provider", "id", "status", "shutdown", "days left", "replacement"):
+        table.add_column(column, justify="right" if column == "days left" else "left")
+    for row in found:
+        e = row.entry
+        table.add_row(e.provider, e.id, row.status.value, shutdown_text(e),
+                      "" if row.days_left is None else str(row.days_left), e.replacement or "")
+    Console(width=200).print(table)
+    click.echo(f"{len(found)} entries", err=True)
+
+
+@click.command("show")
+@click.argument("model_id")
+@as_of_option
+@source_options
+def registry_show(model_id: str, as_of: dt.date, registry_dir: Path | None,
+                  offline: bool) -> None:
+    """Show the entry for MODEL_ID (any alias or routed form, e.g. openai/gpt-4.5-preview)."""
+    registry = registry_in_use(registry_dir, offline)
+    match = build_index(registry, [p.slug for p in registry.providers]).lookup(model_id)
+    if match is None:
+        click.echo(f"modelguard: {model_id!r} is not in registry {registry.version}", err=True)
+        sys.exit(1)
+    entry = match.entry
+    provider = registry.provider(entry.provider)
+    assert provider is not None
+    life = lifecycle(entry.announced, entry.shutdown, as_of)
+    lines = [
+        ("provider", f"{provider.slug} ({provider.name})"),
+        ("id", entry.id),
+        ("aliases", ", ".join(entry.aliases)),
+        ("announced", str(entry.announced or "")),
+        ("shutdown", shutdown_text(entry)),
+        ("status", f"{life.status.value} as of {as_of}"
+         + (f", {life.days_left} days left" if life.days_left is not None and life.days_left > 0
+            else "")),
+        ("replacement", entry.replacement or ""),
+        ("source", entry.source or ""),
+        ("notes", entry.notes or ""),
+    ]
+    for key, value in lines:
+        if value:
+            click.echo(f"{key + ':':13}{value}")
+    chain = replacement_chain(provider, entry)
+    if chain:
+        steps = [entry.id] + [
+            f"{e.id} ({lifecycle(e.announced, e.shutdown, as_of).status.value})" for e in chain
+        ]
+        click.echo(f"{'chain:':13}{' -> '.join(steps)}")
+
+
+def validate_paths(paths: Sequence[Path], with_bundled: bool) -> tuple[int, list[str]]:
+    """(model entries checked, problems) for registry folders and provider files.
+
+    A folder is a whole registry. A provider file is checked on its own (schema and the rules
+    within one file), so a private copy of a bundled provider is valid; `with_bundled` adds the
+    files to the bundled registry, as `check --extra-registry` does, and so also reports a
+    provider defined twice."""
+    problems: list[str] = []
+    checked = 0
+    folders = [p for p in paths if p.is_dir()] or ([] if paths else [bundled_registry_dir()])
+    files = [p for p in paths if not p.is_dir()]
+    for folder in folders:
+        try:
+            checked += sum(len(p.models) for p in load_registry(folder).providers)
+        except RegistryError as error:
+            problems.extend(error.problems)
+    if with_bundled and files:
+        try:
+            bundled = load_registry(bundled_registry_dir())
+            extended = extend_registry(bundled, files)
+            checked += sum(len(p.models) for p in extended.providers[len(bundled.providers):])
+        except RegistryError as error:
+            problems.extend(error.problems)
+        return checked, problems
+    for path in files:
+        try:
+            checked += len(parse_provider_file(path).models)
+        except RegistryError as error:
+            problems.extend(error.problems)
+    return checked, problems
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--with-bundled", is_flag=True,
+              help="Check provider files against the bundled data too (a provider defined "
+                   "twice is an error), as `check --extra-registry` would load them.")
+def registry_validate(paths: tuple[Path, ...], with_bundled: bool) -> None:
+    """Validate the bundled registry, or registry folders and provider files given as PATHS.
+
+    A provider file is validated on its own unless --with-bundled is given."""
+    checked, problems = validate_paths(paths, with_bundled)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(EXIT_USAGE)
+    click.echo(f"ok: {checked} model entries")
+
+
+def _providers_at(path: Path) -> tuple[str, tuple[Provider, ...]]:
+    try:
+        if path.is_dir():
+            found = load_registry(path)
+            return found.version, found.providers
+        return path.name, (parse_provider_file(path),)
+    except RegistryError as error:
+        _problems(error)
+
+
+@click.command("diff")
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+def registry_diff(old: Path, new: Path) -> None:
+    """Entries added, removed and changed (dates, qualifier, replacement) from OLD to NEW:
+    two registry folders or two provider files."""
+    old_version, old_providers = _providers_at(old)
+    new_version, new_providers = _providers_at(new)
+    changes = diff(old_providers, new_providers)
+    click.echo(f"registry diff {old_version} -> {new_version}")
+    for change in changes:
+        click.echo(change.line())
+    counts = {k: sum(c.kind == k for c in changes) for k in ("added", "removed", "changed")}
+    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()), err=True)
+
+
+@click.command("export")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("registry.json"), show_default=True,
+              help="Bundle file to write; its checksum goes to the same name plus .sha256.")
+@source_options
+def registry_export(output: Path, registry_dir: Path | None, offline: bool) -> None:
+    """Write the registry as one JSON bundle plus its sha256 file, for `registry sync`."""
+    registry = registry_in_use(registry_dir, offline)
+    data = bundle_bytes(registry)
+    checksum = output.with_name(output.name + ".sha256")
+    try:
+        write_atomic(output, data)
+        write_atomic(checksum, checksum_line(data, output.name))
+    except OSError as error:
+        fatal(f"cannot write {output}: {error.strerror or error}")
+    click.echo(f"wrote {output} (registry {registry.version}) and {checksum}")
+
+
+@click.command("sync")
+@click.option("--url", default=DEFAULT_URL, show_default=True,
+              help="Bundle URL (https); the checksum is fetched from URL.sha256.")
+def registry_sync(url: str) -> None:
+    """Install a newer published registry in the user cache; `check` then uses it."""
+    try:
+        result = sync(url)
+    except SyncError as error:
+        fatal(str(error))
+    except RegistryError as error:
+        _problems(error)
+    if result.installed:
+        click.echo(f"installed registry {result.version} (was {result.previous})")
+    else:
+        click.echo(f"registry {result.version} is already in use")
+
+
+def _read_source(source: str) -> bytes:
+    if source.startswith(("https://", "http://")):
+        try:
+            return fetch(source)
+        except SyncError as error:
+            fatal(str(error))
+    try:
+        return Path(source).read_bytes()
+    except FileNotFoundError:
+        fatal(f"{source}: file not found")
+    except OSError as error:
+        fatal(f"{source}: cannot read: {error.strerror or error}")
+
+
+@click.command("import")
+@click.option("--from", "kind", type=click.Choice(SOURCES), required=True,
+              help="What SOURCE is: LiteLLM's model_prices_and_context_window.json or the "
+                   "models.dev api.json catalogue.")
+@click.argument("source")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the combined text to this file instead of stdout.")
+@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write one <provider>.toml per provider into this folder.")
+@source_options
+def registry_import(kind: str, source: str, output: Path | None, output_dir: Path | None,
+                    registry_dir: Path | None, offline: bool) -> None:
+    """Turn an upstream model table (a path or an https URL) into TOML entries for review:
+    ids the registry lacks, and commented-out entries where upstream gives another day.
+    Curated entries are never changed; the summary and unmapped providers go to stderr."""
+    if output is not None and output_dir is not None:
+        fatal("--output and --output-dir cannot be used together")
+    registry = registry_in_use(registry_dir, offline)
+    try:
+        upstream = read_upstream(kind, _read_source(source))
+    except UpstreamError as error:
+        fatal(f"{source}: {error}")
+    result = plan_import(upstream, registry)
+    try:
+        if output_dir is not None:
+            output_dir.mkdir(parents=True, exist_ok=True)
+            for slug, text in result.fragments.items():
+                write_atomic(output_dir / f"{slug}.toml", text)
+        elif output is not None:
+            write_atomic(output, combined_text(result))
+        else:
+            click.echo(combined_text(result), nl=False)
+    except OSError as error:
+        fatal(f"cannot write {error.filename or output or output_dir}: "
+              f"{error.strerror or error}")
+    for line in summary_lines(upstream, result):
+        click.echo(line, err=True)
+
+
+COMMANDS = (registry_list, registry_show, registry_validate, registry_diff, registry_export,
+            registry_sync, registry_import)
+
+
+def add_registry_commands(group: click.Group) -> None:
+    for command in COMMANDS:
+        group.add_command(command)

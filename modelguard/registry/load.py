@@ -1,0 +1,354 @@
+"""Registry data: provider TOML files → validated, immutable `Registry`.
+
+Every problem found is collected (not just the first) and named by file, entry and field, so a
+data PR can be fixed in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA = 1
+MANIFEST = "registry.toml"
+QUALIFIERS = ("exact", "not_before", "estimated")
+_PROVIDER_KEYS = frozenset({"provider", "name", "prefixes", "match_bare", "models"})
+_ENTRY_KEYS = frozenset(
+    {"id", "aliases", "announced", "shutdown", "shutdown_qualifier", "replacement", "source",
+     "notes"}
+)
+_MANIFEST_KEYS = frozenset({"schema", "version", "priority"})
+
+
+@dataclass(frozen=True, slots=True)
+class ModelEntry:
+    provider: str
+    id: str
+    aliases: tuple[str, ...] = ()
+    announced: dt.date | None = None
+    shutdown: dt.date | None = None
+    shutdown_qualifier: str = "exact"
+    replacement: str | None = None
+    source: str | None = None
+    notes: str | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.id, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    slug: str
+    name: str
+    prefixes: tuple[str, ...]
+    models: tuple[ModelEntry, ...]
+    path: str
+    # False for resellers whose retired list names ids other platforms still serve: their
+    # entries then match only behind their prefix or when the user selects the provider.
+    match_bare: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    version: str
+    providers: tuple[Provider, ...]  # in lookup priority order
+
+    def provider(self, slug: str) -> Provider | None:
+        return next((p for p in self.providers if p.slug == slug), None)
+
+
+class RegistryError(Exception):
+    """The registry cannot be used; `problems` holds one self-contained line per problem."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = tuple(problems)
+
+
+def bundled_registry_dir() -> Path:
+    """The data shipped with modelguard: inside the package when installed from a wheel, at the
+    top of the source tree otherwise (editable installs and test runs)."""
+    package = Path(__file__).parent.parent
+    packaged = package / "_registry"
+    if (packaged / MANIFEST).is_file():
+        return packaged
+    return package.parent / "registry"
+
+
+def load_registry(directory: Path, extra_files: Iterable[Path] = ()) -> Registry:
+    """Load and validate a registry folder (plus private provider files); raise RegistryError."""
+    problems: list[str] = []
+    manifest_path = directory / MANIFEST
+    manifest = _read_toml(manifest_path, problems)
+    version = "unknown"
+    priority: list[str] = []
+    if manifest is not None:
+        where = display_path(manifest_path)
+        for key in sorted(set(manifest) - _MANIFEST_KEYS):
+            problems.append(f"{where}: unknown key {key!r}")
+        if manifest.get("schema") != SCHEMA:
+            problems.append(f"{where}: schema: expected {SCHEMA}, got {manifest.get('schema')!r}")
+        raw_version = manifest.get("version")
+        if isinstance(raw_version, str) and raw_version:
+            version = raw_version
+        else:
+            problems.append(f"{where}: version: expected a CalVer string such as '2026.11.24'")
+        raw_priority = manifest.get("priority", [])
+        if _is_str_list(raw_priority):
+            priority = list(raw_priority)
+        else:
+            problems.append(f"{where}: priority: expected a list of provider names")
+
+    files = sorted(p for p in directory.glob("*.toml") if p.name != MANIFEST)
+    providers: list[Provider] = []
+    for path in [*files, *extra_files]:
+        data = _read_toml(path, problems)
+        if data is not None:
+            provider = _parse_provider(display_path(path), data, problems)
+            if provider is not None:
+                providers.append(provider)
+
+    by_slug: dict[str, Provider] = {}
+    for provider in providers:
+        if provider.slug in by_slug:
+            problems.append(
+                f"{provider.path}: provider: {provider.slug!r} is already defined in "
+                f"{by_slug[provider.slug].path}"
+            )
+        else:
+            by_slug[provider.slug] = provider
+    for slug in priority if not problems else ():  # a broken file would be named twice
+        if slug not in by_slug:
+            problems.append(f"{display_path(manifest_path)}: priority: unknown provider {slug!r}")
+    if problems:
+        raise RegistryError(problems)
+    rank = {slug: i for i, slug in enumerate(priority)}
+    ordered = sorted(by_slug.values(), key=lambda p: (rank.get(p.slug, len(rank)), p.slug))
+    return Registry(version=version, providers=tuple(ordered))
+
+
+def extend_registry(registry: Registry, files: Iterable[Path]) -> Registry:
+    """`registry` plus private provider files (same schema), after its own providers."""
+    files = list(files)
+    if not files:
+        return registry
+    problems: list[str] = []
+    added: list[Provider] = []
+    known = {p.slug: p.path for p in registry.providers}
+    for path in files:
+        try:
+            provider = parse_provider_file(path)
+        except RegistryError as error:
+            problems.extend(error.problems)
+            continue
+        if provider.slug in known:
+            problems.append(
+                f"{provider.path}: provider: {provider.slug!r} is already defined in "
+                f"{known[provider.slug]}"
+            )
+            continue
+        known[provider.slug] = provider.path
+        added.append(provider)
+    if problems:
+        raise RegistryError(problems)
+    return Registry(version=registry.version, providers=(*registry.providers, *added))
+
+
+def load_provider(data: Mapping[str, Any], where: str) -> Provider:
+    """One provider table (a parsed provider file, or a bundle's provider object), validated on
+    its own by the schema and the file-internal rules; raise RegistryError naming every problem,
+    each line starting with `where`."""
+    problems: list[str] = []
+    provider = _parse_provider(where, data, problems)
+    if provider is None or problems:
+        raise RegistryError(problems)
+    return provider
+
+
+def parse_provider_file(path: Path) -> Provider:
+    """One provider TOML file on its own (not checked against any other file); raise
+    RegistryError."""
+    problems: list[str] = []
+    data = _read_toml(path, problems)
+    if data is None:
+        raise RegistryError(problems)
+    return load_provider(data, display_path(path))
+
+
+def display_path(path: Path) -> str:
+    """A registry file as messages name it: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _read_toml(path: Path, problems: list[str]) -> dict[str, Any] | None:
+    from modelguard.tomlcompat import tomllib
+
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        problems.append(f"{display_path(path)}: file not found")
+    except OSError as error:
+        problems.append(f"{display_path(path)}: cannot read: {error.strerror}")
+    except tomllib.TOMLDecodeError as error:
+        problems.append(f"{display_path(path)}: invalid TOML: {error}")
+    return None
+
+
+def _is_str_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) and item for item in value)
+
+
+def _parse_provider(where: str, data: Mapping[str, Any], problems: list[str]) -> Provider | None:
+    start = len(problems)
+    for key in sorted(set(data) - _PROVIDER_KEYS):
+        problems.append(f"{where}: unknown key {key!r}")
+    slug = data.get("provider")
+    if not isinstance(slug, str) or not slug:
+        problems.append(f"{where}: provider: expected a non-empty string")
+        slug = where
+    name = data.get("name", slug)
+    if not isinstance(name, str):
+        problems.append(f"{where}: name: expected a string")
+        name = slug
+    prefixes = data.get("prefixes", [])
+    if not _is_str_list(prefixes) or not all(p.endswith("/") for p in prefixes):
+        problems.append(f"{where}: prefixes: expected a list of strings ending in '/'")
+        prefixes = []
+    match_bare = data.get("match_bare", True)
+    if not isinstance(match_bare, bool):
+        problems.append(f"{where}: match_bare: expected true or false")
+        match_bare = True
+    raw_models = data.get("models", [])
+    if not isinstance(raw_models, list):
+        problems.append(f"{where}: models: expected an array of tables ([[models]])")
+        raw_models = []
+
+    entries: list[ModelEntry] = []
+    labels: list[str] = []
+    for number, raw in enumerate(raw_models):
+        label = f"{where}: models[{number}]"
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str) and raw["id"]:
+            label += f" ({raw['id']})"
+        entry = _parse_entry(slug, raw, label, problems)
+        if entry is not None:
+            entries.append(entry)
+            labels.append(label)
+    _check_names(entries, labels, problems)
+    if len(problems) == start:
+        _check_replacements(entries, labels, problems)
+    if len(problems) > start:
+        return None
+    return Provider(slug, name, tuple(prefixes), tuple(entries), where, match_bare)
+
+
+def _parse_entry(
+    provider: str, raw: object, label: str, problems: list[str]
+) -> ModelEntry | None:
+    if not isinstance(raw, dict):
+        problems.append(f"{label}: expected a table")
+        return None
+    for key in sorted(set(raw) - _ENTRY_KEYS):
+        problems.append(f"{label}: unknown key {key!r}")
+    model_id = raw.get("id")
+    if not isinstance(model_id, str) or not model_id.strip() or model_id != model_id.strip():
+        problems.append(f"{label}: id: expected a non-empty string without surrounding spaces")
+        model_id = ""
+    aliases = raw.get("aliases", [])
+    if not _is_str_list(aliases):
+        problems.append(f"{label}: aliases: expected a list of non-empty strings")
+        aliases = []
+    announced = _date_field(raw, "announced", label, problems)
+    shutdown = _date_field(raw, "shutdown", label, problems)
+    if announced is not None and shutdown is not None and shutdown < announced:
+        problems.append(f"{label}: shutdown {shutdown} is before announced {announced}")
+    qualifier = raw.get("shutdown_qualifier", "exact")
+    if qualifier not in QUALIFIERS:
+        problems.append(
+            f"{label}: shutdown_qualifier: expected one of {', '.join(QUALIFIERS)}, "
+            f"got {qualifier!r}"
+        )
+    optional: dict[str, str | None] = {}
+    for key in ("replacement", "source", "notes"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or not value):
+            problems.append(f"{label}: {key}: expected a non-empty string")
+            value = None
+        optional[key] = value
+    source = optional["source"]
+    if (announced or shutdown) and not (source and source.startswith("https://")):
+        problems.append(f"{label}: source: a deprecated entry needs an https:// source URL")
+    if optional["replacement"] == model_id or optional["replacement"] in aliases:
+        problems.append(f"{label}: replacement: a model cannot replace itself")
+    if not model_id:
+        return None
+    # Returned even when a field was wrong, so duplicate names are still checked against it.
+    return ModelEntry(
+        provider=provider,
+        id=model_id,
+        aliases=tuple(aliases),
+        announced=announced,
+        shutdown=shutdown,
+        shutdown_qualifier=str(qualifier),
+        replacement=optional["replacement"],
+        source=source,
+        notes=optional["notes"],
+    )
+
+
+def _date_field(
+    raw: Mapping[str, Any], key: str, label: str, problems: list[str]
+) -> dt.date | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        problems.append(f"{label}: {key}: expected a TOML date such as 2025-07-14, got {value!r}")
+        return None
+    return value
+
+
+def _check_names(entries: Sequence[ModelEntry], labels: Sequence[str], problems: list[str]) -> None:
+    seen: dict[str, str] = {}
+    for entry, label in zip(entries, labels, strict=True):
+        for name in entry.names:
+            if name in seen:
+                problems.append(f"{label}: id {name!r} is already used by {seen[name]}")
+            else:
+                seen[name] = label
+
+
+def _check_replacements(
+    entries: Sequence[ModelEntry], labels: Sequence[str], problems: list[str]
+) -> None:
+    by_name = {name: entry for entry in entries for name in entry.names}
+    loops: set[frozenset[str]] = set()
+    for entry, label in zip(entries, labels, strict=True):
+        if entry.replacement is None:
+            continue
+        if entry.replacement not in by_name:
+            problems.append(
+                f"{label}: replacement: {entry.replacement!r} is not a model of this provider"
+            )
+            continue
+        chain = [entry.id]
+        current = by_name[entry.replacement]
+        while True:
+            if current.id in chain:
+                members = frozenset(chain[chain.index(current.id):])
+                if members not in loops:  # one problem per loop, named at its first entry
+                    loops.add(members)
+                    loop = " -> ".join([*chain, current.id])
+                    problems.append(f"{label}: replacement: chain loops: {loop}")
+                break
+            chain.append(current.id)
+            if current.replacement is None or current.replacement not in by_name:
+                break
+            current = by_name[current.replacement]

@@ -1,0 +1,137 @@
+"""Pure views of registry data for the `registry list`, `show` and `diff` commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from modelguard.registry.lifecycle import Status, lifecycle
+from modelguard.registry.load import ModelEntry, Provider
+
+
+def shutdown_text(entry: ModelEntry) -> str:
+    """The shutdown day as a report should say it: bounds and estimates are not days."""
+    if entry.shutdown is None:
+        return ""
+    if entry.shutdown_qualifier == "not_before":
+        return f"not before {entry.shutdown}"
+    if entry.shutdown_qualifier == "estimated":
+        return f"{entry.shutdown} (estimated)"
+    return str(entry.shutdown)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    entry: ModelEntry
+    status: Status
+    days_left: int | None
+
+    def as_json(self) -> dict[str, Any]:
+        e = self.entry
+        return {
+            "provider": e.provider,
+            "id": e.id,
+            "aliases": list(e.aliases),
+            "announced": e.announced.isoformat() if e.announced else None,
+            "shutdown": e.shutdown.isoformat() if e.shutdown else None,
+            "shutdown_qualifier": e.shutdown_qualifier if e.shutdown else None,
+            "replacement": e.replacement,
+            "source": e.source,
+            "status": self.status.value,
+            "days_left": self.days_left,
+        }
+
+
+def rows(
+    providers: Iterable[Provider],
+    as_of: dt.date,
+    *,
+    only_provider: str | None = None,
+    only_status: Status | None = None,
+    warn_within_days: int = 90,
+) -> list[Row]:
+    out = []
+    for provider in providers:
+        if only_provider is not None and provider.slug != only_provider:
+            continue
+        for entry in provider.models:
+            life = lifecycle(entry.announced, entry.shutdown, as_of, warn_within_days)
+            if only_status is None or life.status is only_status:
+                out.append(Row(entry, life.status, life.days_left))
+    return out
+
+
+def replacement_chain(provider: Provider, entry: ModelEntry) -> list[ModelEntry]:
+    """The entries down `replacement` links after `entry`, stopping at a loop or a dead end."""
+    by_name = {name.casefold(): e for e in provider.models for name in e.names}
+    chain: list[ModelEntry] = []
+    seen = {entry.id}
+    current = entry
+    while current.replacement is not None:
+        nxt = by_name.get(current.replacement.casefold())
+        if nxt is None or nxt.id in seen:
+            break
+        chain.append(nxt)
+        seen.add(nxt.id)
+        current = nxt
+    return chain
+
+
+# --- diff ---------------------------------------------------------------------------------
+
+COMPARED = ("announced", "shutdown", "shutdown_qualifier", "replacement")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    kind: str  # "added" | "removed" | "changed"
+    provider: str
+    id: str
+    field: str = ""  # for "changed"
+    old: str = ""
+    new: str = ""
+
+    def line(self) -> str:
+        if self.kind == "added":
+            return f"+ {self.provider} {self.id}" + (f"  {self.new}" if self.new else "")
+        if self.kind == "removed":
+            return f"- {self.provider} {self.id}"
+        return f"~ {self.provider} {self.id}  {self.field}: {self.old or '-'} -> {self.new or '-'}"
+
+
+def _field(entry: ModelEntry, name: str) -> str:
+    if name == "shutdown_qualifier" and entry.shutdown is None:
+        return ""
+    value = getattr(entry, name)
+    return "" if value is None else str(value)
+
+
+def _summary(entry: ModelEntry) -> str:
+    parts = [f"shutdown {shutdown_text(entry)}" if entry.shutdown else "no shutdown date"]
+    if entry.replacement:
+        parts.append(f"replacement {entry.replacement}")
+    return ", ".join(parts)
+
+
+def diff(old: Sequence[Provider], new: Sequence[Provider]) -> list[Change]:
+    """Entries added, removed, and changed in dates, qualifier or replacement, keyed by
+    (provider, id); ordered by provider, then id, then field."""
+    before = {(p.slug, e.id): e for p in old for e in p.models}
+    after = {(p.slug, e.id): e for p in new for e in p.models}
+    changes: list[Change] = []
+    for key in sorted(before.keys() | after.keys()):
+        provider, model_id = key
+        was, now = before.get(key), after.get(key)
+        if was is None:
+            if now is not None:
+                changes.append(Change("added", provider, model_id, new=_summary(now)))
+        elif now is None:
+            changes.append(Change("removed", provider, model_id))
+        else:
+            for name in COMPARED:
+                a, b = _field(was, name), _field(now, name)
+                if a != b:
+                    changes.append(Change("changed", provider, model_id, name, a, b))
+    return changes

@@ -1,0 +1,245 @@
+"""Paths given on the command line → the files to scan, sorted and without duplicates.
+
+Inside a git work tree git decides what is ignored (tracked and untracked-but-not-ignored
+files); elsewhere the tree is walked and `.gitignore` files found on the way (at the scanned
+folder and below) are honoured with git's rules. Either way the `exclude` patterns (by default
+tool and dependency folders) are skipped and no symlink leads outside the folder being scanned.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from modelguard.workspace.paths import PathSpec
+
+SKIPPED_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", ".eggs", ".direnv",
+        "node_modules", "__pycache__", "__pypackages__", "build", "dist", "site-packages",
+        ".mypy_cache", ".ruff_cache", ".pytest_cache", ".ipynb_checkpoints", ".modelguard_cache",
+        "_build", "buck-out",
+    }
+)
+
+DEFAULT_EXCLUDE = tuple(f"{name}/" for name in sorted(SKIPPED_DIRS))
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoverOptions:
+    """`exclude` and `include` are gitignore-style patterns relative to `root` (the folder of
+    the configuration file; each scanned folder when None). `include`, when given, limits the
+    scan to files it matches."""
+
+    root: Path | None = None
+    exclude: PathSpec = field(default_factory=lambda: PathSpec.from_lines(DEFAULT_EXCLUDE))
+    include: PathSpec | None = None
+
+    def relative(self, path: Path, scan_root: Path) -> str:
+        base = self.root if self.root is not None else scan_root
+        try:
+            return path.absolute().relative_to(base.absolute()).as_posix()
+        except ValueError:
+            return path.relative_to(scan_root).as_posix()
+
+    def keeps(self, path: Path, scan_root: Path) -> bool:
+        return self.keeps_relative(self.relative(path, scan_root))
+
+    def keeps_relative(self, relative: str) -> bool:
+        if self.exclude.matches(relative):
+            return False
+        return self.include is None or self.include.matches(relative)
+
+
+def discover(
+    paths: list[Path],
+    wanted: Callable[[str], bool],
+    options: DiscoverOptions | None = None,
+    on_escape: Callable[[Path], None] | None = None,
+) -> Iterator[Path]:
+    """Files under `paths` that `wanted` accepts. A file named explicitly is always returned.
+    Symlinks leading outside a scanned folder are left out (and passed to `on_escape`)."""
+    return map(Path, discover_names(paths, wanted, options, on_escape))
+
+
+def discover_names(
+    paths: list[Path],
+    wanted: Callable[[str], bool],
+    options: DiscoverOptions | None = None,
+    on_escape: Callable[[Path], None] | None = None,
+) -> Iterator[str]:
+    """`discover`, as path strings: no Path object per file on the way."""
+    chosen = options or DiscoverOptions()
+    seen: set[str] = set()
+    for root in paths:
+        if root.is_file():
+            found: Iterable[str] = [str(root)]
+        elif root.is_dir():
+            found = _tree(root, chosen, wanted, on_escape)
+        else:
+            raise FileNotFoundError(f"{root}: no such file or directory")
+        if len(paths) == 1:  # a folder lists each of its files once
+            yield from found
+            continue
+        for path in found:
+            key = os.path.abspath(path)
+            if key not in seen:
+                seen.add(key)
+                yield path
+
+
+class _Verdicts:
+    """`spec.matches(path)` for many paths: what a folder's ancestors decide is worked out once
+    per folder, not once per file."""
+
+    def __init__(self, spec: PathSpec) -> None:
+        self.spec = spec
+        self.folders: dict[str, bool] = {"": False}
+        # Most specs (the default exclude) name folders only: a file is then matched through
+        # its folder or not at all.
+        self.files = any(not pattern.dir_only for pattern in spec.patterns)
+
+    def folder(self, path: str) -> bool:
+        """Is the folder `path` matched, itself or through one of its folders?"""
+        found = self.folders.get(path)
+        if found is None:
+            slash = path.rfind("/")
+            parent = path[:slash] if slash > 0 else ""
+            found = self.folder(parent) or bool(self.spec.decides(path, True))
+            self.folders[path] = found
+        return found
+
+    def file(self, path: str) -> bool:
+        slash = path.rfind("/")
+        folder = path[:slash] if slash > 0 else ""
+        found = self.folders.get(folder)
+        if found is None:
+            found = self.folder(folder)
+        return found or (self.files and bool(self.spec.decides(path, False)))
+
+
+def _tree(
+    root: Path,
+    options: DiscoverOptions,
+    wanted: Callable[[str], bool],
+    on_escape: Callable[[Path], None] | None = None,
+) -> list[str]:
+    """The files under `root` whose name `wanted` accepts, in path order."""
+    base_text = str(root)
+    listed = _git_files(root, wanted)
+    files = listed if listed is not None else _walk(base_text, wanted)
+    real_root = root.resolve()
+    # Every file is under `root`: its path relative to the options' root is the root's own
+    # (worked out once: `relative` asks for the working folder each time) joined with the rest.
+    base = options.root if options.root is not None else root
+    try:
+        prefix = root.absolute().relative_to(base.absolute()).as_posix()
+    except ValueError:
+        prefix = "."
+    exclude = _Verdicts(options.exclude)
+    include = None if options.include is None else _Verdicts(options.include)
+    head = "" if base_text == "." else base_text + os.sep
+    kept = []
+    for rest, link in files:
+        relative = rest if prefix == "." else f"{prefix}/{rest}"
+        if exclude.file(relative) or (include is not None and not include.file(relative)):
+            continue
+        path = head + (rest if os.sep == "/" else rest.replace("/", os.sep))
+        if link is None:  # listed by git: not looked at yet (one lstat tells both)
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:  # tracked, but gone from the work tree
+                continue
+            link = stat.S_ISLNK(mode)
+            if not link and not stat.S_ISREG(mode):
+                continue
+        if link:
+            if not _inside(Path(path).resolve(), real_root):
+                if on_escape is not None:
+                    on_escape(Path(path))
+                continue
+            if not os.path.isfile(path):
+                continue
+        # Sorted part by part: with "/" as the lowest character, strings sort that way too.
+        kept.append((rest.replace("/", "\0"), path))
+    kept.sort()
+    return [path for _, path in kept]
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _git_files(root: Path, wanted: Callable[[str], bool]) -> list[tuple[str, bool | None]] | None:
+    """Files git would show under `root` (tracked, or untracked and not ignored), relative to
+    it, whose name `wanted` accepts; None outside a work tree or without git."""
+    try:
+        result = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+            cwd=root,
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    if result.returncode != 0:
+        return None
+    names = {name for name in result.stdout.decode("utf-8", "surrogateescape").split("\0")
+             if name and wanted(name.rpartition("/")[2])}
+    return [(name, None) for name in sorted(names)]
+
+
+def _walk(root: str, wanted: Callable[[str], bool]) -> list[tuple[str, bool | None]]:
+    """Regular files (and symlinks to them) under `root` whose name `wanted` accepts, relative
+    to it, each with whether it is a symlink; skipped folders, virtualenvs and .gitignore'd
+    paths left out."""
+    files: list[tuple[str, bool | None]] = []
+    stack: list[tuple[str, str, PathSpec]] = [(root, "", PathSpec())]
+    while stack:
+        folder, here, inherited = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        names = {entry.name for entry in entries}
+        # Virtualenvs have arbitrary names; pyvenv.cfg gives them away (the scanned folder
+        # itself is scanned whatever it is).
+        if here and "pyvenv.cfg" in names and os.path.isfile(os.path.join(folder, "pyvenv.cfg")):
+            continue
+        spec = inherited  # the parent's rules, handed down
+        if ".gitignore" in names:
+            spec = spec + _read_gitignore(Path(folder, ".gitignore"), here)
+        prefix = f"{here}/" if here else ""
+        ignores = bool(spec.patterns)
+        for entry in entries:
+            name = entry.name
+            try:
+                # One call for a regular file (most entries); links and folders ask more.
+                if entry.is_file(follow_symlinks=False):
+                    link = False
+                elif entry.is_dir(follow_symlinks=False):
+                    if name in SKIPPED_DIRS or (ignores and spec.decides(prefix + name, True)):
+                        continue
+                    stack.append((entry.path, prefix + name, spec))
+                    continue
+                elif entry.is_symlink() and entry.is_file():  # a link to a file
+                    link = True
+                else:  # a link to a folder (never followed), a socket, a broken link…
+                    continue
+            except OSError:
+                continue
+            if wanted(name) and not (ignores and spec.decides(prefix + name, False)):
+                files.append((prefix + name, link))
+    return files
+
+
+def _read_gitignore(path: Path, base: str) -> PathSpec:
+    try:
+        return PathSpec.from_lines(path.read_text("utf-8", "replace").splitlines(), base)
+    except OSError:
+        return PathSpec()

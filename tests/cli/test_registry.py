@@ -1,0 +1,337 @@
+"""`registry list | show | diff | export | sync`, and which registry `check` uses after a sync."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from modelguard.registry.bundle import bundle_bytes, checksum_line, registry_from_bundle
+from modelguard.registry.load import (
+    RegistryError,
+    bundled_registry_dir,
+    load_registry,
+    parse_provider_file,
+)
+from modelguard.registry.sync import SyncError, active_registry, sync, synced_path
+from modelguard.registry.views import diff
+from tests.conftest import FIXTURES, QuietHTTPServer, run_cli
+
+TEST_REGISTRY = str(FIXTURES / "registry")
+
+
+def run(*args: str) -> Result:
+    return run_cli(*args)
+
+
+# --- list -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        pytest.param(["--as-of", "2025-08-01", "--provider", "openai", "--status", "retired"],
+                     {("openai", "gpt-4.5-preview"), ("openai", "gpt-4-32k"), ("openai", "text-davinci-003"),
+                      ("openai", "command")},
+                     id="retired-after-shutdown"),
+        pytest.param(["--as-of", "2025-05-01", "--status", "deprecated"],
+                     {("openai", "gpt-4.5-preview"), ("openai", "gpt-4-32k"), ("azure-openai", "gpt-4-32k")},
+                     id="deprecated-between-announce-and-shutdown"),
+        pytest.param(["--as-of", "2025-01-01", "--provider", "azure-openai", "--status", "active"],
+                     {("azure-openai", "gpt-4o")}, id="provider-and-status"),
+    ],
+)
+def test_list_filters(args: list[str], expected: set[tuple[str, str]]) -> None:
+    result = run("registry", "list", "--registry", TEST_REGISTRY, "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    assert {(r["provider"], r["id"]) for r in json.loads(result.stdout)} == expected
+
+
+def test_list_json_fields_and_days_left() -> None:
+    result = run("registry", "list", "--registry", TEST_REGISTRY, "--format", "json",
+                 "--as-of", "2025-05-01", "--provider", "openai")
+    row = next(r for r in json.loads(result.stdout) if r["id"] == "gpt-4.5-preview")
+    assert row == {
+        "provider": "openai", "id": "gpt-4.5-preview", "aliases": ["gpt-4.5-preview-2025-02-27"],
+        "announced": "2025-04-14", "shutdown": "2025-07-14", "shutdown_qualifier": "exact",
+        "replacement": "gpt-4.1", "source": "https://platform.openai.com/docs/deprecations",
+        "status": "deprecated", "days_left": 74,
+    }
+
+
+def test_list_text_shows_qualifiers() -> None:
+    """The bundled data has not_before and estimated days; the table must not print them as
+    plain days."""
+    result = run("registry", "list", "--offline", "--provider", "google", "--as-of", "2026-01-01")
+    assert result.exit_code == 0
+    assert "not before 20" in result.stdout
+    assert "(estimated)" in result.stdout
+
+
+def test_list_unknown_provider_is_one_line_exit_2() -> None:
+    result = run("registry", "list", "--registry", TEST_REGISTRY, "--provider", "acme")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "modelguard: error: unknown provider 'acme' (known: openai, azure-openai)"
+    ]
+
+
+# --- show -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "expected_lines"),
+    [
+        pytest.param("gpt-4.5-preview", ["provider:    openai (OpenAI)", "id:          gpt-4.5-preview",
+                                         "chain:       gpt-4.5-preview -> gpt-4.1 (active)"], id="bare"),
+        pytest.param("openai/gpt-4.5-preview", ["id:          gpt-4.5-preview"], id="routed"),
+        pytest.param("gpt-4.5-preview-2025-02-27", ["id:          gpt-4.5-preview"], id="alias"),
+        pytest.param("azure/gpt-4-32k", ["provider:    azure-openai (Azure OpenAI)",
+                                         "shutdown:    2025-10-01"], id="provider-prefix-picks-provider"),
+        pytest.param("text-davinci-003", ["chain:       text-davinci-003 -> gpt-3.5-turbo-instruct (deprecated) -> gpt-4.1 (active)"],
+                     id="chain-of-two"),
+    ],
+)
+def test_show(written: str, expected_lines: list[str]) -> None:
+    result = run("registry", "show", written, "--registry", TEST_REGISTRY, "--as-of", "2030-02-01")
+    assert result.exit_code == 0, result.output
+    for line in expected_lines:
+        assert line in result.stdout.splitlines()
+
+
+def test_show_unknown_id_exits_1() -> None:
+    result = run("registry", "show", "gpt-9", "--registry", TEST_REGISTRY)
+    assert result.exit_code == 1
+    assert result.stderr == "modelguard: 'gpt-9' is not in registry 2000.01.01-test\n"
+
+
+# --- diff -----------------------------------------------------------------------------------
+
+HEAD = 'provider = "acme"\n'
+SRC = 'source = "https://acme.example/d"\n'
+M1 = '[[models]]\nid = "m1"\nannounced = 2025-01-01\nshutdown = 2025-06-01\n' + SRC
+M2 = '[[models]]\nid = "m2"\n'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param(M1, M1, [], id="same"),
+        pytest.param(M2, M2 + M1, ["+ acme m1  shutdown 2025-06-01"], id="added"),
+        pytest.param(M2 + M1, M2, ["- acme m1"], id="removed"),
+        pytest.param(M1, M1.replace("2025-06-01", "2025-07-01"),
+                     ["~ acme m1  shutdown: 2025-06-01 -> 2025-07-01"], id="shutdown-moved"),
+        pytest.param(M1, M1.replace("announced = 2025-01-01\n", ""),
+                     ["~ acme m1  announced: 2025-01-01 -> -"], id="announcement-dropped"),
+        pytest.param(M1 + M2, M1.replace(SRC, SRC + 'replacement = "m2"\n') + M2,
+                     ["~ acme m1  replacement: - -> m2"], id="replacement-set"),
+        pytest.param(M1, M1 + 'shutdown_qualifier = "not_before"\n',
+                     ["~ acme m1  shutdown_qualifier: exact -> not_before"], id="qualifier"),
+        pytest.param(M1, M1 + 'notes = "reworded"\n', [], id="notes-ignored"),
+    ],
+)
+def test_diff(tmp_path: Path, old: str, new: str, expected: list[str]) -> None:
+    (tmp_path / "old.toml").write_text(HEAD + old)
+    (tmp_path / "new.toml").write_text(HEAD + new)
+    changes = diff([parse_provider_file(tmp_path / "old.toml")], [parse_provider_file(tmp_path / "new.toml")])
+    assert [c.line() for c in changes] == expected
+
+
+def test_diff_command_on_two_folders(tmp_path: Path) -> None:
+    new = tmp_path / "new"
+    shutil.copytree(TEST_REGISTRY, new)
+    path = new / "openai.toml"
+    path.write_text(path.read_text().replace("shutdown = 2025-07-14", "shutdown = 2025-08-14"))
+    result = run("registry", "diff", TEST_REGISTRY, str(new))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "registry diff 2000.01.01-test -> 2000.01.01-test",
+        "~ openai gpt-4.5-preview  shutdown: 2025-07-14 -> 2025-08-14",
+    ]
+
+
+def test_diff_broken_input_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "bad.toml").write_text('provider = "acme"\n[[models]]\nid = "m"\nshutdown = 2025-01-01\n')
+    result = run("registry", "diff", str(tmp_path / "bad.toml"), str(tmp_path / "bad.toml"))
+    assert result.exit_code == 2
+    assert "source: a deprecated entry needs an https:// source URL" in result.stderr
+
+
+# --- export / bundle ------------------------------------------------------------------------
+
+
+def test_export_round_trips_the_bundled_registry(tmp_path: Path) -> None:
+    out = tmp_path / "registry.json"
+    result = run("registry", "export", "--offline", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert (tmp_path / "registry.json.sha256").read_text() == checksum_line(data, "registry.json")
+    bundled = load_registry(bundled_registry_dir())
+    loaded = registry_from_bundle(data)
+    assert loaded.version == bundled.version
+    assert [p.models for p in loaded.providers] == [p.models for p in bundled.providers]
+    assert [p.slug for p in loaded.providers] == [p.slug for p in bundled.providers]
+
+
+@pytest.mark.parametrize(
+    ("payload", "problem"),
+    [
+        pytest.param(b"{not json", "bundle: not a JSON registry bundle", id="not-json"),
+        pytest.param(b'{"schema": 1}', "bundle: not a modelguard registry bundle", id="no-format"),
+        pytest.param(json.dumps({"format": "modelguard-registry-bundle", "schema": 2, "version": "2030.01.01",
+                                 "providers": []}).encode(), "bundle: schema: expected 1, got 2", id="schema"),
+        pytest.param(json.dumps({"format": "modelguard-registry-bundle", "schema": 1, "version": "2030.01.01",
+                                 "providers": [{"provider": "acme", "models": [{"id": "m", "shutdown": "2025-01-01"}]}]}).encode(),
+                     "bundle: providers[0]: models[0] (m): source: a deprecated entry needs an https:// source URL",
+                     id="content-rule"),
+        pytest.param(json.dumps({"format": "modelguard-registry-bundle", "schema": 1, "version": "2030.01.01",
+                                 "providers": [{"provider": "acme", "models": [{"id": "m", "shutdown": "soon"}]}]}).encode(),
+                     "bundle: providers[0].models[0] (m): shutdown: 'soon' is not a date", id="bad-date"),
+    ],
+)
+def test_bad_bundles_are_rejected(payload: bytes, problem: str) -> None:
+    with pytest.raises(RegistryError) as caught:
+        registry_from_bundle(payload)
+    assert caught.value.problems[0].startswith(problem)
+
+
+# --- sync against a real server on 127.0.0.1 ------------------------------------------------
+
+
+class Server:
+    """Serves `routes` (path → (status, body)); a body of None sleeps past any test timeout."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, bytes | None]] = {}
+        routes = self.routes
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                status, body = routes.get(self.path, (404, b"not found"))
+                if body is None:
+                    time.sleep(1.5)
+                    body = b""
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = QuietHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def publish(self, name: str, data: bytes, checksum: bytes | None = None) -> str:
+        self.routes[f"/{name}"] = (200, data)
+        self.routes[f"/{name}.sha256"] = (200, checksum if checksum is not None
+                                          else checksum_line(data, name).encode())
+        return f"{self.url}/{name}"
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    srv = Server()
+    thread = threading.Thread(target=srv.httpd.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.httpd.shutdown()
+    srv.httpd.server_close()
+
+
+def _bundle(version: str) -> bytes:
+    registry = load_registry(FIXTURES / "registry")
+    return bundle_bytes(registry).replace(
+        f'"version": "{registry.version}"'.encode(), f'"version": "{version}"'.encode()
+    )
+
+
+def test_sync_installs_a_newer_bundle_and_check_uses_it(server: Server, tmp_path: Path) -> None:
+    url = server.publish("registry.json", _bundle("2999.01.01"))
+    result = run("registry", "sync", "--url", url)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("installed registry 2999.01.01 (was ")
+    assert active_registry()[0].version == "2999.01.01"
+    assert active_registry(offline=True)[0].version != "2999.01.01"
+    source = tmp_path / "app.py"
+    source.write_text('MODEL = "gpt-4.5-preview"\n')
+    for extra, version in [((), "2999.01.01"), (("--offline",), None), (("--registry", TEST_REGISTRY), "2000.01.01-test")]:
+        report = json.loads(run("check", str(source), "--format", "json", *extra).stdout)
+        if version is None:
+            assert report["registry"]["version"] == load_registry(bundled_registry_dir()).version
+        else:
+            assert report["registry"]["version"] == version
+
+
+def test_sync_same_version_is_a_no_op(server: Server) -> None:
+    current = load_registry(bundled_registry_dir()).version
+    result = run("registry", "sync", "--url", server.publish("r.json", _bundle(current)))
+    assert result.exit_code == 0
+    assert result.stdout == f"registry {current} is already in use\n"
+    assert not synced_path().exists()
+
+
+def _installed(server: Server) -> bytes:
+    """Install 2999.01.01 first, so each failure below can be seen to keep it."""
+    data = _bundle("2999.01.01")
+    assert run("registry", "sync", "--url", server.publish("good.json", data)).exit_code == 0
+    return data
+
+
+@pytest.mark.parametrize(
+    ("publish", "message"),
+    [
+        pytest.param(lambda s: s.publish("r.json", _bundle("2998.01.01")),
+                     "refusing registry 2998.01.01: older than 2999.01.01, the one in use", id="older"),
+        pytest.param(lambda s: s.publish("r.json", b"{corrupt", checksum_line(b"{corrupt", "r.json").encode()),
+                     "invalid registry bundle: ", id="corrupt"),
+        pytest.param(lambda s: s.publish("r.json", _bundle("3000.01.01"), b"0" * 64 + b"  r.json\n"),
+                     "checksum mismatch", id="checksum-mismatch"),
+        pytest.param(lambda s: s.publish("r.json", _bundle("3000.01.01"), b"nonsense\n"),
+                     "no sha256 digest", id="checksum-file-garbled"),
+        pytest.param(lambda s: s.url + "/missing.json", "HTTP 404", id="not-found"),
+        pytest.param(lambda s: "http://example.com/registry.json", "only fetched over https", id="plain-http-remote"),
+    ],
+)
+def test_sync_failures_are_one_line_exit_2_and_keep_the_old_data(
+    server: Server, publish: Callable[[Server], str], message: str
+) -> None:
+    before = _installed(server)
+    result = run("registry", "sync", "--url", publish(server))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("modelguard: error: ") and message in lines[0]
+    assert synced_path().read_bytes() == before
+
+
+def test_sync_timeout(server: Server) -> None:
+    server.routes["/slow.json"] = (200, None)
+    with pytest.raises(SyncError, match="timed out"):
+        sync(server.url + "/slow.json", timeout=0.3)
+    assert not synced_path().exists()
+
+
+def test_sync_connection_refused_is_one_line(server: Server) -> None:
+    url = server.url + "/r.json"
+    server.httpd.shutdown()
+    server.httpd.server_close()
+    result = run("registry", "sync", "--url", url)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert "cannot fetch" in result.stderr
+
+
+def test_damaged_cache_falls_back_to_bundled_with_a_warning() -> None:
+    synced_path().parent.mkdir(parents=True, exist_ok=True)
+    synced_path().write_text("{damaged")
+    registry, warnings = active_registry()
+    assert registry.version == load_registry(bundled_registry_dir()).version
+    assert len(warnings) == 1 and warnings[0].startswith("ignoring the synced registry: ")
