@@ -175,7 +175,7 @@ def render_rules_page() -> str:
 
 
 def main(argv: list[str]) -> int:
-    from modelguard.atomic import write_atomic
+    from modelguard.files import write_atomic
 
     if len(argv) != 1:
         print("usage: python -m modelguard.ruledocs PATH", file=sys.stderr)

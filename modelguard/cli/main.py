@@ -14,9 +14,9 @@ import click
 
 from modelguard import __version__
 from modelguard.api import Selection, check_paths
-from modelguard.atomic import write_atomic
 from modelguard.cli.common import EXIT_USAGE, fatal, parse_date
 from modelguard.engine.cache import default_cache_dir
+from modelguard.files import write_atomic
 from modelguard.findings import RULES
 from modelguard.registry.index import ModelIndex, build_index
 from modelguard.registry.load import Registry

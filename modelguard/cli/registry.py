@@ -13,8 +13,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from modelguard.atomic import write_atomic
 from modelguard.cli.common import EXIT_USAGE, fatal, parse_date
+from modelguard.files import write_atomic
 from modelguard.registry.bundle import bundle_bytes, checksum_line
 from modelguard.registry.importer import (
     SOURCES,

@@ -31,8 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from modelguard import __version__
-from modelguard.atomic import write_atomic
-from modelguard.cachefiles import keep_newest
+from modelguard.files import keep_newest, write_atomic
 from modelguard.findings import FixSafety
 from modelguard.registry.index import Match, ModelIndex
 from modelguard.scan import HitGroup
@@ -72,10 +71,6 @@ class CachedScan:
 @dataclass(frozen=True, slots=True)
 class CachedError:
     message: str
-
-
-def content_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def project_root(start: Path) -> Path:

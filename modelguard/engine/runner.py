@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from modelguard.engine import cache as cache_mod
+from modelguard.files import display_path, sha256_hex
 from modelguard.findings import Failed, FileResult, Scanned, Skipped
 from modelguard.registry.index import ModelIndex
 from modelguard.scan import (
@@ -38,16 +39,6 @@ _BINARY_PROBE = 8000
 # Below this many files per worker, starting processes costs more than it saves.
 MIN_FILES_PER_JOB = 32
 MAX_CHUNK = 64
-
-def display_path(path: Path) -> str:
-    """Relative to the working directory when possible, always with `/` separators."""
-    absolute = path.absolute()
-    try:
-        return absolute.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        relative = os.path.relpath(absolute)
-        return Path(relative).as_posix() if not relative.startswith("..") else absolute.as_posix()
-
 
 def scan_file(path: Path, index: ModelIndex, settings: ScanSettings) -> FileResult:
     return _Worker(WorkerConfig(index, settings, {})).scan(
@@ -127,7 +118,7 @@ class _Worker:
             )
         if b"\0" in source[:_BINARY_PROBE]:
             return Outcome(Skipped(shown, "binary file"))
-        digest = cache_mod.content_digest(source) if config.use_cache else None
+        digest = sha256_hex(source) if config.use_cache else None
         stat = cache_mod.stat_of(status)
         if digest is not None and digest in config.cached:
             found = self.decoded(shown, config.cached[digest])

@@ -20,7 +20,6 @@ changed since they were read, and writes are atomic and only happen on change.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import io
 import os
 import re
@@ -34,8 +33,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from modelguard.api import Selection
-from modelguard.atomic import write_atomic
-from modelguard.engine.runner import display_path
+from modelguard.files import display_path, sha256_hex, write_atomic
 from modelguard.findings import MENTION, Failed, Finding, FixSafety, Skipped
 from modelguard.registry.index import ModelIndex
 from modelguard.scan import PYTHON_SUFFIXES, ScanError, ScanSettings, scan_source
@@ -371,10 +369,6 @@ class FileFix:
         return unified_diff(self.shown, self.original, self.fixed)
 
 
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def prepare_file(
     path: Path,
     shown: str,
@@ -460,7 +454,7 @@ def write_fix(fix: FileFix) -> Failed | None:
         return Failed(fix.shown, "vanished before it could be rewritten")
     except OSError as error:
         return Failed(fix.shown, f"cannot read before rewriting: {error.strerror or error}")
-    if content_hash(current) != content_hash(fix.original):
+    if sha256_hex(current) != sha256_hex(fix.original):
         return Failed(fix.shown, "changed on disk since it was read; not rewritten (run again)")
     if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(fix.path, os.W_OK):
         return Failed(fix.shown, "read-only file; not rewritten")

@@ -7,12 +7,12 @@ registry loader's parser, so a synced registry can never be looser than the bund
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from modelguard.files import sha256_hex
 from modelguard.registry.load import (
     SCHEMA,
     ModelEntry,
@@ -24,10 +24,6 @@ from modelguard.registry.load import (
 
 BUNDLE_FORMAT = "modelguard-registry-bundle"
 _DATE_FIELDS = ("announced", "shutdown")
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def checksum_line(data: bytes, name: str) -> str:

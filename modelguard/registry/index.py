@@ -6,13 +6,13 @@ Only whole ids match (after an optional routing prefix such as ``openai/`` or
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from modelguard.files import sha256_hex
 from modelguard.registry.lifecycle import Status, lifecycle
 from modelguard.registry.load import ModelEntry, Provider, Registry
 
@@ -172,4 +172,4 @@ def _fingerprint(version: str, chosen: Sequence[Provider], providers: Sequence[s
     # The dataclass reprs hold every field, in a fixed order; where the file lies does not count.
     data = [(p.slug, p.name, p.prefixes, p.match_bare, p.models) for p in chosen]
     text = repr((version, data, None if providers is None else sorted(providers)))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return sha256_hex(text.encode("utf-8"))

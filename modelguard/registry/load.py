@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from modelguard.files import display_path
+
 SCHEMA = 1
 MANIFEST = "registry.toml"
 QUALIFIERS = ("exact", "not_before", "estimated")
@@ -177,14 +179,6 @@ def parse_provider_file(path: Path) -> Provider:
     if data is None:
         raise RegistryError(problems)
     return load_provider(data, display_path(path))
-
-
-def display_path(path: Path) -> str:
-    """A registry file as messages name it: relative to the working folder when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _read_toml(path: Path, problems: list[str]) -> dict[str, Any] | None:

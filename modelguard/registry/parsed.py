@@ -21,10 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from modelguard import __version__
-from modelguard.atomic import write_atomic
-from modelguard.cachefiles import keep_newest
+from modelguard.files import display_path, keep_newest, write_atomic
 from modelguard.registry import load as registry_mod
-from modelguard.registry.load import ModelEntry, Provider, Registry, display_path, load_registry
+from modelguard.registry.load import ModelEntry, Provider, Registry, load_registry
 
 FORMAT = 2
 FILE_PREFIX = "registry-parsed"

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from modelguard.atomic import write_atomic
-from modelguard.registry.bundle import parse_checksum, registry_from_bundle, sha256_hex, version_key
+from modelguard.files import sha256_hex, write_atomic
+from modelguard.registry.bundle import parse_checksum, registry_from_bundle, version_key
 from modelguard.registry.load import Registry, RegistryError, bundled_registry_dir
 from modelguard.registry.parsed import load_registry_cached
 

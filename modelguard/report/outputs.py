@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from modelguard.atomic import write_atomic
+from modelguard.files import write_atomic
 from modelguard.report import OutputFormat, Report, render
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from modelguard.api import check_paths
 from modelguard.engine import runner
-from modelguard.engine.cache import CACHE_DIR, RACY_MARGIN_NS, ResultCache, content_digest, settled
+from modelguard.engine.cache import CACHE_DIR, RACY_MARGIN_NS, ResultCache, settled
+from modelguard.files import sha256_hex
 from modelguard.registry.index import ModelIndex
 from modelguard.report.model import Report
 from modelguard.scan import ScanSettings
@@ -204,7 +205,7 @@ def _stored(cache: Path) -> dict[str, list[str]]:
 
 
 def _digest(path: Path) -> str:
-    return content_digest(path.read_bytes())
+    return sha256_hex(path.read_bytes())
 
 
 def test_a_deleted_file_is_forgotten(tree: Path, index: ModelIndex, tmp_path: Path) -> None:

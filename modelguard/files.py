@@ -1,10 +1,26 @@
-"""Atomic file replacement: a reader sees the old bytes or the new, never a half-written file."""
+"""Files on disk as every stage sees them: how a path is shown, a content digest, an atomic
+write, and the pruning of cache folders."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when possible, always with `/` separators."""
+    absolute = path.absolute()
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        relative = os.path.relpath(absolute)
+        return Path(relative).as_posix() if not relative.startswith("..") else absolute.as_posix()
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -35,3 +51,17 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def keep_newest(folder: Path, pattern: str, keep: int) -> None:
+    """Remove all but the `keep` most recently written files of `folder` matching `pattern`
+    (a glob); a file that vanishes meanwhile is no error."""
+    found = []
+    for path in folder.glob(pattern):
+        try:
+            found.append((path.stat().st_mtime_ns, path))
+        except OSError:
+            continue
+    found.sort(reverse=True)
+    for _, path in found[keep:]:
+        path.unlink(missing_ok=True)
