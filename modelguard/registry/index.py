@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from modelguard.files import sha256_hex
+from modelguard.registry.chain import follow
 from modelguard.registry.lifecycle import Status, lifecycle
 from modelguard.registry.load import ModelEntry, Provider, Registry
 
@@ -117,20 +118,13 @@ class ModelIndex:
         retired. `check` and `fix` both use this, so one `fix` run leaves nothing to fix.
         """
         models = self._by_provider[match.entry.provider]
-        seen = {match.entry.id}
-        current = match.entry
         serving: ModelEntry | None = None
-        while current.replacement is not None:
-            nxt = models.get(current.replacement.casefold())
-            if nxt is None or nxt.id in seen:
-                break
-            seen.add(nxt.id)
+        for nxt in follow(match.entry, lambda name: models.get(name.casefold())).successors:
             status = lifecycle(nxt.announced, nxt.shutdown, as_of).status
             if status is Status.ACTIVE:
                 return match.prefix + nxt.id
             if status is Status.DEPRECATED:
                 serving = nxt
-            current = nxt
         return None if serving is None else match.prefix + serving.id
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from modelguard.files import display_path
+from modelguard.registry.chain import follow
 
 SCHEMA = 1
 MANIFEST = "registry.toml"
@@ -332,17 +333,11 @@ def _check_replacements(
                 f"{label}: replacement: {entry.replacement!r} is not a model of this provider"
             )
             continue
-        chain = [entry.id]
-        current = by_name[entry.replacement]
-        while True:
-            if current.id in chain:
-                members = frozenset(chain[chain.index(current.id):])
-                if members not in loops:  # one problem per loop, named at its first entry
-                    loops.add(members)
-                    loop = " -> ".join([*chain, current.id])
-                    problems.append(f"{label}: replacement: chain loops: {loop}")
-                break
-            chain.append(current.id)
-            if current.replacement is None or current.replacement not in by_name:
-                break
-            current = by_name[current.replacement]
+        chain = follow(entry, by_name.get)
+        if chain.loops_to is not None:
+            ids = [entry.id, *(successor.id for successor in chain.successors)]
+            members = frozenset(ids[ids.index(chain.loops_to.id):])
+            if members not in loops:  # one problem per loop, named at its first entry
+                loops.add(members)
+                loop = " -> ".join([*ids, chain.loops_to.id])
+                problems.append(f"{label}: replacement: chain loops: {loop}")

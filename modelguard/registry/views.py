@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from modelguard.registry.chain import follow
 from modelguard.registry.lifecycle import Status, lifecycle
 from modelguard.registry.load import ModelEntry, Provider
 
@@ -66,17 +67,7 @@ def rows(
 def replacement_chain(provider: Provider, entry: ModelEntry) -> list[ModelEntry]:
     """The entries down `replacement` links after `entry`, stopping at a loop or a dead end."""
     by_name = {name.casefold(): e for e in provider.models for name in e.names}
-    chain: list[ModelEntry] = []
-    seen = {entry.id}
-    current = entry
-    while current.replacement is not None:
-        nxt = by_name.get(current.replacement.casefold())
-        if nxt is None or nxt.id in seen:
-            break
-        chain.append(nxt)
-        seen.add(nxt.id)
-        current = nxt
-    return chain
+    return list(follow(entry, lambda name: by_name.get(name.casefold())).successors)
 
 
 # --- diff ---------------------------------------------------------------------------------

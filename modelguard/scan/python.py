@@ -25,8 +25,8 @@ from modelguard.scan import contexts as ctx
 from modelguard.scan.hits import Hit, Span, Suppressions, mention_hits
 from modelguard.scan.prefilter import has_coding_cookie
 from modelguard.scan.pylex import Kind, Lexed, LogicalLine, Unlexable, lex
+from modelguard.scan.suppressions import PYTHON_COMMENT, ignored_codes
 
-_IGNORE = re.compile(r"#\s*modelguard:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
 _Literal = cst.SimpleString | cst.FormattedString
 
 
@@ -102,9 +102,9 @@ def _scan_lines(text: str, lexed: Lexed, index: ModelIndex) -> tuple[list[Hit], 
         raw = text[token.start : token.end]
         if token.kind is Kind.COMMENT:
             span = locator.span(token.start, token.end)
-            ignore = _IGNORE.search(raw)
+            ignore = PYTHON_COMMENT.search(raw)
             if ignore is not None:
-                suppressions[span.line] = _codes(ignore)
+                suppressions[span.line] = ignored_codes(ignore)
             if may_name(raw):
                 hits.extend(mention_hits(raw, span, index))
         elif not may_name(raw):
@@ -430,16 +430,10 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
         if not self.comments:
             return
         span = locator.span(start, locator.cursor)
-        ignore = _IGNORE.search(node.value)
+        ignore = PYTHON_COMMENT.search(node.value)
         if ignore is not None:
-            self.suppressions[span.line] = _codes(ignore)
+            self.suppressions[span.line] = ignored_codes(ignore)
         self.hits.extend(mention_hits(node.value, span, self.index))
-
-
-def _codes(ignore: re.Match[str]) -> frozenset[str] | None:
-    """The rule codes a `# modelguard: ignore[...]` comment names; None for all of them."""
-    codes = ignore.group(1)
-    return None if codes is None else frozenset(c.strip().upper() for c in codes.split(","))
 
 
 def _comments_after(parens: Iterable[cst.LeftParen]) -> Iterable[cst.Comment]:

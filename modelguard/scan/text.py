@@ -19,6 +19,7 @@ from modelguard.registry.index import ModelIndex
 from modelguard.scan import contexts as ctx
 from modelguard.scan.formats import TextFormat
 from modelguard.scan.hits import Hit, Span, Suppressions, mention_hits
+from modelguard.scan.suppressions import TEXT_COMMENT, ignored_codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,6 @@ MENTION = TextContext(
 )
 TEXT_CONTEXTS: tuple[TextContext, ...] = (MODEL_VALUE, QUOTED, BARE_VALUE, MENTION)
 
-_IGNORE = re.compile(r"(?:#|//|;|<!--)\s*modelguard:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
 # `key: ` / `key = ` / `"key": ` / `export KEY=` / `this.model = ` right before a value.
 _KEY = r"""(?P<key>[A-Za-z_$][\w$.\-]*)["']?"""
 _KEY_BEFORE = re.compile(_KEY + r"\s*(?::|=|:=)\s*$")
@@ -119,12 +119,9 @@ def scan_text(text: str, fmt: TextFormat, index: ModelIndex) -> tuple[list[Hit],
     toml_close: str | None = None
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw[:-1] if raw.endswith("\r") else raw
-        ignore = _IGNORE.search(line)
+        ignore = TEXT_COMMENT.search(line)
         if ignore is not None:
-            codes = ignore.group(1)
-            suppressions[number] = (
-                None if codes is None else frozenset(c.strip().upper() for c in codes.split(","))
-            )
+            suppressions[number] = ignored_codes(ignore)
         prose = False
         if fmt is TextFormat.YAML:
             indent = len(line) - len(line.lstrip())

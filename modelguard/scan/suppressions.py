@@ -1,0 +1,17 @@
+"""`# modelguard: ignore` and `# modelguard: ignore[MG001, MG004]` comments: which rules a line
+silences. One directive for every format; only the comment markers differ."""
+
+from __future__ import annotations
+
+import re
+
+_DIRECTIVE = r"\s*modelguard:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?"
+PYTHON_COMMENT = re.compile("#" + _DIRECTIVE)
+# YAML/TOML/INI/.env `#`, JS/JSONC `//`, INI `;`, Markdown/HTML `<!--`.
+TEXT_COMMENT = re.compile("(?:#|//|;|<!--)" + _DIRECTIVE)
+
+
+def ignored_codes(comment: re.Match[str]) -> frozenset[str] | None:
+    """The rule codes an ignore comment names; None when it names none (all rules)."""
+    codes = comment.group(1)
+    return None if codes is None else frozenset(c.strip().upper() for c in codes.split(","))
