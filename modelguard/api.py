@@ -2,46 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from modelguard import __version__
 from modelguard.engine.cache import ResultCache
 from modelguard.engine.runner import run_files
-from modelguard.findings import Failed, Finding, Scanned, Skipped
+from modelguard.findings import Failed, Finding, Scanned, Selection, Skipped
 from modelguard.registry.index import ModelIndex
 from modelguard.report.model import FailOn, Report
 from modelguard.scan import ScanSettings, can_scan, scan_source
 from modelguard.workspace.discover import DiscoverOptions, discover_names
-from modelguard.workspace.paths import PathSpec
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """Which rules are reported: `select` (all when empty) minus `ignore`; minus models named
-    in `ignore_models` (casefolded), and codes (or "ALL") ignored for files matching a
-    per-file pattern, relative to the folder `root`."""
-
-    select: frozenset[str] = frozenset()
-    ignore: frozenset[str] = frozenset()
-    ignore_models: frozenset[str] = frozenset()
-    per_file_ignores: tuple[tuple[PathSpec, frozenset[str]], ...] = ()
-    root: str = "."
-
-    def keeps(self, finding: Finding) -> bool:
-        code = finding.rule.code
-        if (self.select and code not in self.select) or code in self.ignore:
-            return False
-        if {finding.entry.casefold(), finding.model.casefold()} & self.ignore_models:
-            return False
-        if self.per_file_ignores:
-            relative = Path(os.path.relpath(os.path.abspath(finding.path), self.root)).as_posix()
-            for spec, codes in self.per_file_ignores:
-                if (code in codes or "ALL" in codes) and spec.matches(relative):
-                    return False
-        return True
 
 
 def check_source(

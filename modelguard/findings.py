@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from modelguard.registry.lifecycle import Status
+from modelguard.workspace.paths import PathSpec
 
 
 class FixSafety(str, enum.Enum):
@@ -101,3 +104,29 @@ class Skipped:
 
 
 FileResult = Scanned | Failed | Skipped
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which rules are reported: `select` (all when empty) minus `ignore`; minus models named
+    in `ignore_models` (casefolded), and codes (or "ALL") ignored for files matching a
+    per-file pattern, relative to the folder `root`."""
+
+    select: frozenset[str] = frozenset()
+    ignore: frozenset[str] = frozenset()
+    ignore_models: frozenset[str] = frozenset()
+    per_file_ignores: tuple[tuple[PathSpec, frozenset[str]], ...] = ()
+    root: str = "."
+
+    def keeps(self, finding: Finding) -> bool:
+        code = finding.rule.code
+        if (self.select and code not in self.select) or code in self.ignore:
+            return False
+        if {finding.entry.casefold(), finding.model.casefold()} & self.ignore_models:
+            return False
+        if self.per_file_ignores:
+            relative = Path(os.path.relpath(os.path.abspath(finding.path), self.root)).as_posix()
+            for spec, codes in self.per_file_ignores:
+                if (code in codes or "ALL" in codes) and spec.matches(relative):
+                    return False
+        return True

@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from modelguard.defaults import WARN_WITHIN_DAYS
 from modelguard.findings import RULES, Rule
 
 # Placeholder until the project has a public home; every link in SARIF and the docs uses it.
@@ -74,7 +75,7 @@ DOCS: dict[str, RuleDoc] = {
         level="warning",
         what=(
             "Checks for model ids whose deprecation has been announced, with a shutdown further "
-            "away than the warning window (`--warn-within`, 90 days by default)."
+            f"away than the warning window (`--warn-within`, {WARN_WITHIN_DAYS} days by default)."
         ),
         why=(
             "A deprecated model still answers, but it stops on a published date. Moving early "
@@ -91,7 +92,7 @@ DOCS: dict[str, RuleDoc] = {
         level="warning",
         what=(
             "Checks for deprecated model ids whose shutdown falls within the warning window "
-            "(`--warn-within DAYS`, 90 by default)."
+            f"(`--warn-within DAYS`, {WARN_WITHIN_DAYS} by default)."
         ),
         why=(
             "The shutdown is close: a release cut today may still be running when the model "

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from modelguard import __version__
-from modelguard.api import Selection
-from modelguard.findings import Failed
-from modelguard.fix.run import fix_paths, write_fix
+from modelguard.findings import Failed, Selection
+from modelguard.fix.files import write_fix
+from modelguard.fix.run import fix_paths
 from modelguard.fix.verify import (
     Refusal,
     VerifyOptions,

@@ -13,14 +13,14 @@ from typing import Any
 import click
 
 from modelguard import __version__
-from modelguard.api import Selection, check_paths
-from modelguard.cli.common import EXIT_USAGE, fatal, parse_date
+from modelguard.api import check_paths
+from modelguard.cli.common import EXIT_USAGE, fatal, parse_date, registry_in_use
+from modelguard.defaults import SMOKE_TIMEOUT, WARN_WITHIN_DAYS
 from modelguard.engine.cache import default_cache_dir
 from modelguard.files import write_atomic
-from modelguard.findings import RULES
+from modelguard.findings import RULES, Selection
 from modelguard.registry.index import ModelIndex, build_index
 from modelguard.registry.load import Registry
-from modelguard.registry.source import registry_in_use
 from modelguard.report import FailOn, OutputFormat, render
 from modelguard.report.baseline import BaselineError, apply_baseline, baseline_text, parse_baseline
 from modelguard.report.outputs import OutputTarget, check_distinct, parse_target, write_outputs
@@ -95,7 +95,8 @@ def scan_options(command: Callable[..., None]) -> Callable[..., None]:
                      help="Judge lifecycles at this date (default: today)."),
         click.option("--warn-within", type=click.IntRange(min=0), default=None,
                      metavar="DAYS",
-                     help="A deprecated model shutting down this soon is MG003 (default: 90)."),
+                     help="A deprecated model shutting down this soon is MG003 "
+                          f"(default: {WARN_WITHIN_DAYS})."),
         click.option("--fail-on", type=click.Choice([f.value for f in FailOn]), default=None,
                      help="Least severe finding that fails the run (default: retired)."),
         click.option("--select", multiple=True, type=rule_code,
@@ -329,7 +330,8 @@ def check(
 @click.option("--endpoint", type=click.Choice(["chat", "responses", "messages"]), default=None,
               help="With --verify: API to call (default: chat, or messages for Anthropic).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
-              metavar="SECONDS", help="With --verify: per-request timeout (default: 30).")
+              metavar="SECONDS",
+              help=f"With --verify: per-request timeout (default: {SMOKE_TIMEOUT:g}).")
 def fix_command(paths: tuple[Path, ...], unsafe_fixes: bool, show_diff: bool, check_only: bool,
                 verify: bool, base_url: str | None, endpoint: str | None, timeout: float | None,
                 **options: Any) -> None:

@@ -13,7 +13,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from modelguard.cli.common import EXIT_USAGE, fatal, parse_date
+from modelguard.cli.common import EXIT_USAGE, fatal, parse_date, registry_in_use, registry_problems
+from modelguard.defaults import SYNC_URL
 from modelguard.files import write_atomic
 from modelguard.registry.bundle import bundle_bytes, checksum_line
 from modelguard.registry.importer import (
@@ -34,8 +35,7 @@ from modelguard.registry.load import (
     load_registry,
     parse_provider_file,
 )
-from modelguard.registry.source import registry_in_use, registry_problems
-from modelguard.registry.sync import DEFAULT_URL, SyncError, fetch, sync
+from modelguard.registry.sync import SyncError, fetch, sync
 from modelguard.registry.views import diff, replacement_chain, rows, shutdown_text
 
 _problems = registry_problems
@@ -224,7 +224,7 @@ def registry_export(output: Path, registry_dir: Path | None, offline: bool) -> N
 
 
 @click.command("sync")
-@click.option("--url", default=DEFAULT_URL, show_default=True,
+@click.option("--url", default=SYNC_URL, show_default=True,
               help="Bundle URL (https); the checksum is fetched from URL.sha256.")
 def registry_sync(url: str) -> None:
     """Install a newer published registry in the user cache; `check` then uses it."""

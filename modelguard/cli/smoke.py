@@ -14,6 +14,7 @@ from rich.progress import Progress
 
 from modelguard.api import check_paths
 from modelguard.cli.common import EXIT_USAGE, fatal
+from modelguard.defaults import SMOKE_CONCURRENCY, SMOKE_MAX_CALLS, SMOKE_TIMEOUT
 from modelguard.smoke import (
     PROVIDERS,
     Answered,
@@ -102,12 +103,13 @@ def smoke_command(scan_options: Callable[[Callable[..., None]], Callable[..., No
     @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                   show_default=True)
     @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
-                  metavar="SECONDS", help="Per-request timeout (default: 30, or smoke.timeout).")
+                  metavar="SECONDS",
+                  help=f"Per-request timeout (default: {SMOKE_TIMEOUT:g}, or smoke.timeout).")
     @click.option("--concurrency", type=click.IntRange(min=1), default=None,
-                  help="Calls at a time (default: 4, or smoke.concurrency).")
+                  help=f"Calls at a time (default: {SMOKE_CONCURRENCY}, or smoke.concurrency).")
     @click.option("--max-calls", type=click.IntRange(min=1), default=None,
-                  help="Refuse to smoke more targets than this, a cost guard (default: 20, or "
-                       "smoke.max-calls).")
+                  help="Refuse to smoke more targets than this, a cost guard "
+                       f"(default: {SMOKE_MAX_CALLS}, or smoke.max-calls).")
     def smoke(paths: tuple[Path, ...], models: tuple[str, ...], endpoint: str | None,
               base_url: str | None, dry_run: bool, fmt: str, timeout: float | None,
               concurrency: int | None, max_calls: int | None, **options: Any) -> None:

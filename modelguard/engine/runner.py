@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from modelguard.defaults import NOTEBOOK_SIZE_FACTOR
 from modelguard.engine import cache as cache_mod
 from modelguard.files import display_path, sha256_hex
 from modelguard.findings import Failed, FileResult, Scanned, Skipped
 from modelguard.registry.index import ModelIndex
 from modelguard.scan import (
-    NOTEBOOK_SIZE_FACTOR,
     NOTEBOOK_SUFFIX,
     ScanError,
     ScanSettings,

@@ -12,7 +12,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from modelguard.fix.run import FileFix, FixPlan, FixRun, SkippedFix
+from modelguard.defaults import SMOKE_CONCURRENCY, SMOKE_TIMEOUT
+from modelguard.fix.files import FileFix
+from modelguard.fix.plan import FixPlan, SkippedFix
+from modelguard.fix.run import FixRun
 from modelguard.registry.index import ModelIndex
 from modelguard.smoke import (
     Answered,
@@ -31,8 +34,8 @@ from modelguard.smoke import (
 class VerifyOptions:
     base_url: str | None = None
     endpoint: Endpoint | None = None
-    timeout: float = 30.0
-    concurrency: int = 4
+    timeout: float = SMOKE_TIMEOUT
+    concurrency: int = SMOKE_CONCURRENCY
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from modelguard.defaults import WARN_WITHIN_DAYS
+
 
 class Status(str, enum.Enum):
     ACTIVE = "active"
@@ -20,7 +22,10 @@ class Lifecycle:
 
 
 def lifecycle(
-    announced: date | None, shutdown: date | None, as_of: date, warn_within_days: int = 90
+    announced: date | None,
+    shutdown: date | None,
+    as_of: date,
+    warn_within_days: int = WARN_WITHIN_DAYS,
 ) -> Lifecycle:
     """Active before `announced`, deprecated from it, retired from `shutdown`.
 

@@ -3,14 +3,15 @@ and which registry a scan uses (the newest of the bundled and the synced one).""
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from modelguard.defaults import SYNC_TIMEOUT, SYNC_URL
 from modelguard.files import sha256_hex, write_atomic
+from modelguard.net import transport_allowed
 from modelguard.registry.bundle import parse_checksum, registry_from_bundle, version_key
 from modelguard.registry.load import Registry, RegistryError, bundled_registry_dir
 from modelguard.registry.parsed import load_registry_cached
@@ -19,8 +20,6 @@ if TYPE_CHECKING:  # httpx takes a tenth of a second to import: only network cod
     import httpx
 
 # Where the project publishes the bundle `registry export` writes (and its .sha256 beside it).
-DEFAULT_URL = "https://github.com/modelguard/modelguard/releases/latest/download/registry.json"
-TIMEOUT_SECONDS = 20.0
 BUNDLE_NAME = "registry.json"
 
 
@@ -70,17 +69,8 @@ def active_registry(offline: bool = False) -> tuple[Registry, list[str]]:
 
 def _check_url(url: str) -> None:
     parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return
-    if parts.scheme == "http" and parts.hostname:
-        host = parts.hostname
-        try:
-            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = False
-        if loopback:
-            return
-    raise SyncError(f"refusing {url!r}: data is only fetched over https")
+    if not transport_allowed(parts.scheme, parts.hostname or ""):
+        raise SyncError(f"refusing {url!r}: data is only fetched over https")
 
 
 def _get(client: httpx.Client, url: str) -> bytes:
@@ -98,7 +88,7 @@ def _get(client: httpx.Client, url: str) -> bytes:
     return response.content
 
 
-def fetch(url: str, timeout: float = TIMEOUT_SECONDS) -> bytes:
+def fetch(url: str, timeout: float = SYNC_TIMEOUT) -> bytes:
     """GET one https URL (plain http only to a loopback address, for tests); raise SyncError
     with one line for the user."""
     import httpx
@@ -115,7 +105,7 @@ class SyncResult:
     installed: bool  # False when the published version is the one in use already
 
 
-def sync(url: str = DEFAULT_URL, timeout: float = TIMEOUT_SECONDS) -> SyncResult:
+def sync(url: str = SYNC_URL, timeout: float = SYNC_TIMEOUT) -> SyncResult:
     """Fetch `url` and `url + '.sha256'`, verify, validate, and install when newer than the
     registry in use. Raises SyncError; nothing is written unless every check passes."""
     import httpx

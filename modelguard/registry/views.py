@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from modelguard.defaults import WARN_WITHIN_DAYS
 from modelguard.registry.chain import follow
 from modelguard.registry.lifecycle import Status, lifecycle
 from modelguard.registry.load import ModelEntry, Provider
@@ -51,7 +52,7 @@ def rows(
     *,
     only_provider: str | None = None,
     only_status: Status | None = None,
-    warn_within_days: int = 90,
+    warn_within_days: int = WARN_WITHIN_DAYS,
 ) -> list[Row]:
     out = []
     for provider in providers:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from modelguard.defaults import MAX_FILE_SIZE, WARN_WITHIN_DAYS
 from modelguard.findings import (
     DEPRECATED,
     IMMINENT,
@@ -28,12 +29,9 @@ NOTEBOOK_SUFFIX = ".ipynb"
 @dataclass(frozen=True, slots=True)
 class ScanSettings:
     as_of: date
-    warn_within_days: int = 90
-    max_file_size: int = 1024 * 1024  # bytes; notebooks may be NOTEBOOK_SIZE_FACTOR times larger
+    warn_within_days: int = WARN_WITHIN_DAYS
+    max_file_size: int = MAX_FILE_SIZE  # bytes; notebooks may be NOTEBOOK_SIZE_FACTOR times larger
 
-
-# Notebook outputs (images, tables) make the file large while the code in it stays small.
-NOTEBOOK_SIZE_FACTOR = 32
 
 
 class ScanError(Exception):

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from modelguard.defaults import SMOKE_MAX_RETRIES, SMOKE_TIMEOUT
 from modelguard.smoke.interface import (
     Answered,
     Endpoint,
@@ -40,7 +41,7 @@ RETRY_STATUSES = frozenset({408, 409, 429})
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    max_retries: int = 2
+    max_retries: int = SMOKE_MAX_RETRIES
     initial_delay: float = 0.5
     max_delay: float = 8.0
     max_retry_after: float = 60.0  # a longer retry-after is not waited for; backoff is used
@@ -197,7 +198,7 @@ def verify_targets(
     endpoint: Endpoint | None = None,
     base_url: str | None = None,
     environ: Mapping[str, str] | None = None,
-    timeout: float = 30.0,
+    timeout: float = SMOKE_TIMEOUT,
     concurrency: int = 4,
     policy: RetryPolicy = RetryPolicy(),
     on_result: Callable[[SmokeResult], None] | None = None,

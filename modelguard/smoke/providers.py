@@ -6,10 +6,10 @@ the providers' own SDKs (and the models.dev catalogue's `env` lists).
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from modelguard.net import transport_allowed
 from modelguard.smoke.anthropic import AnthropicClient
 from modelguard.smoke.interface import Endpoint, ProviderClient
 from modelguard.smoke.openai import OpenAIClient
@@ -54,18 +54,6 @@ PROVIDERS: dict[str, ProviderSpec] = {
     )
 }
 
-LOOPBACK_HOSTS = frozenset({"localhost"})
-
-
-def is_loopback(host: str) -> bool:
-    if host.casefold() in LOOPBACK_HOSTS:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 class BaseUrlError(ValueError):
     pass
 
@@ -83,7 +71,7 @@ def check_base_url(url: str) -> str:
         raise BaseUrlError(f"base URL {url!r} has no host")
     if parsed.userinfo or parsed.query or parsed.fragment:
         raise BaseUrlError(f"base URL {url!r} must not carry credentials, a query or a fragment")
-    if parsed.scheme == "http" and not is_loopback(parsed.host):
+    if parsed.scheme == "http" and not transport_allowed(parsed.scheme, parsed.host):
         raise BaseUrlError(
             f"base URL {url!r}: plain http is allowed only to loopback "
             "(127.0.0.1, ::1, localhost); use https"

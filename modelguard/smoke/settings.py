@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from modelguard.defaults import SMOKE_CONCURRENCY, SMOKE_MAX_CALLS, SMOKE_TIMEOUT
+
 if TYPE_CHECKING:  # the clients are imported when a smoke table is checked or used, not by
     # every run that reads the configuration
     from modelguard.smoke.providers import ProviderSpec
@@ -41,9 +43,9 @@ class ProviderOverride:
 
 @dataclass(frozen=True, slots=True)
 class SmokeSettings:
-    timeout: float = 30.0
-    concurrency: int = 4
-    max_calls: int = 20
+    timeout: float = SMOKE_TIMEOUT
+    concurrency: int = SMOKE_CONCURRENCY
+    max_calls: int = SMOKE_MAX_CALLS
     providers: tuple[tuple[str, ProviderOverride], ...] = ()
 
 

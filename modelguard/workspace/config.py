@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from modelguard.defaults import MAX_FILE_SIZE, WARN_WITHIN_DAYS
 from modelguard.findings import RULES
 from modelguard.smoke.settings import SmokeSettings, build_smoke, smoke_table, validate_smoke
 from modelguard.workspace.discover import DEFAULT_EXCLUDE
@@ -20,7 +21,6 @@ from modelguard.workspace.discover import DEFAULT_EXCLUDE
 CONFIG_FILE = "modelguard.toml"
 PYPROJECT = "pyproject.toml"
 FAIL_ON = ("retired", "deprecated", "any", "never")
-DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +35,11 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_on: str = "retired"
-    warn_within_days: int = 90
+    warn_within_days: int = WARN_WITHIN_DAYS
     providers: tuple[str, ...] = ()
     extra_registries: tuple[Path, ...] = ()  # absolute, resolved against the file's folder
     ignore_models: tuple[str, ...] = ()
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    max_file_size: int = MAX_FILE_SIZE
     smoke: SmokeSettings = field(default_factory=SmokeSettings)  # [tool.modelguard.smoke]
 
     @property

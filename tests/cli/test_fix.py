@@ -13,7 +13,8 @@ from click.testing import Result
 
 from modelguard.api import Selection
 from modelguard.findings import Failed
-from modelguard.fix.run import FileFix, fix_paths, write_fix
+from modelguard.fix.files import FileFix, write_fix
+from modelguard.fix.run import fix_paths
 from modelguard.registry.index import ModelIndex
 from modelguard.scan import ScanSettings
 from tests.conftest import AFTER, FIXTURES, REPO, run_cli, snapshot

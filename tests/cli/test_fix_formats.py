@@ -14,7 +14,8 @@ import pytest
 from click.testing import Result
 
 from modelguard.api import Selection
-from modelguard.fix.run import fix_paths, write_fix
+from modelguard.fix.files import write_fix
+from modelguard.fix.run import fix_paths
 from modelguard.registry.index import ModelIndex
 from modelguard.scan import ScanSettings
 from tests.conftest import AFTER, FIXTURES, REPO, run_cli, snapshot

@@ -16,16 +16,16 @@ import pytest
 
 from modelguard.api import Selection
 from modelguard.findings import FixSafety
-from modelguard.fix.run import (
+from modelguard.fix.plan import (
     EditMismatch,
     FixedSource,
     FixError,
     FixPlan,
     apply_fixes,
-    fix_python_source,
-    fix_source,
     plan_fixes,
 )
+from modelguard.fix.python import fix_python_source
+from modelguard.fix.run import fix_source
 from modelguard.registry.index import ModelIndex, build_index
 from modelguard.registry.load import load_registry
 from modelguard.scan import ScanSettings, scan_source
@@ -264,7 +264,7 @@ def test_apply_refuses_a_span_that_does_not_hold_the_id(
     index: ModelIndex, text: str, line: int, column: int, end_column: int, old: str
 ) -> None:
     (finding,) = _findings(index, b'M = "gpt-4.5-preview"\n')
-    from modelguard.fix.run import Edit
+    from modelguard.fix.plan import Edit
 
     plan = FixPlan((Edit(line, column, line, end_column, old, "new", finding),))
     with pytest.raises(EditMismatch):
@@ -274,7 +274,7 @@ def test_apply_refuses_a_span_that_does_not_hold_the_id(
 def test_apply_works_on_any_text(index: ModelIndex) -> None:
     """The span layer knows nothing of Python: a YAML value is edited the same way."""
     (finding,) = _findings(index, b'M = "gpt-4.5-preview"\n')
-    from modelguard.fix.run import Edit
+    from modelguard.fix.plan import Edit
 
     text = "llm:\r\n  model: 'gpt-4.5-preview'  # old\r\n"
     plan = FixPlan((Edit(2, 10, 2, 27, "gpt-4.5-preview", "gpt-4.1", finding),))

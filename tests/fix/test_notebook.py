@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from modelguard.findings import FixSafety
-from modelguard.fix.formats import decode_json_string, fix_notebook_source
-from modelguard.fix.run import Edit, FixedSource, FixError, FixPlan, fix_source
+from modelguard.fix.notebook import decode_json_string, fix_notebook_source
+from modelguard.fix.plan import Edit, FixedSource, FixError, FixPlan
+from modelguard.fix.run import fix_source
 from modelguard.registry.index import ModelIndex
 from modelguard.scan import ScanSettings, scan_source
 from tests.conftest import AFTER

@@ -13,7 +13,8 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modelguard.fix.run import FixedSource, fix_source
+from modelguard.fix.plan import FixedSource
+from modelguard.fix.run import fix_source
 from modelguard.registry.index import ModelIndex
 from modelguard.registry.lifecycle import Status, lifecycle
 from modelguard.scan import ScanSettings

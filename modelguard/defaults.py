@@ -1,0 +1,22 @@
+"""Every default value, once: the configuration, the command line, the library API and the
+rule docs all read them from here."""
+
+from __future__ import annotations
+
+# A deprecated model shutting down within this many days is MG003, not MG002.
+WARN_WITHIN_DAYS = 90
+# Files larger than this are skipped (and reported as skipped), in bytes.
+MAX_FILE_SIZE = 1024 * 1024
+# Notebook outputs (images, tables) make the file large while the code in it stays small.
+NOTEBOOK_SIZE_FACTOR = 32
+
+# Smoke calls: seconds per request, requests at a time, a cost guard on the number of targets.
+SMOKE_TIMEOUT = 30.0
+SMOKE_CONCURRENCY = 4
+SMOKE_MAX_CALLS = 20
+SMOKE_MAX_RETRIES = 2
+
+# `registry sync`: where the project publishes the bundle `registry export` writes (and its
+# .sha256 beside it), and how long a download may take.
+SYNC_URL = "https://github.com/modelguard/modelguard/releases/latest/download/registry.json"
+SYNC_TIMEOUT = 20.0

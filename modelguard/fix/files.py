@@ -1,0 +1,96 @@
+"""A planned rewrite on disk: content hashes guard against files changed since they were read,
+writes are atomic and only happen on change, and symlinks are followed only inside the root.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import stat
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+from modelguard.files import sha256_hex, write_atomic
+from modelguard.findings import Failed, Finding, Skipped
+from modelguard.fix.plan import LINE_BREAK, FixPlan, line_starts
+from modelguard.scan import PYTHON_SUFFIXES
+
+
+@dataclass(frozen=True, slots=True)
+class FileFix:
+    """One file's planned rewrite: the bytes read, the bytes to write, and what was decided."""
+
+    path: Path  # the file to write (symlinks resolved)
+    shown: str  # the path as reported
+    original: bytes
+    fixed: bytes
+    plan: FixPlan
+    remaining: tuple[Finding, ...]  # selected findings not fixed (mentions included)
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.original
+
+    def diff(self) -> str:
+        return unified_diff(self.shown, self.original, self.fixed)
+
+
+def write_fix(fix: FileFix) -> Failed | None:
+    """Write a changed file atomically, unless it is read-only, gone, or changed since it was
+    read. Returns the reason it was not written, or None."""
+    if not fix.changed:
+        return None
+    try:
+        mode = fix.path.stat().st_mode
+        current = fix.path.read_bytes()
+    except FileNotFoundError:
+        return Failed(fix.shown, "vanished before it could be rewritten")
+    except OSError as error:
+        return Failed(fix.shown, f"cannot read before rewriting: {error.strerror or error}")
+    if sha256_hex(current) != sha256_hex(fix.original):
+        return Failed(fix.shown, "changed on disk since it was read; not rewritten (run again)")
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(fix.path, os.W_OK):
+        return Failed(fix.shown, "read-only file; not rewritten")
+    try:
+        write_atomic(fix.path, fix.fixed)
+    except OSError as error:
+        return Failed(fix.shown, f"cannot write: {error.strerror or error}")
+    return None
+
+
+def resolve_target(path: Path, root: Path) -> Path | Skipped:
+    """The file to read and write for `path`: symlinks are followed only within `root`."""
+    if not path.is_symlink():
+        return path
+    target = path.resolve()
+    real_root = root.resolve()
+    if target != real_root and real_root not in target.parents:
+        return Skipped(str(path), f"symlink to {target}, outside {root.absolute()}; not rewritten")
+    return target
+
+
+def unified_diff(shown: str, before: bytes, after: bytes) -> str:
+    """A unified diff of two versions of a file (a Python file decoded as Python would, others as
+    UTF-8), line endings kept as they are."""
+    encoding = "utf-8-sig"
+    if shown.endswith(tuple(PYTHON_SUFFIXES)):
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(before).readline)
+        except SyntaxError:
+            encoding = "utf-8"
+    old = before.decode(encoding, "replace")
+    new = after.decode(encoding, "replace")
+    lines = difflib.unified_diff(
+        _diff_lines(old), _diff_lines(new), fromfile=f"a/{shown}", tofile=f"b/{shown}"
+    )
+    return "".join(lines)
+
+
+def _diff_lines(text: str) -> list[str]:
+    starts = line_starts(text)
+    lines = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True) if a < b]
+    if lines and not LINE_BREAK.search(lines[-1][-1:]):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines

@@ -1,0 +1,189 @@
+"""`fix` for Python: bytes in, bytes out, keeping the file's encoding (BOM, PEP 263 cookie).
+
+The result is verified twice: it must re-parse, and a CST-level rewrite of the original must
+produce exactly the same bytes. Any doubt leaves the source untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from modelguard.fix.plan import (
+    Edit,
+    EditMismatch,
+    FixedSource,
+    FixError,
+    FixPlan,
+    SkippedFix,
+    apply_fixes,
+)
+from modelguard.scan.python import ParseFailure, literal_text, parse
+
+_Literal = cst.SimpleString | cst.FormattedString
+
+
+_Span = tuple[int, int, int, int]
+
+
+def fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
+    """Apply `plan` to a Python module given as bytes, or explain why not.
+
+    Edits that would create a duplicate dict key are dropped with a note. The result must
+    re-parse, and must equal, byte for byte, what a CST-level rewrite of only the planned
+    literals produces; otherwise nothing is changed.
+    """
+    # libcst drops a lone CR that ends the file (b"x = 1\r" round-trips to b"x = 1"); a CRLF
+    # there survives and ends the line just the same, so work on that and take the LF off again.
+    if source.endswith(b"\r"):
+        outcome = _fix_python_source(source + b"\n", plan)
+        if isinstance(outcome, FixedSource):
+            return replace(outcome, source=outcome.source[:-1])
+        return outcome
+    return _fix_python_source(source, plan)
+
+
+def _fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
+    try:
+        module = parse(source)
+    except ParseFailure as error:
+        return FixError(str(error))
+    if module.bytes != source:
+        return FixError(f"cannot round-trip the file's {module.encoding} encoding")
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    collector = _LiteralCollector()
+    wrapper.visit(collector)
+    for edit in plan.edits:
+        if (edit.line, edit.column, edit.end_line, edit.end_column) not in collector.literals:
+            return FixError(f"{edit.line}:{edit.column}: no string literal at the planned span")
+    plan = plan.without(_duplicate_keys(plan, collector))
+    if not plan.edits:
+        return FixedSource(source, plan)
+    try:
+        text = apply_fixes(module.code, plan)
+        fixed = text.encode(module.encoding)
+    except EditMismatch as error:
+        return FixError(str(error))
+    except UnicodeEncodeError as error:
+        return FixError(f"a replacement cannot be written in {module.encoding}: {error.reason}")
+    problem = _verify(module, collector, plan, fixed)
+    if problem is not None:
+        return FixError(f"verification failed, file left unchanged: {problem}")
+    return FixedSource(fixed, plan)
+
+
+class _LiteralCollector(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.literals: dict[_Span, _Literal] = {}
+        self.dicts: list[cst.Dict] = []
+
+    def _add(self, node: _Literal) -> None:
+        where = self.get_metadata(PositionProvider, node)
+        span = (where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
+        self.literals[span] = node
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self._add(node)
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self._add(node)
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        self.dicts.append(node)
+
+
+def _duplicate_keys(plan: FixPlan, collector: _LiteralCollector) -> list[SkippedFix]:
+    """Edits of dict keys that would make two keys of one dict literal equal."""
+    new_value = {
+        id(collector.literals[(e.line, e.column, e.end_line, e.end_column)]): e
+        for e in plan.edits
+    }
+    dropped: list[SkippedFix] = []
+    for node in collector.dicts:
+        keys: list[tuple[str | None, Edit | None]] = []
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                continue
+            key = element.key
+            edit = new_value.get(id(key))
+            value = literal_text(key) if isinstance(key, _Literal) else None
+            keys.append((edit.new if edit is not None else value, edit))
+        for position, (value, edit) in enumerate(keys):
+            if edit is None or value is None:
+                continue
+            if any(other == value for i, (other, _) in enumerate(keys) if i != position):
+                dropped.append(SkippedFix(
+                    edit.finding, f"would duplicate the dict key {value!r}; fix by hand"))
+    return dropped
+
+
+class _RewriteLiterals(cst.CSTTransformer):
+    """The independent second opinion: rewrite the planned literals through the CST."""
+
+    def __init__(self, targets: dict[int, Edit]) -> None:
+        super().__init__()
+        self.targets = targets
+        self.problems: list[str] = []
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.SimpleString:
+        edit = self.targets.get(id(original_node))
+        if edit is None:
+            return updated_node
+        quote_len = len(original_node.prefix) + len(original_node.quote)
+        body = original_node.value[quote_len:-len(original_node.quote)]
+        new = updated_node.with_changes(
+            value=original_node.value[:quote_len]
+            + body.replace(edit.old, edit.new)
+            + original_node.quote
+        )
+        if literal_text(new) != edit.new:
+            self.problems.append(f"{edit.line}:{edit.column}: the new literal does not read "
+                                 f"`{edit.new}`")
+        return new
+
+    def leave_FormattedStringText(
+        self, original_node: cst.FormattedStringText, updated_node: cst.FormattedStringText
+    ) -> cst.FormattedStringText:
+        edit = self.targets.get(id(original_node))
+        if edit is None:
+            return updated_node
+        new = updated_node.with_changes(value=original_node.value.replace(edit.old, edit.new))
+        if new.value.replace("{{", "{").replace("}}", "}") != edit.new:
+            self.problems.append(f"{edit.line}:{edit.column}: the new literal does not read "
+                                 f"`{edit.new}`")
+        return new
+
+
+def _verify(
+    module: cst.Module, collector: _LiteralCollector, plan: FixPlan, fixed: bytes
+) -> str | None:
+    targets: dict[int, Edit] = {}
+    for edit in plan.edits:
+        node = collector.literals[(edit.line, edit.column, edit.end_line, edit.end_column)]
+        if isinstance(node, cst.FormattedString):
+            parts = [p for p in node.parts if isinstance(p, cst.FormattedStringText)]
+            if len(parts) != 1:
+                return f"{edit.line}:{edit.column}: f-string is not a single text part"
+            targets[id(parts[0])] = edit
+        else:
+            targets[id(node)] = edit
+    rewrite = _RewriteLiterals(targets)
+    expected = module.visit(rewrite)
+    if rewrite.problems:
+        return rewrite.problems[0]
+    if expected.bytes != fixed:
+        return "the span rewrite and the syntax-tree rewrite disagree"
+    try:
+        reparsed = parse(fixed)
+    except ParseFailure as error:
+        return f"the result does not parse ({error})"
+    if not reparsed.deep_equals(expected):
+        return "the result parses to a different tree"
+    return None
