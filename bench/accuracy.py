@@ -238,6 +238,21 @@ def classify(value: str, reg: Registry) -> Match | None:
     return None
 
 
+def form_family(form: str, known_prefixes: set[str]) -> str:
+    """A coarse grouping of forms, for the summary of misses."""
+    if form in ("bare", "word") or form in known_prefixes or form.startswith("word behind"):
+        return "bare id or a registry prefix"
+    if "region." in form:
+        return "Bedrock cross-region profile (us./eu./apac./global.)"
+    if form in ("ft:", "@version"):
+        return {"ft:": "fine-tune ft:<base>:...", "@version": "<id>@<version>"}[form]
+    if form.startswith("URL"):
+        return "inside a URL path"
+    if form.endswith(":"):
+        return "colon route prefix (provider:model)"
+    return "slash prefix unknown to the registry"
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     path: str  # absolute
@@ -507,6 +522,14 @@ def analyse(folders: list[Path], args: argparse.Namespace) -> dict[str, Any]:
                 }
             )
 
+    known = {pre for prov in reg.providers for pre in prov.prefixes}
+    families: dict[str, Counter[str]] = defaultdict(Counter)
+    for p in places:
+        fam = families[form_family(p.form, known)]
+        fam["places"] += 1
+        fam["found"] += "MG001" in rules_at(p)
+    for m in misses:
+        m["family"] = form_family(m["form"], known)
     gt_files = {p.path for p in places}
     code_suffixes = (".py", ".ipynb") if not args.no_notebooks else (".py",)
     extras = []
@@ -585,6 +608,9 @@ def analyse(folders: list[Path], args: argparse.Namespace) -> dict[str, Any]:
             }
             for form, n in Counter(p.form for p in places).most_common()
         },
+        "families": {
+            f: dict(c) for f, c in sorted(families.items(), key=lambda kv: -kv[1]["places"])
+        },
         "misses": misses,
         "extra_mg001": extras,
         "sample": sample_rows,
@@ -637,7 +663,12 @@ def print_report(r: dict[str, Any], examples: int) -> None:
     for form, c in r["forms"].items():
         out(f"  {form!r:40} {c['places']:6} {c['found']:6}  {pct(c['found'], c['places'])}\n")
 
-    out("\n## misses by form\n")
+    out("\n## ground truth by family of forms (places, found, missed)\n")
+    for fam, c in r["families"].items():
+        out(f"  {fam:56} {c['places']:6} {c['found']:6} {c['places'] - c['found']:6}\n")
+    reported = Counter(",".join(m["reported_as"]) or "nothing" for m in r["misses"])
+    out("misses reported on their line as: " + ", ".join(f"{k} {v}" for k, v in reported.items()))
+    out("\n\n## misses by form\n")
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in r["misses"]:
         groups[m["form"]].append(m)
