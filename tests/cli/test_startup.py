@@ -36,7 +36,7 @@ NOT_FOR_AN_EMPTY_CHECK = (
     "modelguard.cli.registry",
     "modelguard.registry.importer",
     "modelguard.registry.views",
-    "modelguard.fix.run",
+    "modelguard.fix",
     "modelguard.report.sarif",
     "modelguard.report.junit",
     "modelguard.report.markdown",
