@@ -77,6 +77,25 @@ class Finding:
     def sort_key(self) -> tuple[str, int, int, int, str]:
         return (self.path, self.cell or 0, self.line, self.column, self.rule.code)
 
+    @property
+    def in_file(self) -> bool:
+        """Whether line and column are positions in the file itself (not in a notebook cell)."""
+        return self.cell is None
+
+    @property
+    def line_in_file(self) -> int:
+        """The file line the finding is on: for a notebook, the line of the .ipynb JSON holding
+        the cell's source line, which is where editors and CI annotations must point."""
+        return self.line if self.file_line is None else self.file_line
+
+    @property
+    def cell_location(self) -> str | None:
+        """`cell 3, line 2, column 9` for a notebook finding (what a notebook editor shows);
+        None elsewhere."""
+        if self.cell is None:
+            return None
+        return f"cell {self.cell}, line {self.line}, column {self.column}"
+
 
 @dataclass(frozen=True, slots=True)
 class Scanned:

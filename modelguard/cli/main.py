@@ -278,6 +278,10 @@ def check(
             context.discover,
             jobs=jobs or os.cpu_count() or 1,
             cache_dir=None if no_cache else default_cache_dir(),
+            # Written by this run after the scan, or read by it: never scanned (nor is an older
+            # one of these with no modelguard mark, e.g. a text report named report.md).
+            own_files=[p for p in (baseline, write_baseline, output, *(t.path for t in targets))
+                       if p is not None],
         )
     except FileNotFoundError as error:
         fatal(str(error))

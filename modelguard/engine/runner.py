@@ -25,6 +25,7 @@ from modelguard.engine import cache as cache_mod
 from modelguard.files import display_path, sha256_hex
 from modelguard.findings import Failed, FileResult, Scanned, Skipped
 from modelguard.registry.index import ModelIndex
+from modelguard.report.own import own_file
 from modelguard.scan import (
     NOTEBOOK_SUFFIX,
     ScanError,
@@ -118,6 +119,9 @@ class _Worker:
             )
         if b"\0" in source[:_BINARY_PROBE]:
             return Outcome(Skipped(shown, "binary file"))
+        own = own_file(path, source)
+        if own is not None:
+            return Outcome(Skipped(shown, own))
         digest = sha256_hex(source) if config.use_cache else None
         stat = cache_mod.stat_of(status)
         if digest is not None and digest in config.cached:

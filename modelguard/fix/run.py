@@ -31,6 +31,7 @@ from modelguard.fix.plan import FixedSource, FixError, plan_fixes
 from modelguard.fix.python import fix_python_source
 from modelguard.fix.text import fix_text_source
 from modelguard.registry.index import ModelIndex
+from modelguard.report.own import own_file
 from modelguard.scan import PYTHON_SUFFIXES, ScanError, ScanSettings, scan_source
 from modelguard.scan.formats import TextFormat, text_format
 from modelguard.workspace.discover import DiscoverOptions, discover
@@ -43,14 +44,18 @@ def prepare_file(
     settings: ScanSettings,
     selection: Selection,
     allow_unsafe: bool,
-) -> FileFix | Failed:
-    """Read, scan and plan one file; never raises for a per-file problem."""
+) -> FileFix | Failed | Skipped:
+    """Read, scan and plan one file; never raises for a per-file problem. modelguard's own
+    files (see report/own.py) are skipped, never rewritten."""
     try:
         original = path.read_bytes()
     except FileNotFoundError:
         return Failed(shown, "vanished before it could be read")
     except OSError as error:
         return Failed(shown, f"cannot read: {error.strerror or error}")
+    own = own_file(str(path), original)
+    if own is not None:
+        return Skipped(shown, own)
     try:
         found = scan_source(shown, original, index, settings)
     except ScanError as error:
@@ -177,6 +182,8 @@ def fix_paths(
             )
             if isinstance(outcome, Failed):
                 errors.append(outcome)
+            elif isinstance(outcome, Skipped):
+                skipped.append(outcome)
             else:
                 files.append(outcome)
     return FixRun(tuple(files), tuple(errors), tuple(skipped))

@@ -37,7 +37,18 @@ def _message(finding: Finding) -> str:
         message += f", Replace with `{finding.replacement}`"
         if finding.fix is FixSafety.UNSAFE:
             message += " (unsafe fix)"
+    if finding.cell_location is not None:
+        message += f" ({finding.cell_location})"
     return message
+
+
+def _position(finding: Finding) -> dict[str, str | int]:
+    if not finding.in_file:
+        # A notebook: the cell's columns are not the JSON file's, so the annotation marks the
+        # whole file line (the message names the place in the cell).
+        return {"line": finding.line_in_file}
+    return {"line": finding.line, "col": finding.column,
+            "endLine": finding.end_line, "endColumn": finding.end_column}
 
 
 class GithubReporter(Reporter):
@@ -47,10 +58,7 @@ class GithubReporter(Reporter):
                 _kind(report, f),
                 _message(f),
                 file=f.path,
-                line=f.line,
-                col=f.column,
-                endLine=f.end_line,
-                endColumn=f.end_column,
+                **_position(f),
                 title=f.rule.code,
             )
             for f in report.findings

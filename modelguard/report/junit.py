@@ -47,7 +47,8 @@ class JunitReporter(Reporter):
             by_path[path] = []
         failing_cases = set()
         for finding in report.findings:
-            where = f"{finding.path}:{finding.line}:{finding.column}"
+            where = (f"{finding.path}:{finding.line}:{finding.column}" if finding.in_file
+                     else f"{finding.path}:{finding.line_in_file} ({finding.cell_location})")
             line = f"{where} {finding.rule.code} {finding.message}"
             if finding.replacement is not None and finding.fix is not FixSafety.NONE:
                 line += f" (replacement: {finding.replacement})"

@@ -128,7 +128,9 @@ class MarkdownReporter(Reporter):
             ]
             for finding in found[:MAX_DETAIL_ROWS]:
                 mark = " ❌" if report.fails(finding) else ""
-                out.append(f"| {finding.line} | {finding.rule.code}{mark} | {code(finding.model)} "
+                line = (str(finding.line) if finding.in_file
+                        else f"{finding.line_in_file} (cell {finding.cell}:{finding.line})")
+                out.append(f"| {line} | {finding.rule.code}{mark} | {code(finding.model)} "
                            f"| {cell(finding.message)} |")
             out += ["", "</details>", ""]
             shown += min(len(found), MAX_DETAIL_ROWS)

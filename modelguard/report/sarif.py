@@ -64,7 +64,8 @@ def id_region(finding: Finding) -> dict[str, int] | None:
 
 
 def _fixes(finding: Finding) -> list[dict[str, Any]]:
-    if finding.replacement is None or finding.fix is FixSafety.NONE:
+    # A notebook's span is in a cell's source, not in the JSON text a replacement would edit.
+    if finding.replacement is None or finding.fix is FixSafety.NONE or not finding.in_file:
         return []
     region = id_region(finding)
     if region is None:
@@ -82,6 +83,16 @@ def _fixes(finding: Finding) -> list[dict[str, Any]]:
     }]
 
 
+def _region(finding: Finding) -> dict[str, int]:
+    if not finding.in_file:
+        # A notebook: the line of the .ipynb JSON holding the cell's line; the cell's columns
+        # are not the file's, so the region is the whole line (the cell position is in the
+        # result's `notebookCell` property).
+        return {"startLine": finding.line_in_file}
+    return {"startLine": finding.line, "startColumn": finding.column,
+            "endLine": finding.end_line, "endColumn": finding.end_column}
+
+
 def _result(report: Report, finding: Finding, print_: str) -> dict[str, Any]:
     text = finding.message
     if finding.replacement is not None:
@@ -93,12 +104,7 @@ def _result(report: Report, finding: Finding, print_: str) -> dict[str, Any]:
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": {"uri": _uri(finding.path), "uriBaseId": BASE_ID},
-                "region": {
-                    "startLine": finding.line,
-                    "startColumn": finding.column,
-                    "endLine": finding.end_line,
-                    "endColumn": finding.end_column,
-                },
+                "region": _region(finding),
             },
         }],
         "partialFingerprints": {VERSION: print_},
@@ -112,6 +118,11 @@ def _result(report: Report, finding: Finding, print_: str) -> dict[str, Any]:
             "fixSafety": finding.fix.value,
         },
     }
+    if not finding.in_file:
+        result["properties"]["notebookCell"] = {
+            "cell": finding.cell, "startLine": finding.line, "startColumn": finding.column,
+            "endLine": finding.end_line, "endColumn": finding.end_column,
+        }
     fixes = _fixes(finding)
     if fixes:
         result["fixes"] = fixes

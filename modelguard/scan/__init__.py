@@ -66,7 +66,8 @@ def scan_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[HitG
     if scanned_as_python(path):
         hits, suppressions = scan_hits(source, index)
         return (HitGroup(hits, suppressions),) if hits or suppressions else ()
-    if not index.may_contain(source):
+    # A notebook's bytes are JSON: the prefilter reads its decoded cells (scan_notebook).
+    if text_format(path) is not None and not index.may_contain(source):
         return ()
     return _other_groups(path, source, index)
 
@@ -137,6 +138,8 @@ def _other_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[Hi
     try:
         text = source.decode("utf-8-sig") if isinstance(source, bytes) else source
     except UnicodeDecodeError as error:
+        if not index.may_contain(source):
+            return ()  # as before decoding: a file that names no model is not reported
         raise ScanError(f"cannot decode as UTF-8: byte {error.start}") from None
     fmt = text_format(path)
     if fmt is not None:
@@ -145,6 +148,8 @@ def _other_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[Hi
     try:
         cells = scan_notebook(text, index)
     except NotebookError as error:
+        if not index.may_contain(source):
+            return ()  # likewise: a broken notebook that names no model is not reported
         raise ScanError(str(error)) from None
     groups = []
     for cell in cells:

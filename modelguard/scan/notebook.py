@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from modelguard.registry.index import ModelIndex
 from modelguard.scan.hits import Hit, Span, Suppressions, mention_hits
@@ -41,8 +42,8 @@ class CellHits:
     suppressions: Suppressions
 
 
-def read_cells(text: str) -> list[Cell]:
-    """The cells of a notebook (nbformat 4), each with its source joined and located."""
+def load_notebook(text: str) -> dict[str, Any]:
+    """The notebook's JSON document (nbformat 4), its cells' sources checked."""
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -53,15 +54,29 @@ def read_cells(text: str) -> list[Cell]:
         if isinstance(document, dict) and "worksheets" in document:
             raise NotebookError("unsupported notebook format (nbformat 3); convert it to v4")
         raise NotebookError("not a notebook: no 'cells' list at the top level")
-    where = _source_lines(text)
-    cells = []
     for i, raw in enumerate(document["cells"]):
         if not isinstance(raw, dict):
             raise NotebookError(f"cell {i + 1}: expected an object")
-        source = raw.get("source", "")
-        parts = [source] if isinstance(source, str) else source
+        parts = _parts(raw)
         if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
             raise NotebookError(f"cell {i + 1}: 'source' must be a string or a list of strings")
+    return document
+
+
+def _parts(raw: dict[str, Any]) -> Any:
+    source = raw.get("source", "")
+    return [source] if isinstance(source, str) else source
+
+
+def read_cells(text: str, document: dict[str, Any] | None = None) -> list[Cell]:
+    """The cells of a notebook (nbformat 4), each with its source joined and located;
+    `document` is `load_notebook(text)` when the caller has it already."""
+    if document is None:
+        document = load_notebook(text)
+    where = _source_lines(text)
+    cells = []
+    for i, raw in enumerate(document["cells"]):
+        parts = _parts(raw)
         file_lines: list[int] = []  # where each line of the joined source starts
         starts_line = True
         line = 0
@@ -79,27 +94,50 @@ def read_cells(text: str) -> list[Cell]:
     return cells
 
 
-def notebook_language(text: str) -> str:
-    """The kernel's language, "python" unless the metadata says otherwise."""
-    try:
-        metadata = json.loads(text).get("metadata", {})
-        language = metadata.get("language_info", {}).get("name") or metadata.get(
-            "kernelspec", {}
-        ).get("language")
-    except (ValueError, AttributeError):
+# Kernels whose cells are Python, or a superset of it that the Python scanner reads as long as
+# a cell parses (Coconut, xonsh, Sage): the language names kernels declare, lowercased.
+PYTHON_LANGUAGES = frozenset({
+    "python", "python2", "python3", "ipython", "ipython2", "ipython3", "pypy", "pypy3",
+    "micropython", "circuitpython", "coconut", "xonsh", "sage", "sagemath",
+})
+# Of these, the ones whose every cell must parse as Python (else the file is not scanned).
+STRICT_PYTHON_LANGUAGES = frozenset({
+    "python", "python2", "python3", "ipython", "ipython2", "ipython3", "pypy", "pypy3",
+})
+
+
+def notebook_language(document: Any) -> str:
+    """The kernel's language, lowercased: `metadata.language_info.name`, else
+    `metadata.kernelspec.language`, else "python" (Jupyter's default kernel)."""
+    metadata = document.get("metadata") if isinstance(document, dict) else None
+    if not isinstance(metadata, dict):
         return "python"
-    return str(language).lower() if language else "python"
+    for holder, key in (("language_info", "name"), ("kernelspec", "language")):
+        value = metadata.get(holder)
+        if isinstance(value, dict) and isinstance(value.get(key), str) and value[key].strip():
+            return str(value[key]).strip().lower()
+    return "python"
 
 
 def scan_notebook(text: str, index: ModelIndex) -> list[CellHits]:
-    """Hits per cell; raises NotebookError for bad JSON or a code cell that does not parse."""
-    python = notebook_language(text) == "python"
+    """Hits per cell; raises NotebookError for bad JSON or a code cell that does not parse.
+
+    The prefilter reads each cell's decoded source, not the file's bytes: in the JSON the
+    source is escaped once more (a Python `\\x2d` is written `\\\\x2d`, a newline `\\n`, any
+    character may be `\\uXXXX`) and may be split across strings, so the bytes need not show
+    an id that the source holds."""
+    document = load_notebook(text)
+    if not any(index.may_contain("".join(_parts(raw))) for raw in document["cells"]):
+        return []
+    language = notebook_language(document)
+    python = language in PYTHON_LANGUAGES
+    strict = language in STRICT_PYTHON_LANGUAGES
     found = []
-    for cell in read_cells(text):
+    for cell in read_cells(text, document):
         if not cell.source or not index.may_contain(cell.source):
             continue
         if cell.kind == "code" and python:
-            hits, suppressions = _scan_code(cell, index)
+            hits, suppressions = _scan_code(cell, index, strict=strict)
         elif cell.kind in ("code", "markdown"):
             hits, suppressions = _mentions(cell.source, index), {}
         else:
@@ -108,7 +146,10 @@ def scan_notebook(text: str, index: ModelIndex) -> list[CellHits]:
     return found
 
 
-def _scan_code(cell: Cell, index: ModelIndex) -> tuple[list[Hit], Suppressions]:
+def _scan_code(cell: Cell, index: ModelIndex, *, strict: bool = True
+               ) -> tuple[list[Hit], Suppressions]:
+    """A code cell as Python. Not `strict` (a kernel whose language only extends Python), a
+    cell that does not parse is read as text: its ids are mentions."""
     # libcst takes a third of a second to import: only a cell that may name a model pays it.
     from modelguard.scan.python import ParseFailure, scan_python
 
@@ -126,6 +167,8 @@ def _scan_code(cell: Cell, index: ModelIndex) -> tuple[list[Hit], Suppressions]:
     try:
         hits, suppressions = scan_python(masked, index)
     except ParseFailure as error:
+        if not strict:
+            return _mentions(cell.source, index), {}
         raise NotebookError(f"cell {cell.number}: {error}") from None
     for line, start, end in regions:
         text = cell.source.split("\n")[line - 1][start:end]

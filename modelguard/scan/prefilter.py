@@ -32,6 +32,12 @@ never "no" for a file in which the scanner would find an id. Why that holds:
   it lies in one of those runs. A file with a cookie (its bytes are not its text) is
   unescaped and casefolded whole. Other non-ASCII characters change nothing: stage 1 reads
   each of their bytes as a separator, and casefolded they stay non-ASCII, separators too.
+- All of the above is about the text the scanner reads. A notebook's bytes are not that text:
+  they are JSON, in which each cell's source is escaped once more (a Python `\\x2d` is
+  written `\\\\x2d`, so its escape reads as an escaped backslash then `x2d`; a newline is
+  `\\n`, whose `n` joins the next atom; any character may be `\\uXXXX`) and may be split
+  across several strings. So a notebook is never tested on its bytes: `scan.notebook`
+  decodes it and tests each cell's joined source, the scanner's own text.
 """
 
 from __future__ import annotations
