@@ -176,6 +176,10 @@ _ROUTE = re.compile(
     r"openai|anthropic|cohere|cohere_chat|azure_ai|fireworks_ai|together_ai|databricks|deepseek|"
     r"bedrock_mantle)/"
 )
+# LiteLLM prices Azure OpenAI data-zone and global deployments under their own keys
+# ("azure/us/gpt-5.2-codex", "azure/global-standard/gpt-4o-mini"): the deployment type, not
+# another model; Microsoft's schedule dates the model version (registry/SCHEMA.md).
+_AZURE_DEPLOYMENT = re.compile(r"^(?:us|eu|apac|global|global-standard)/")
 _BEDROCK_REGION = re.compile(r"^[a-z]{2}(?:-gov)?-[a-z]+-\d/")
 _BEDROCK_PROFILE = re.compile(r"^(?:us|eu|apac|global|jp|au|ca|us-gov)\.")
 
@@ -184,6 +188,8 @@ def litellm_id(key: str, provider: str | None) -> str:
     """The model id inside a LiteLLM key, without pricing variant or routing prefix."""
     model = _VARIANT.sub("", key)
     model = _ROUTE.sub("", model)
+    if provider == "azure-openai":
+        model = _VARIANT.sub("", _AZURE_DEPLOYMENT.sub("", model))
     if provider == "bedrock":
         model = _BEDROCK_PROFILE.sub("", _BEDROCK_REGION.sub("", model))
     if provider == "openai" and model.startswith("ft:"):

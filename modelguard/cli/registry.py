@@ -64,18 +64,23 @@ as_of_option = click.option("--as-of", callback=_date, metavar="YYYY-MM-DD",
 @click.option("--status", type=click.Choice([s.value for s in Status]),
               help="Only entries with this status at --as-of.")
 @as_of_option
+@click.option("--page-older-than", "page_older_than", type=click.IntRange(min=0), metavar="DAYS",
+              help="Only entries whose provider file was checked against a page version more "
+                   "than DAYS days before --as-of (or names none).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @source_options
-def registry_list(provider: str | None, status: str | None, as_of: dt.date, fmt: str,
-                  registry_dir: Path | None, offline: bool) -> None:
+def registry_list(provider: str | None, status: str | None, as_of: dt.date,
+                  page_older_than: int | None, fmt: str, registry_dir: Path | None,
+                  offline: bool) -> None:
     """List registry entries with their status at --as-of."""
     registry = registry_in_use(registry_dir, offline)
     if provider is not None and registry.provider(provider) is None:
         known = ", ".join(p.slug for p in registry.providers)
         fatal(f"unknown provider {provider!r} (known: {known})")
     found = rows(registry.providers, as_of, only_provider=provider,
-                 only_status=Status(status) if status else None)
+                 only_status=Status(status) if status else None,
+                 page_older_than_days=page_older_than)
     if fmt == "json":
         click.echo(json.dumps([row.as_json() for row in found], indent=2))
         return
@@ -112,6 +117,8 @@ def registry_show(model_id: str, as_of: dt.date, registry_dir: Path | None,
         ("aliases", ", ".join(entry.aliases)),
         ("announced", str(entry.announced or "")),
         ("shutdown", shutdown_text(entry)),
+        ("dates from", "LiteLLM or another aggregator, not checked against the provider's page"
+         if entry.dates_from == "aggregator" else ""),
         ("status", f"{life.status.value} as of {as_of}"
          + (f", {life.days_left} days left" if life.days_left is not None and life.days_left > 0
             else "")),

@@ -52,6 +52,8 @@ def _entry_table(entry: ModelEntry) -> dict[str, Any]:
             table[key] = value.isoformat()
     if entry.shutdown is not None:
         table["shutdown_qualifier"] = entry.shutdown_qualifier
+    if entry.dates_from != "provider":
+        table["dates_from"] = entry.dates_from
     for key in ("replacement", "source", "notes"):
         value = getattr(entry, key)
         if value is not None:
@@ -71,6 +73,7 @@ def to_bundle(registry: Registry) -> dict[str, Any]:
                 "name": p.name,
                 "prefixes": list(p.prefixes),
                 "match_bare": p.match_bare,
+                **({"page_version": p.page_version.isoformat()} if p.page_version else {}),
                 "models": [_entry_table(e) for e in p.models],
             }
             for p in registry.providers
@@ -84,12 +87,13 @@ def bundle_bytes(registry: Registry) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _with_dates(raw: object, where: str, problems: list[str]) -> object:
+def _with_dates(raw: object, where: str, problems: list[str],
+                keys: tuple[str, ...] = _DATE_FIELDS) -> object:
     """JSON has no date type: ISO strings in date fields become dates before validation."""
     if not isinstance(raw, dict):
         return raw
     table = dict(raw)
-    for key in _DATE_FIELDS:
+    for key in keys:
         value = table.get(key)
         if isinstance(value, str):
             try:
@@ -126,10 +130,12 @@ def registry_from_bundle(data: bytes, where: str = "bundle") -> Registry:
             problems.append(f"{label}: expected an object")
             continue
         models = table.get("models", [])
-        fixed: Mapping[str, Any] = table
+        fixed: Mapping[str, Any] = {**table, **_with_dates(
+            {"page_version": table["page_version"]} if "page_version" in table else {},
+            label, problems, ("page_version",))}  # type: ignore[dict-item]
         if isinstance(models, list):
             fixed = {
-                **table,
+                **fixed,
                 "models": [_with_dates(m, f"{label}.models[{i}]", problems)
                            for i, m in enumerate(models)],
             }

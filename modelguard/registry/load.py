@@ -18,10 +18,13 @@ from modelguard.registry.chain import follow
 SCHEMA = 1
 MANIFEST = "registry.toml"
 QUALIFIERS = ("exact", "not_before", "estimated")
-_PROVIDER_KEYS = frozenset({"provider", "name", "prefixes", "match_bare", "models"})
+# Where an entry's dates come from: the provider's own page, or an aggregator (LiteLLM's model
+# table and the like) that cites it but was not checked against it.
+DATES_FROM = ("provider", "aggregator")
+_PROVIDER_KEYS = frozenset({"provider", "name", "prefixes", "match_bare", "page_version", "models"})
 _ENTRY_KEYS = frozenset(
-    {"id", "aliases", "announced", "shutdown", "shutdown_qualifier", "replacement", "source",
-     "notes"}
+    {"id", "aliases", "announced", "shutdown", "shutdown_qualifier", "dates_from", "replacement",
+     "source", "notes"}
 )
 _MANIFEST_KEYS = frozenset({"schema", "version", "priority"})
 
@@ -37,6 +40,7 @@ class ModelEntry:
     replacement: str | None = None
     source: str | None = None
     notes: str | None = None
+    dates_from: str = "provider"
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -53,6 +57,8 @@ class Provider:
     # False for resellers whose retired list names ids other platforms still serve: their
     # entries then match only behind their prefix or when the user selects the provider.
     match_bare: bool = True
+    # The day of the newest version of the provider's own page(s) the file was checked against.
+    page_version: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +227,7 @@ def _parse_provider(where: str, data: Mapping[str, Any], problems: list[str]) ->
     if not isinstance(match_bare, bool):
         problems.append(f"{where}: match_bare: expected true or false")
         match_bare = True
+    page_version = _date_field(data, "page_version", where, problems)
     raw_models = data.get("models", [])
     if not isinstance(raw_models, list):
         problems.append(f"{where}: models: expected an array of tables ([[models]])")
@@ -241,7 +248,7 @@ def _parse_provider(where: str, data: Mapping[str, Any], problems: list[str]) ->
         _check_replacements(entries, labels, problems)
     if len(problems) > start:
         return None
-    return Provider(slug, name, tuple(prefixes), tuple(entries), where, match_bare)
+    return Provider(slug, name, tuple(prefixes), tuple(entries), where, match_bare, page_version)
 
 
 def _parse_entry(
@@ -270,6 +277,11 @@ def _parse_entry(
             f"{label}: shutdown_qualifier: expected one of {', '.join(QUALIFIERS)}, "
             f"got {qualifier!r}"
         )
+    dates_from = raw.get("dates_from", "provider")
+    if dates_from not in DATES_FROM:
+        problems.append(
+            f"{label}: dates_from: expected one of {', '.join(DATES_FROM)}, got {dates_from!r}"
+        )
     optional: dict[str, str | None] = {}
     for key in ("replacement", "source", "notes"):
         value = raw.get(key)
@@ -295,6 +307,7 @@ def _parse_entry(
         replacement=optional["replacement"],
         source=source,
         notes=optional["notes"],
+        dates_from=str(dates_from),
     )
 
 

@@ -25,7 +25,7 @@ from modelguard.files import display_path, keep_newest, write_atomic
 from modelguard.registry import load as registry_mod
 from modelguard.registry.load import ModelEntry, Provider, Registry, load_registry
 
-FORMAT = 2
+FORMAT = 3
 FILE_PREFIX = "registry-parsed"
 KEEP = 16
 
@@ -89,10 +89,10 @@ def to_data(registry: Registry) -> dict[str, Any]:
         "providers": [
             {
                 "slug": p.slug, "name": p.name, "prefixes": list(p.prefixes), "path": p.path,
-                "match_bare": p.match_bare,
+                "match_bare": p.match_bare, "page_version": _iso(p.page_version),
                 "models": [
                     [m.provider, m.id, list(m.aliases), _iso(m.announced), _iso(m.shutdown),
-                     m.shutdown_qualifier, m.replacement, m.source, m.notes]
+                     m.shutdown_qualifier, m.replacement, m.source, m.notes, m.dates_from]
                     for m in p.models
                 ],
             }
@@ -106,12 +106,12 @@ def from_data(data: dict[str, Any]) -> Registry:
     for p in data["providers"]:
         models = tuple(
             ModelEntry(provider, id_, tuple(aliases), _date(announced), _date(shutdown),
-                       qualifier, replacement, source, notes)
-            for provider, id_, aliases, announced, shutdown, qualifier, replacement, source, notes
-            in p["models"]
+                       qualifier, replacement, source, notes, dates_from)
+            for (provider, id_, aliases, announced, shutdown, qualifier, replacement, source, notes,
+                 dates_from) in p["models"]
         )
         providers.append(Provider(p["slug"], p["name"], tuple(p["prefixes"]), models, p["path"],
-                                  p["match_bare"]))
+                                  p["match_bare"], _date(p["page_version"])))
     return Registry(data["version"], tuple(providers))
 
 

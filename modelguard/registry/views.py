@@ -14,14 +14,15 @@ from modelguard.registry.load import ModelEntry, Provider
 
 
 def shutdown_text(entry: ModelEntry) -> str:
-    """The shutdown day as a report should say it: bounds and estimates are not days."""
+    """The shutdown day as a report should say it: bounds and estimates are not days, and a day
+    only an aggregator gives is not the provider's word."""
     if entry.shutdown is None:
         return ""
-    if entry.shutdown_qualifier == "not_before":
-        return f"not before {entry.shutdown}"
-    if entry.shutdown_qualifier == "estimated":
-        return f"{entry.shutdown} (estimated)"
-    return str(entry.shutdown)
+    marks = [m for m, on in (("estimated", entry.shutdown_qualifier == "estimated"),
+                             ("aggregator", entry.dates_from == "aggregator")) if on]
+    day = f"not before {entry.shutdown}" if entry.shutdown_qualifier == "not_before" else (
+        str(entry.shutdown))
+    return f"{day} ({', '.join(marks)})" if marks else day
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ class Row:
             "announced": e.announced.isoformat() if e.announced else None,
             "shutdown": e.shutdown.isoformat() if e.shutdown else None,
             "shutdown_qualifier": e.shutdown_qualifier if e.shutdown else None,
+            "dates_from": e.dates_from,
             "replacement": e.replacement,
             "source": e.source,
             "status": self.status.value,
@@ -53,16 +55,28 @@ def rows(
     only_provider: str | None = None,
     only_status: Status | None = None,
     warn_within_days: int = WARN_WITHIN_DAYS,
+    page_older_than_days: int | None = None,
 ) -> list[Row]:
     out = []
     for provider in providers:
         if only_provider is not None and provider.slug != only_provider:
+            continue
+        if page_older_than_days is not None and not page_older_than(
+            provider, as_of, page_older_than_days
+        ):
             continue
         for entry in provider.models:
             life = lifecycle(entry.announced, entry.shutdown, as_of, warn_within_days)
             if only_status is None or life.status is only_status:
                 out.append(Row(entry, life.status, life.days_left))
     return out
+
+
+def page_older_than(provider: Provider, as_of: dt.date, days: int) -> bool:
+    """Whether the provider's file was last checked against a page version more than `days`
+    before `as_of`; a file naming no page version is never known to be current."""
+    version = provider.page_version
+    return version is None or (as_of - version).days > days
 
 
 def replacement_chain(provider: Provider, entry: ModelEntry) -> list[ModelEntry]:

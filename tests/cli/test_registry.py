@@ -61,6 +61,7 @@ def test_list_json_fields_and_days_left() -> None:
     assert row == {
         "provider": "openai", "id": "gpt-4.5-preview", "aliases": ["gpt-4.5-preview-2025-02-27"],
         "announced": "2025-04-14", "shutdown": "2025-07-14", "shutdown_qualifier": "exact",
+        "dates_from": "provider",
         "replacement": "gpt-4.1", "source": "https://platform.openai.com/docs/deprecations",
         "status": "deprecated", "days_left": 74,
     }
@@ -335,3 +336,53 @@ def test_damaged_cache_falls_back_to_bundled_with_a_warning() -> None:
     registry, warnings = active_registry()
     assert registry.version == load_registry(bundled_registry_dir()).version
     assert len(warnings) == 1 and warnings[0].startswith("ignoring the synced registry: ")
+
+
+# --- where dates come from ------------------------------------------------------------------
+
+_PROVENANCE = {
+    "registry.toml": 'schema = 1\nversion = "2026.12.06"\n',
+    "fresh.toml": 'provider = "fresh"\npage_version = 2026-12-01\n[[models]]\nid = "f-1"\n',
+    "stale.toml": 'provider = "stale"\npage_version = 2026-06-01\n[[models]]\nid = "s-1"\n'
+                  'shutdown = 2027-01-01\nshutdown_qualifier = "estimated"\n'
+                  'dates_from = "aggregator"\nsource = "https://stale.example/deprecations"\n',
+    "unknown.toml": 'provider = "unknown"\n[[models]]\nid = "u-1"\n',
+}
+
+
+@pytest.fixture
+def provenance_registry(tmp_path: Path) -> str:
+    for name, text in _PROVENANCE.items():
+        (tmp_path / name).write_text(text)
+    return str(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        pytest.param("30", {"s-1", "u-1"}, id="older-than-30-days-and-undated"),
+        pytest.param("200", {"u-1"}, id="only-the-file-naming-no-page"),
+        pytest.param("0", {"f-1", "s-1", "u-1"}, id="zero-days"),
+    ],
+)
+def test_list_page_older_than(provenance_registry: str, days: str, expected: set[str]) -> None:
+    result = run("registry", "list", "--registry", provenance_registry, "--format", "json",
+                 "--as-of", "2026-12-06", "--page-older-than", days)
+    assert result.exit_code == 0, result.output
+    assert {r["id"] for r in json.loads(result.stdout)} == expected
+
+
+def test_list_page_older_than_rejects_negative_days(provenance_registry: str) -> None:
+    result = run("registry", "list", "--registry", provenance_registry, "--page-older-than", "-1")
+    assert result.exit_code == 2
+
+
+def test_aggregator_dates_are_marked_in_list_and_show(provenance_registry: str) -> None:
+    listed = run("registry", "list", "--registry", provenance_registry, "--as-of", "2026-12-06")
+    shown = run("registry", "show", "--registry", provenance_registry, "s-1")
+    as_json = run("registry", "list", "--registry", provenance_registry, "--format", "json")
+    assert "2027-01-01 (estimated, aggregator)" in listed.stdout
+    assert "shutdown:    2027-01-01 (estimated, aggregator)" in shown.stdout
+    assert "dates from:  LiteLLM or another aggregator" in shown.stdout
+    assert {r["id"]: r["dates_from"] for r in json.loads(as_json.stdout)} == {
+        "f-1": "provider", "s-1": "aggregator", "u-1": "provider"}

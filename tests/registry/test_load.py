@@ -172,3 +172,60 @@ def test_bundled_registry_is_valid_and_has_gpt_4_5_preview() -> None:
     assert (entry.announced, entry.shutdown) == (dt.date(2025, 4, 14), dt.date(2025, 7, 14))
     assert entry.replacement == "gpt-4.1"
     assert entry.source is not None and entry.source.startswith("https://")
+
+
+@pytest.mark.parametrize(
+    ("provider", "expected"),
+    [
+        pytest.param(
+            HEADER + f'[[models]]\nid = "m"\nshutdown = 2025-01-01\ndates_from = "litellm"\n{SRC}\n',
+            "acme.toml: models[0] (m): dates_from: expected one of provider, aggregator, "
+            "got 'litellm'",
+            id="dates-from-unknown",
+        ),
+        pytest.param(
+            HEADER + 'page_version = "2026-09-02"\n',
+            "acme.toml: page_version: expected a TOML date such as 2025-07-14, got '2026-09-02'",
+            id="page-version-string",
+        ),
+    ],
+)
+def test_date_provenance_errors(tmp_path: Path, provider: str, expected: str) -> None:
+    with pytest.raises(RegistryError) as raised:
+        _load(tmp_path, provider)
+    assert raised.value.problems[0].endswith(expected)
+    assert len(raised.value.problems) == 1, raised.value.problems
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        pytest.param("", ("provider", None), id="defaults"),
+        pytest.param('dates_from = "aggregator"\n', ("aggregator", None), id="aggregator"),
+        pytest.param("page_version = 2026-09-02\n", ("provider", dt.date(2026, 9, 2)),
+                     id="page-version"),
+    ],
+)
+def test_date_provenance_loads(tmp_path: Path, lines: str, expected: tuple[str, object]) -> None:
+    header, entry = (lines, "") if lines.startswith("page_version") else ("", lines)
+    (tmp_path / "registry.toml").write_text(MANIFEST)
+    (tmp_path / "acme.toml").write_text(
+        HEADER + header + f'[[models]]\nid = "m"\nshutdown = 2025-01-01\n{entry}{SRC}\n'
+    )
+    (acme,) = load_registry(tmp_path).providers
+    assert (acme.models[0].dates_from, acme.page_version) == expected
+
+
+def test_every_bundled_provider_names_its_page_version() -> None:
+    registry = load_registry(bundled_registry_dir())
+    assert [p.slug for p in registry.providers if p.page_version is None] == []
+
+
+def test_bundled_aggregator_dates_are_estimated() -> None:
+    """A day only an aggregator gives is never presented as the provider's exact word: check
+    reports say 'around' for estimated days."""
+    registry = load_registry(bundled_registry_dir())
+    assert [
+        (p.slug, e.id) for p in registry.providers for e in p.models
+        if e.dates_from == "aggregator" and e.shutdown_qualifier != "estimated"
+    ] == []
