@@ -113,6 +113,7 @@ MODEL_VALUE = Context(
     (
         'payload = {"model": "gpt-4.5-preview", "input": "hi"}',
         "call({'model_name': 'gpt-4.5-preview'})",
+        'row = {"model": "gpt-4.5-preview" if old else "gpt-4o"}',
     ),
     model_slot=True,
 )

@@ -268,6 +268,9 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
     def _label(self, node: cst.CSTNode | None, context: ctx.Context) -> None:
         if isinstance(node, (cst.SimpleString, cst.FormattedString)):
             self._context[id(node)] = context
+        elif isinstance(node, cst.IfExp):  # `model="davinci" if old else "gpt-4o"`: both values
+            self._label(node.body, context)
+            self._label(node.orelse, context)
 
     # Contexts -------------------------------------------------------------------------------
 
