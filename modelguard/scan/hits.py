@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from modelguard.findings import FixSafety
 from modelguard.registry.index import Match, ModelIndex
+from modelguard.scan.contexts import settle
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,8 @@ def mention_hits(text: str, start: Span, index: ModelIndex) -> list[Hit]:
     """Ids standing as words inside `text`, located precisely; `text` begins at `start`."""
     hits = []
     for token in index.tokens(text):
+        if settle(token.text, token.match, FixSafety.NONE, model_slot=False) is None:
+            continue  # `O1` in prose is an order id, not `o1`
         line_offset = text.count("\n", 0, token.start)
         line_start = text.rfind("\n", 0, token.start) + 1
         column = token.start - line_start + (start.column if line_offset == 0 else 1)

@@ -263,10 +263,14 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
         self.suppressions: Suppressions = {}
         # Parents are visited before their children, so a parent labels its literal children.
         self._context: dict[int, ctx.Context] = {}
+        self._tables: set[int] = set()  # ids of the keys and members of tables of model ids
 
     def _label(self, node: cst.CSTNode | None, context: ctx.Context) -> None:
         if isinstance(node, (cst.SimpleString, cst.FormattedString)):
             self._context[id(node)] = context
+        elif isinstance(node, cst.IfExp):  # `model="davinci" if old else "gpt-4o"`: both values
+            self._label(node.body, context)
+            self._label(node.orelse, context)
 
     # Contexts -------------------------------------------------------------------------------
 
@@ -295,31 +299,65 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
         self._label(node.value, self._assignment_context([node.target]))
 
     def _assignment_context(self, targets: Iterable[cst.BaseExpression]) -> ctx.Context:
+        named = False
         for target in targets:
             if isinstance(target, cst.Subscript):
                 key = _subscript_key(target)
                 if key is None or not ctx.names_a_model(key):
                     return ctx.DICT_VALUE
-            elif not isinstance(target, (cst.Name, cst.Attribute)):
+                named = True
+            elif isinstance(target, (cst.Name, cst.Attribute)):
+                named = named or ctx.names_a_model(_callee_name(target) or "")
+            else:
                 return ctx.CONTAINER
-        return ctx.ASSIGNMENT
+        return ctx.MODEL_ASSIGNMENT if named else ctx.ASSIGNMENT
 
     def visit_Param(self, node: cst.Param) -> None:
-        self._label(node.default, ctx.DEFAULT_PARAMETER)
+        named = ctx.names_a_model(node.name.value)
+        self._label(node.default, ctx.MODEL_PARAMETER if named else ctx.DEFAULT_PARAMETER)
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        keys = [e.key for e in node.elements if isinstance(e, cst.DictElement)]
+        if self._known_ids(keys) >= 2:
+            self._tables.update(id(key) for key in keys)
 
     def visit_DictElement(self, node: cst.DictElement) -> None:
-        self._label(node.key, ctx.DICT_KEY)
+        table = id(node.key) in self._tables
+        self._label(node.key, ctx.MODEL_TABLE_KEY if table else ctx.DICT_KEY)
         key = literal_text(node.key) if isinstance(node.key, _Literal) else None
         named = key is not None and ctx.names_a_model(key)
         self._label(node.value, ctx.MODEL_VALUE if named else ctx.DICT_VALUE)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
-        self._label(node.left, ctx.COMPARISON)
-        for target in node.comparisons:
-            self._label(target.comparator, ctx.COMPARISON)
+        operands = [node.left, *(target.comparator for target in node.comparisons)]
+        # `model == "davinci"`: equality with a model-named name, attribute or subscript.
+        equality = all(
+            isinstance(target.operator, (cst.Equal, cst.NotEqual)) for target in node.comparisons
+        )
+        named = equality and any(_names_a_model(operand) for operand in operands)
+        for operand in operands:
+            self._label(operand, ctx.MODEL_COMPARISON if named else ctx.COMPARISON)
+
+    def _visit_collection(self, node: cst.List | cst.Tuple | cst.Set) -> None:
+        values = [e.value for e in node.elements if isinstance(e, cst.Element)]
+        if self._known_ids(values) >= 2:
+            self._tables.update(id(value) for value in values)
+
+    visit_List = visit_Tuple = visit_Set = _visit_collection
 
     def visit_Element(self, node: cst.Element) -> None:
-        self._label(node.value, ctx.CONTAINER)
+        table = id(node.value) in self._tables
+        self._label(node.value, ctx.MODEL_LIST if table else ctx.CONTAINER)
+
+    def _known_ids(self, nodes: Iterable[cst.BaseExpression]) -> int:
+        """How many of these expressions are literals naming a known id as registered."""
+        count = 0
+        for node in nodes:
+            value = literal_text(node) if isinstance(node, _Literal) else None
+            match = None if value is None else self.index.lookup(value)
+            if match is not None and value is not None and ctx.registered(value, match):
+                count += 1
+        return count
 
     def visit_SubscriptElement(self, node: cst.SubscriptElement) -> None:
         if isinstance(node.slice, cst.Index):
@@ -419,8 +457,9 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
         if match is None:
             return False
         context = self._context.get(id(node), ctx.EXPRESSION)
-        self.hits.append(Hit(self.locator.span(start, end), value, match, context.fix,
-                             context.name))
+        fix = ctx.settle(value, match, context.fix, context.model_slot)
+        if fix is not None:  # else the place says it is no model: not even a mention
+            self.hits.append(Hit(self.locator.span(start, end), value, match, fix, context.name))
         return True
 
     def visit_Comment(self, node: cst.Comment) -> None:
@@ -451,6 +490,15 @@ def _callee_name(func: cst.BaseExpression) -> str | None:
     if isinstance(func, cst.Attribute):
         return func.attr.value
     return None
+
+
+def _names_a_model(node: cst.BaseExpression) -> bool:
+    """`model`, `self.engine`, `config["model"]`: an expression whose name says model."""
+    if isinstance(node, cst.Subscript):
+        key = _subscript_key(node)
+        return key is not None and ctx.names_a_model(key)
+    name = _callee_name(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+    return name is not None and ctx.names_a_model(name)
 
 
 def _subscript_key(target: cst.Subscript) -> str | None:

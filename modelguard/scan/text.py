@@ -225,7 +225,9 @@ def _line_hits(
     code_end = next((s.start for s in segments if s.kind == "comment"), len(line))
     bare = _bare_value(line[:code_end], segments, fmt, index)
     if bare is not None:
-        hits.append(_hit(number, bare[0], bare[1], line, index, bare[2]))
+        found = _hit(number, bare[0], bare[1], line, index, bare[2])
+        if found is not None:
+            hits.append(found)
     for segment in segments:
         text = line[segment.start:segment.end]
         if segment.kind == "string":
@@ -234,7 +236,9 @@ def _line_hits(
             if match is not None and "${" not in content:
                 context = _string_context(line, segment, code_end, fmt)
                 span = Span(number, segment.start + 1, number, segment.end + 1)
-                hits.append(Hit(span, content, match, context.fix, context.name))
+                fix = ctx.settle(content, match, context.fix, context is MODEL_VALUE)
+                if fix is not None:  # else not a model here (`"type": "command"`): no finding
+                    hits.append(Hit(span, content, match, fix, context.name))
                 continue
             where = Span(number, segment.start + 2, number, segment.end)
             hits.extend(mention_hits(content, where, index))
@@ -250,11 +254,14 @@ def _line_hits(
 
 
 def _hit(number: int, start: int, end: int, line: str, index: ModelIndex, context: TextContext
-         ) -> Hit:
+         ) -> Hit | None:
     written = line[start:end]
     match = index.lookup(written)
     assert match is not None
-    return Hit(Span(number, start + 1, number, end + 1), written, match, context.fix, context.name)
+    fix = ctx.settle(written, match, context.fix, context is MODEL_VALUE)
+    if fix is None:
+        return None
+    return Hit(Span(number, start + 1, number, end + 1), written, match, fix, context.name)
 
 
 def _string_context(line: str, segment: _Segment, code_end: int, fmt: TextFormat) -> TextContext:

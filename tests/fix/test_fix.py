@@ -115,7 +115,8 @@ FIXES = [
     pytest.param('M = b"gpt-4.5-preview"\n', 'M = b"gpt-4.1"\n', id="bytes"),
     pytest.param('M = Rb"gpt-4.5-preview"\n', 'M = Rb"gpt-4.1"\n', id="raw-bytes"),
     pytest.param('M = f"gpt-4.5-preview"\n', 'M = f"gpt-4.1"\n', id="f-string"),
-    pytest.param('M = "GPT-4.5-Preview"\n', 'M = "gpt-4.1"\n', id="case-insensitive"),
+    # Another case than the registry's is found but never a safe rewrite (`"GPT-4"` labels).
+    pytest.param('M = "GPT-4.5-Preview"\n', 'M = "GPT-4.5-Preview"\n', id="other-case-unsafe"),
     pytest.param('M = "gpt-4.5-preview-2025-02-27"\n', 'M = "gpt-4.1"\n', id="alias"),
     pytest.param('M = "openai/gpt-4.5-preview"\n', 'M = "openai/gpt-4.1"\n', id="routing-prefix"),
     pytest.param('M = "openrouter/openai/gpt-4-32k"\n', 'M = "openrouter/openai/gpt-4o"\n',

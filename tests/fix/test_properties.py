@@ -86,6 +86,8 @@ def _expected_name(index: ModelIndex, written: str, as_of: date) -> str:
     entry = match.entry
     if lifecycle(entry.announced, entry.shutdown, as_of).status is Status.ACTIVE:
         return written
+    if written[len(match.prefix):] not in entry.names:
+        return written  # another case than the registry's: never a safe fix
     return index.replacement(match, as_of) or written
 
 
