@@ -7,7 +7,11 @@ import base64
 import ipaddress
 import json
 import re
+import socket
+import threading
 import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus
@@ -85,28 +89,59 @@ def http_client(timeout: float) -> httpx.Client:
     (CONNECT), so the proxy sees the host name but not the key."""
     import httpx
 
+    # No connection is kept for reuse: each request opens its own, which `ending_by` can end.
+    limits = httpx.Limits(max_keepalive_connections=0)
     # identity: a compressed answer could expand far beyond the bytes `read_bounded` counts
-    return httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False,
+    return httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False, limits=limits,
                         headers={"Accept-Encoding": "identity"},
-                        mounts={"http://": httpx.HTTPTransport()})
+                        mounts={"http://": httpx.HTTPTransport(limits=limits)})
+
+
+@contextmanager
+def ending_by(deadline: float) -> Iterator[dict[str, Any]]:
+    """Request extensions (for `http_client`) under which the exchange ends at `deadline`
+    (time.monotonic): the client's timeouts bound each read, so a server sending a byte at a
+    time, headers included, would hold a request for as long as it likes. At the deadline the
+    request's socket is shut down; its reader then fails at once."""
+    sockets: list[socket.socket] = []
+
+    def trace(event: str, info: Mapping[str, Any]) -> None:
+        if event == "connection.connect_tcp.complete" and info.get("return_value") is not None:
+            sock = info["return_value"].get_extra_info("socket")
+            if isinstance(sock, socket.socket):
+                sockets.append(sock)
+
+    def expire() -> None:
+        for sock in sockets:
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield {"trace": trace}
+    finally:
+        timer.cancel()
 
 
 def read_bounded(response: httpx.Response, deadline: float,
                  limit: int = MAX_ANSWER_BYTES) -> tuple[bytes, bool]:
     """At most `limit` bytes of a streamed `response` body and whether more was left unread.
-    Raises httpx.ReadTimeout once `deadline` (time.monotonic) passes: the client's timeouts
-    bound each read, a server trickling bytes would otherwise hold the request forever."""
+    Raises httpx.ReadTimeout once `deadline` (time.monotonic) has passed."""
     import httpx
 
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_raw():
         if time.monotonic() > deadline:
-            raise httpx.ReadTimeout("the answer took longer than the timeout")
+            break
         chunks.append(chunk)
         size += len(chunk)
         if size > limit:
             return b"".join(chunks)[:limit], True
+    if time.monotonic() > deadline:  # a body cut short by `ending_by` may end without error
+        raise httpx.ReadTimeout("the answer took longer than the timeout")
     return b"".join(chunks), False
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from modelguard.defaults import SYNC_TIMEOUT, SYNC_URL
 from modelguard.files import sha256_hex, write_atomic
-from modelguard.net import http_client, read_bounded, transport_allowed
+from modelguard.net import ending_by, http_client, read_bounded, transport_allowed
 from modelguard.registry.bundle import parse_checksum, registry_from_bundle, version_key
 from modelguard.registry.load import Registry, RegistryError, bundled_registry_dir
 from modelguard.registry.parsed import load_registry_cached
@@ -91,7 +91,8 @@ def _get(client: httpx.Client, url: str, deadline: float) -> bytes:
     for _ in range(MAX_REDIRECTS + 1):
         _check_url(url)
         try:
-            with client.stream("GET", url) as response:
+            with ending_by(deadline) as extensions, client.stream(
+                    "GET", url, extensions=extensions) as response:
                 if response.is_redirect and "location" in response.headers:
                     url = str(response.url.join(response.headers["location"]))
                     continue
@@ -99,6 +100,8 @@ def _get(client: httpx.Client, url: str, deadline: float) -> bytes:
         except httpx.TimeoutException:
             raise SyncError(f"cannot fetch {url}: timed out") from None
         except (httpx.HTTPError, httpx.InvalidURL) as error:
+            if time.monotonic() >= deadline:  # `ending_by` shut the connection
+                raise SyncError(f"cannot fetch {url}: timed out") from None
             raise SyncError(f"cannot fetch {url}: {error}") from None
         if response.status_code != 200:
             raise SyncError(f"cannot fetch {url}: HTTP {response.status_code}")

@@ -23,7 +23,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from modelguard.defaults import SMOKE_MAX_RETRIES, SMOKE_TIMEOUT
-from modelguard.net import Redactor, http_client, key_problem, parse_json, read_bounded
+from modelguard.net import (
+    Redactor,
+    ending_by,
+    http_client,
+    key_problem,
+    parse_json,
+    read_bounded,
+)
 from modelguard.smoke.interface import (
     Answered,
     Endpoint,
@@ -137,12 +144,15 @@ def retry_delay(headers: Mapping[str, str], retries: int, policy: RetryPolicy,
     return backoff * (1 - 0.25 * rng())
 
 
-def _problem(error: Exception, url: str) -> ProviderError:
+def _problem(error: Exception, url: str, timed_out: bool) -> ProviderError:
     import httpx
 
     if isinstance(error, httpx.TimeoutException):
         return ProviderError("timeout", f"no answer from {httpx.URL(url).host} within the "
                              f"timeout ({type(error).__name__})")
+    if timed_out:  # `ending_by` shut the connection at the deadline
+        return ProviderError("timeout", f"no whole answer from {httpx.URL(url).host} within "
+                             "the timeout")
     return ProviderError("connection_error", f"{type(error).__name__}: {error}")
 
 
@@ -175,9 +185,12 @@ def send(call: Call, http: httpx.Client, policy: RetryPolicy,
         attempts += 1
         started = time.monotonic()
         try:
-            with http.stream("POST", call.url, headers=headers, json=body) as response:
+            with ending_by(started + timeout) as extensions, http.stream(
+                    "POST", call.url, headers=headers, json=body, extensions=extensions
+            ) as response:
                 data, _ = read_bounded(response, started + timeout)
         except httpx.HTTPError as error:
+            timed_out = time.monotonic() >= started + timeout
             latency = round((time.monotonic() - started) * 1000)
             delay = retry_delay({}, retries, policy)
             if retries < policy.max_retries and time.monotonic() + delay < call_deadline:
@@ -185,7 +198,7 @@ def send(call: Call, http: httpx.Client, policy: RetryPolicy,
                 retries += 1
                 continue
             return Failed(call.target, call.endpoint, latency, attempts,
-                          _problem(error, call.url))
+                          _problem(error, call.url, timed_out))
         latency = round((time.monotonic() - started) * 1000)
         status = response.status_code
         payload = parse_json(data)

@@ -72,12 +72,22 @@ def _handler(hostile: Hostile) -> type[BaseHTTPRequestHandler]:
                 self.wfile.flush()
                 time.sleep(TRICKLE_PAUSE)
 
+        def trickle_headers(self) -> None:
+            head = b"HTTP/1.1 200 OK\r\n" + b"x-pad: " + b"a" * TRICKLE_BYTES + b"\r\n"
+            for byte in head:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(TRICKLE_PAUSE)
+            self.wfile.write(b"content-length: 2\r\n\r\n{}")
+
         def do_GET(self) -> None:
             with hostile.lock:
                 hostile.seen.append(self.path)
             try:
                 if self.path == "/trickle.json":
                     self.trickle()
+                elif self.path == "/trickle-headers.json":
+                    self.trickle_headers()
                 elif self.path == "/redirect.json":
                     self.answer(302, b"", location="http://registry.example.invalid/r.json")
                 else:
@@ -117,6 +127,8 @@ def _handler(hostile: Hostile) -> type[BaseHTTPRequestHandler]:
                     self.answer(400, b"[" * 5000 + b"]" * 5000)
                 elif model == "trickle":
                     self.trickle()
+                elif model == "trickle-headers":
+                    self.trickle_headers()
                 else:
                     self.answer(200, json.dumps({"model": model}).encode())
             except OSError:

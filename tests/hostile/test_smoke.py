@@ -78,13 +78,17 @@ def test_plain_http_to_loopback_never_goes_through_a_proxy(
     assert (proxy.seen, hostile.seen) == ([], ["/v1/chat/completions"])
 
 
-def test_a_trickled_answer_ends_at_the_deadline(hostile: Hostile) -> None:
+@pytest.mark.parametrize("model", [
+    pytest.param("trickle", id="body"),
+    pytest.param("trickle-headers", id="headers"),
+])
+def test_a_trickled_answer_ends_at_the_deadline(hostile: Hostile, model: str) -> None:
     started = time.monotonic()
-    results = verify_targets([Target("openai", "trickle")], base_url=hostile.url + "/v1",
+    results = verify_targets([Target("openai", model)], base_url=hostile.url + "/v1",
                              environ={"OPENAI_API_KEY": KEY}, timeout=0.3,
                              policy=RetryPolicy(max_retries=1), sleep=lambda _: None)
     elapsed = time.monotonic() - started
-    result = results[Target("openai", "trickle")]
+    result = results[Target("openai", model)]
     assert isinstance(result, Failed) and result.error.code == "timeout"
     assert result.attempts == 2
     assert elapsed < 1.5  # two attempts of 0.3 s; the server would take 4 s each

@@ -24,8 +24,12 @@ def test_a_redirect_to_plain_http_elsewhere_is_refused_before_any_request(
     assert not synced_path().exists()
 
 
-def test_a_trickled_bundle_ends_at_the_deadline(hostile: Hostile) -> None:
+@pytest.mark.parametrize("path", [
+    pytest.param("/trickle.json", id="body"),
+    pytest.param("/trickle-headers.json", id="headers"),
+])
+def test_a_trickled_bundle_ends_at_the_deadline(hostile: Hostile, path: str) -> None:
     started = time.monotonic()
     with pytest.raises(SyncError, match="timed out"):
-        sync(hostile.url + "/trickle.json", timeout=0.3)
+        sync(hostile.url + path, timeout=0.3)
     assert time.monotonic() - started < 1.5  # the server would take 4 s
