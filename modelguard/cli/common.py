@@ -20,7 +20,9 @@ EXIT_USAGE = 2
 
 def fatal(message: str) -> NoReturn:
     """One line on stderr and exit 2: the user can act on it, no traceback."""
-    click.echo(f"modelguard: error: {message}", err=True)
+    from modelguard.report.text import printable
+
+    click.echo(printable(f"modelguard: error: {message}"), err=True)
     sys.exit(EXIT_USAGE)
 
 

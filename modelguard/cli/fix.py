@@ -20,7 +20,7 @@ from modelguard.fix.verify import (
 )
 from modelguard.registry.index import ModelIndex
 from modelguard.report.model import FailOn, Report
-from modelguard.report.text import finding_line
+from modelguard.report.text import finding_line, printable
 from modelguard.scan import ScanSettings
 from modelguard.smoke import Endpoint
 from modelguard.smoke import Skipped as SmokeSkipped
@@ -57,12 +57,12 @@ def run_fix(
             click.echo(f"modelguard: error: {error}", err=True)
             return 2
         for result in results.values():
-            click.echo(f"verify: {result_line(result)}", err=True)
+            click.echo(printable(f"verify: {result_line(result)}"), err=True)
         run, refusals = refuse_unverified(run, index, results)
         for refusal in refusals:
-            click.echo(f"modelguard: --verify: {refusal.result.target.model} "
-                       f"({refusal.result.target.provider}) did not answer; not rewriting "
-                       f"{', '.join(refusal.files)}", err=True)
+            click.echo(printable(f"modelguard: --verify: {refusal.result.target.model} "
+                                 f"({refusal.result.target.provider}) did not answer; not "
+                                 f"rewriting {', '.join(refusal.files)}"), err=True)
     errors: list[Failed] = list(run.errors)
     dry = show_diff or check_only
     rewritten = 0
@@ -70,23 +70,23 @@ def run_fix(
         for note in file.plan.skipped:
             cell = f"cell {note.finding.cell}:" if note.finding.cell is not None else ""
             where = f"{note.finding.path}:{cell}{note.finding.line}:{note.finding.column}"
-            click.echo(f"{where}: note: `{note.finding.model}` not rewritten: {note.reason}",
-                       err=True)
+            click.echo(printable(f"{where}: note: `{note.finding.model}` not rewritten: "
+                                 f"{note.reason}"), err=True)
         if not file.changed:
             continue
         if show_diff:
             click.echo(file.diff(), nl=False)
         elif check_only:
-            click.echo(f"Would rewrite {file.shown}")
+            click.echo(printable(f"Would rewrite {file.shown}"))
         else:
             failure = write_fix(file)
             if failure is not None:
                 errors.append(failure)
                 continue
-            click.echo(f"Rewriting {file.shown}", err=True)
+            click.echo(printable(f"Rewriting {file.shown}"), err=True)
         rewritten += 1
     for skipped in run.skipped:
-        click.echo(f"{skipped.path}: skipped: {skipped.reason}", err=True)
+        click.echo(printable(f"{skipped.path}: skipped: {skipped.reason}"), err=True)
     unwritten = {e.path for e in errors}
     # A file that could not be written keeps the findings its plan would have fixed.
     remaining = sorted(
@@ -97,9 +97,9 @@ def run_fix(
     report = Report(__version__, index.registry_version, settings.as_of, fail_on,
                     len(run.files), tuple(remaining), tuple(sorted(errors, key=lambda e: e.path)))
     for finding in report.failing:
-        click.echo(finding_line(finding), err=True)
+        click.echo(printable(finding_line(finding)), err=True)
     for failed in report.errors:
-        click.echo(f"{failed.path}: error: {failed.message}", err=True)
+        click.echo(printable(f"{failed.path}: error: {failed.message}"), err=True)
     fixed = sum(len(f.plan.edits) for f in run.changed if f.shown not in unwritten)
     verb = "Would rewrite" if dry else "Rewrote"
     click.echo(

@@ -15,6 +15,7 @@ from pathlib import Path
 from modelguard.files import sha256_hex, write_atomic
 from modelguard.findings import Failed, Finding, Skipped
 from modelguard.fix.plan import LINE_BREAK, FixPlan, line_starts
+from modelguard.report.text import printable
 from modelguard.scan import PYTHON_SUFFIXES
 
 
@@ -34,7 +35,8 @@ class FileFix:
         return self.fixed != self.original
 
     def diff(self) -> str:
-        return unified_diff(self.shown, self.original, self.fixed)
+        # the name escaped: a newline or escape sequence in it must not forge a diff header
+        return unified_diff(printable(self.shown), self.original, self.fixed)
 
 
 def write_fix(fix: FileFix) -> Failed | None:

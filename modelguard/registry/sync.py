@@ -4,6 +4,7 @@ and which registry a scan uses (the newest of the bundled and the synced one).""
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit
 
 from modelguard.defaults import SYNC_TIMEOUT, SYNC_URL
 from modelguard.files import sha256_hex, write_atomic
-from modelguard.net import transport_allowed
+from modelguard.net import ending_by, http_client, read_bounded, transport_allowed
 from modelguard.registry.bundle import parse_checksum, registry_from_bundle, version_key
 from modelguard.registry.load import Registry, RegistryError, bundled_registry_dir
 from modelguard.registry.parsed import load_registry_cached
@@ -68,34 +69,54 @@ def active_registry(offline: bool = False) -> tuple[Registry, list[str]]:
 
 
 def _check_url(url: str) -> None:
-    parts = urlsplit(url)
-    if not transport_allowed(parts.scheme, parts.hostname or ""):
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        raise SyncError(f"refusing {url!r}: not a URL") from None
+    if not transport_allowed(parts.scheme, host):
         raise SyncError(f"refusing {url!r}: data is only fetched over https")
 
 
-def _get(client: httpx.Client, url: str) -> bytes:
+# A bundle is a few hundred kilobytes; anything past this is not one.
+MAX_BUNDLE_BYTES = 16 * 1024 * 1024
+MAX_REDIRECTS = 5
+
+
+def _get(client: httpx.Client, url: str, deadline: float) -> bytes:
+    """GET `url`, following redirects by hand so that each target is checked before anything is
+    sent to it; the whole exchange ends by `deadline` (time.monotonic)."""
     import httpx
 
-    try:
-        response = client.get(url)
-    except httpx.TimeoutException:
-        raise SyncError(f"cannot fetch {url}: timed out") from None
-    except httpx.HTTPError as error:
-        raise SyncError(f"cannot fetch {url}: {error}") from None
-    _check_url(str(response.url))  # a redirect must not leave https either
-    if response.status_code != 200:
-        raise SyncError(f"cannot fetch {url}: HTTP {response.status_code}")
-    return response.content
+    for _ in range(MAX_REDIRECTS + 1):
+        _check_url(url)
+        try:
+            with ending_by(deadline) as extensions, client.stream(
+                    "GET", url, extensions=extensions) as response:
+                if response.is_redirect and "location" in response.headers:
+                    url = str(response.url.join(response.headers["location"]))
+                    continue
+                data, more = read_bounded(response, deadline, MAX_BUNDLE_BYTES)
+        except httpx.TimeoutException:
+            raise SyncError(f"cannot fetch {url}: timed out") from None
+        except (httpx.HTTPError, httpx.InvalidURL) as error:
+            if time.monotonic() >= deadline:  # `ending_by` shut the connection
+                raise SyncError(f"cannot fetch {url}: timed out") from None
+            raise SyncError(f"cannot fetch {url}: {error}") from None
+        if response.status_code != 200:
+            raise SyncError(f"cannot fetch {url}: HTTP {response.status_code}")
+        if more:
+            raise SyncError(f"cannot fetch {url}: larger than {MAX_BUNDLE_BYTES} bytes")
+        return data
+    raise SyncError(f"cannot fetch {url}: more than {MAX_REDIRECTS} redirects")
 
 
 def fetch(url: str, timeout: float = SYNC_TIMEOUT) -> bytes:
-    """GET one https URL (plain http only to a loopback address, for tests); raise SyncError
-    with one line for the user."""
-    import httpx
-
+    """GET one https URL (plain http only to a loopback address, for tests) within `timeout`
+    seconds in all; raise SyncError with one line for the user."""
     _check_url(url)
-    with httpx.Client(timeout=timeout, follow_redirects=True) as client:
-        return _get(client, url)
+    with http_client(timeout) as client:
+        return _get(client, url, time.monotonic() + timeout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +127,14 @@ class SyncResult:
 
 
 def sync(url: str = SYNC_URL, timeout: float = SYNC_TIMEOUT) -> SyncResult:
-    """Fetch `url` and `url + '.sha256'`, verify, validate, and install when newer than the
-    registry in use. Raises SyncError; nothing is written unless every check passes."""
-    import httpx
-
+    """Fetch `url` and `url + '.sha256'` (within `timeout` seconds in all), verify, validate,
+    and install when newer than the registry in use. Raises SyncError; nothing is written unless
+    every check passes."""
     _check_url(url)
-    with httpx.Client(timeout=timeout, follow_redirects=True) as client:
-        data = _get(client, url)
-        checksum_text = _get(client, url + ".sha256")
+    deadline = time.monotonic() + timeout
+    with http_client(timeout) as client:
+        data = _get(client, url, deadline)
+        checksum_text = _get(client, url + ".sha256", deadline)
     expected = parse_checksum(checksum_text.decode("utf-8", errors="replace"))
     if expected is None:
         raise SyncError(f"{url}.sha256: no sha256 digest in it")

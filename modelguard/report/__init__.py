@@ -67,8 +67,12 @@ def reporter_for(fmt: OutputFormat) -> Reporter:
 
 
 def render(report: Report, fmt: OutputFormat) -> str:
-    """A report as a string in one format (text without colour; the CLI colours the terminal)."""
-    return reporter_for(fmt).render(report)
+    """A report as a string in one format (text without colour; the CLI colours the terminal),
+    always valid UTF-8: bytes of a file name that were not UTF-8 are written as `\\xff`."""
+    from modelguard.report.text import undecodable_escaped
+
+    json_text = fmt in (OutputFormat.JSON, OutputFormat.SARIF, OutputFormat.JSON_LINES)
+    return undecodable_escaped(reporter_for(fmt).render(report), "\\\\" if json_text else "\\")
 
 
 __all__ = ["FailOn", "OutputFormat", "Report", "Reporter", "render", "reporter_for"]

@@ -18,7 +18,8 @@ VERSION = "modelguard/v1"
 
 def fingerprint(path: str, model: str, context: str, occurrence: int) -> str:
     key = "\0".join((path, model, context, str(occurrence)))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    # surrogateescape: a file name that is not UTF-8 is known by its own bytes
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def fingerprints(findings: Sequence[Finding]) -> tuple[str, ...]:

@@ -17,7 +17,8 @@ BASE_ID = "%SRCROOT%"
 
 
 def _uri(path: str) -> str:
-    return quote(path, safe="/")
+    # the file's own bytes, percent-encoded, even where they are not UTF-8
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
 
 
 def _rule(code: str) -> dict[str, Any]:

@@ -22,8 +22,10 @@ _PLAIN = re.compile(r"[ -Z\]^-~]*")
 _EMOJI_CODE = re.compile(r":\S")
 
 # C0 and C1 control characters and DEL: shown escaped, so that a path cannot move the cursor,
-# recolour the terminal or start a line of its own.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# recolour the terminal or start a line of its own. Lone surrogates too: a file name that is
+# not UTF-8 arrives with its bytes surrogate-escaped, and no UTF-8 output can carry them.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNDECODABLE = re.compile("[\ud800-\udfff]")
 _NAMED_CONTROL = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 _STYLE = {"MG001": "bold red", "MG002": "yellow", "MG003": "bold yellow", "MG004": "cyan"}
@@ -47,7 +49,18 @@ def printable(text: str) -> str:
 
 def _escape_control(match: re.Match[str]) -> str:
     char = match.group()
+    if 0xDC80 <= ord(char) <= 0xDCFF:  # the byte surrogateescape stood in for
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    if 0xD800 <= ord(char) <= 0xDFFF:
+        return f"\\u{ord(char):04x}"
     return _NAMED_CONTROL.get(char) or f"\\x{ord(char):02x}"
+
+
+def undecodable_escaped(text: str, backslash: str = "\\") -> str:
+    """`text` with lone surrogates written as `printable` writes them (`\\xff`), so that it
+    encodes as valid UTF-8. In JSON text pass `backslash="\\\\"`: inside a string literal
+    (the only place a surrogate can be) that reads back as one backslash."""
+    return _UNDECODABLE.sub(lambda m: backslash + _escape_control(m)[1:], text)
 
 
 class TextReporter(Reporter):

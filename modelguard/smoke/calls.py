@@ -5,11 +5,14 @@ Anthropic's 529), timeouts and connection errors are retried a bounded number of
 exponential backoff and jitter, honouring `retry-after-ms` and `retry-after` up to 60 seconds.
 
 The key is read from the environment, sent only to its provider's configured base URL (redirects
-are never followed) and redacted from every message a server or exception returns.
+are never followed, plain http never goes through a proxy) and redacted, with any auth header
+value, from every message a server or exception returns. Answers are read within a deadline
+and a size limit (`modelguard.net`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import os
 import random
@@ -17,9 +20,17 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from modelguard.defaults import SMOKE_MAX_RETRIES, SMOKE_TIMEOUT
+from modelguard.net import (
+    Redactor,
+    ending_by,
+    http_client,
+    key_problem,
+    parse_json,
+    read_bounded,
+)
 from modelguard.smoke.interface import (
     Answered,
     Endpoint,
@@ -37,6 +48,9 @@ if TYPE_CHECKING:  # httpx takes a tenth of a second to import: only network cod
     import httpx
 
 RETRY_STATUSES = frozenset({408, 409, 429})
+
+# The longest error code or message shown: a server's message is one line for a person.
+MAX_SHOWN = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +101,14 @@ def resolve(
                        "(e.g. https://RESOURCE.openai.azure.com/openai/v1) or set base-url in "
                        f"[tool.modelguard.smoke.providers.{spec.slug}]", config_error=True)
     base = check_base_url(base)
-    key = environ.get(spec.key_env, "")
-    if need_key and not key.strip():
+    key = environ.get(spec.key_env, "").strip()
+    if need_key and not key:
         return Skipped(target, chosen, f"{spec.key_env} is not set; no request sent",
                        config_error=True)
-    return Call(target, chosen, spec, base + chosen.path, key.strip())
+    problem = key_problem(spec.key_env, key) if need_key else None
+    if problem is not None:
+        return Skipped(target, chosen, problem, config_error=True)
+    return Call(target, chosen, spec, base + chosen.path, key)
 
 
 def plan(call: Call) -> PlannedRequest:
@@ -100,10 +117,6 @@ def plan(call: Call) -> PlannedRequest:
     return PlannedRequest(call.target, call.endpoint, call.url,
                           client.headers(f"${call.spec.key_env}"),
                           client.body(call.target.model, call.endpoint))
-
-
-def redact(text: str, key: str) -> str:
-    return text.replace(key, "[redacted]") if key else text
 
 
 def _seconds(value: str | None, per_second: int) -> float | None:
@@ -131,16 +144,35 @@ def retry_delay(headers: Mapping[str, str], retries: int, policy: RetryPolicy,
     return backoff * (1 - 0.25 * rng())
 
 
-def _payload(response: httpx.Response) -> Any:
+def _problem(error: Exception, url: str, timed_out: bool) -> ProviderError:
+    import httpx
+
+    if isinstance(error, httpx.TimeoutException):
+        return ProviderError("timeout", f"no answer from {httpx.URL(url).host} within the "
+                             f"timeout ({type(error).__name__})")
+    if timed_out:  # `ending_by` shut the connection at the deadline
+        return ProviderError("timeout", f"no whole answer from {httpx.URL(url).host} within "
+                             "the timeout")
+    return ProviderError("connection_error", f"{type(error).__name__}: {error}")
+
+
+def _redirect_host(location: str) -> str:
+    import httpx
+
     try:
-        return response.json()
-    except ValueError:
-        return None
+        return httpx.URL(location).host or "elsewhere"
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return "elsewhere"
 
 
 def send(call: Call, http: httpx.Client, policy: RetryPolicy,
-         sleep: Callable[[float], None] = time.sleep) -> Answered | Rejected | Failed:
-    """Send one smoke call, retrying within `policy`; never raises for network trouble."""
+         sleep: Callable[[float], None] = time.sleep,
+         timeout: float = SMOKE_TIMEOUT) -> Answered | Rejected | Failed:
+    """Send one smoke call, retrying within `policy`; never raises for network trouble.
+
+    Each attempt ends `timeout` seconds after it starts however slowly the server answers,
+    and the call (retries and their waits included) ends within `policy.max_retries + 1`
+    timeouts plus the longest waits the policy allows."""
     import httpx
 
     client, key = call.spec.client, call.key
@@ -148,40 +180,42 @@ def send(call: Call, http: httpx.Client, policy: RetryPolicy,
     headers = client.headers(key)
     attempts = retries = 0
     fell_back = False
+    call_deadline = time.monotonic() + (policy.max_retries + 1) * (timeout + policy.max_delay)
     while True:
         attempts += 1
         started = time.monotonic()
         try:
-            response = http.post(call.url, headers=headers, json=body)
+            with ending_by(started + timeout) as extensions, http.stream(
+                    "POST", call.url, headers=headers, json=body, extensions=extensions
+            ) as response:
+                data, _ = read_bounded(response, started + timeout)
         except httpx.HTTPError as error:
+            timed_out = time.monotonic() >= started + timeout
             latency = round((time.monotonic() - started) * 1000)
-            if isinstance(error, httpx.TimeoutException):
-                problem = ProviderError("timeout", f"no answer from {httpx.URL(call.url).host} "
-                                        f"within the timeout ({type(error).__name__})")
-            else:
-                problem = ProviderError("connection_error",
-                                        redact(f"{type(error).__name__}: {error}", key))
-            if retries < policy.max_retries:
-                sleep(retry_delay({}, retries, policy))
+            delay = retry_delay({}, retries, policy)
+            if retries < policy.max_retries and time.monotonic() + delay < call_deadline:
+                sleep(delay)
                 retries += 1
                 continue
-            return Failed(call.target, call.endpoint, latency, attempts, problem)
+            return Failed(call.target, call.endpoint, latency, attempts,
+                          _problem(error, call.url, timed_out))
         latency = round((time.monotonic() - started) * 1000)
         status = response.status_code
-        payload = _payload(response)
+        payload = parse_json(data)
         if 200 <= status < 300:
-            answered = client.answered_model(payload)
             return Answered(call.target, call.endpoint, status, latency, attempts,
-                            redact(answered, key) if answered is not None else None)
+                            client.answered_model(payload))
         if 300 <= status < 400:
-            to = httpx.URL(response.headers.get("location", "")).host or "elsewhere"
+            to = _redirect_host(response.headers.get("location", ""))
             return Rejected(call.target, call.endpoint, status, latency, attempts, ProviderError(
-                "redirect", f"redirected to {redact(to, key)}; not followed, so the key is sent "
+                "redirect", f"redirected to {to}; not followed, so the key is sent "
                 f"only to {httpx.URL(call.url).host}"))
-        raw = client.error_of(status, payload, response.text)
-        problem = ProviderError(redact(raw.code, key), redact(raw.message, key))
-        if (status in RETRY_STATUSES or status >= 500) and retries < policy.max_retries:
-            sleep(retry_delay(response.headers, retries, policy))
+        problem = client.error_of(status, payload, data.decode("utf-8", "replace"))
+        problem = ProviderError(problem.code[:MAX_SHOWN], problem.message[:MAX_SHOWN])
+        delay = retry_delay(response.headers, retries, policy)
+        if ((status in RETRY_STATUSES or status >= 500) and retries < policy.max_retries
+                and time.monotonic() + delay < call_deadline):
+            sleep(delay)
             retries += 1
             continue
         if status == 400 and not fell_back:
@@ -190,6 +224,18 @@ def send(call: Call, http: httpx.Client, policy: RetryPolicy,
                 body, fell_back = retry_body, True
                 continue
         return Rejected(call.target, call.endpoint, status, latency, attempts, problem)
+
+
+def redacted(result: SmokeResult, redact: Redactor) -> SmokeResult:
+    """`result` with every text a server or library wrote passed through `redact`."""
+    if isinstance(result, Skipped):
+        return dataclasses.replace(result, reason=redact(result.reason))
+    if isinstance(result, Answered):
+        shown = result.answered_model
+        return dataclasses.replace(result, answered_model=None if shown is None else
+                                   redact(shown[:MAX_SHOWN]))
+    return dataclasses.replace(result, error=ProviderError(redact(result.error.code),
+                                                           redact(result.error.message)))
 
 
 def verify_targets(
@@ -210,7 +256,6 @@ def verify_targets(
     Targets that cannot be called (unknown provider, missing key, no base URL) come back as
     Skipped without a request. Raises BaseUrlError for a refused `base_url`.
     """
-    import httpx
 
     env = os.environ if environ is None else environ
     ordered: Sequence[Target] = sorted(set(targets))
@@ -225,14 +270,16 @@ def verify_targets(
         else:
             calls.append(outcome)
 
+    redact = Redactor(tuple(call.key for call in calls))
+
     def run(call: Call) -> SmokeResult:
-        result = send(call, http, policy, sleep)
+        result = redacted(send(call, http, policy, sleep, timeout), redact)
         if on_result is not None:
             on_result(result)
         return result
 
     if calls:
-        with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False) as http, \
+        with http_client(timeout) as http, \
                 ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(calls)))) as pool:
             for call, result in zip(calls, pool.map(run, calls), strict=True):
                 results[call.target] = result

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from modelguard.report.text import printable
 from modelguard.smoke.interface import (
     Answered,
     Failed,
@@ -80,7 +81,7 @@ def result_line(result: SmokeResult) -> str:
 
 
 def render_text(results: Sequence[SmokeResult]) -> str:
-    return "".join(result_line(r) + "\n" for r in results)
+    return "".join(printable(result_line(r)) + "\n" for r in results)
 
 
 def planned_record(request: PlannedRequest) -> dict[str, Any]:
