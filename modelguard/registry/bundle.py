@@ -72,6 +72,10 @@ def to_bundle(registry: Registry) -> dict[str, Any]:
                 "prefixes": list(p.prefixes),
                 "match_bare": p.match_bare,
                 "models": [_entry_table(e) for e in p.models],
+                # Only when set, so a bundle of a registry without them keeps its bytes.
+                **{key: list(value) for key, value in (
+                    ("qualifiers", p.qualifiers), ("fine_tunes", p.fine_tunes),
+                    ("date_separators", p.date_separators)) if value},
             }
             for p in registry.providers
         ],

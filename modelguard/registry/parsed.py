@@ -25,7 +25,7 @@ from modelguard.files import display_path, keep_newest, write_atomic
 from modelguard.registry import load as registry_mod
 from modelguard.registry.load import ModelEntry, Provider, Registry, load_registry
 
-FORMAT = 2
+FORMAT = 3
 FILE_PREFIX = "registry-parsed"
 KEEP = 16
 
@@ -89,7 +89,8 @@ def to_data(registry: Registry) -> dict[str, Any]:
         "providers": [
             {
                 "slug": p.slug, "name": p.name, "prefixes": list(p.prefixes), "path": p.path,
-                "match_bare": p.match_bare,
+                "match_bare": p.match_bare, "qualifiers": list(p.qualifiers),
+                "fine_tunes": list(p.fine_tunes), "date_separators": list(p.date_separators),
                 "models": [
                     [m.provider, m.id, list(m.aliases), _iso(m.announced), _iso(m.shutdown),
                      m.shutdown_qualifier, m.replacement, m.source, m.notes]
@@ -111,7 +112,8 @@ def from_data(data: dict[str, Any]) -> Registry:
             in p["models"]
         )
         providers.append(Provider(p["slug"], p["name"], tuple(p["prefixes"]), models, p["path"],
-                                  p["match_bare"]))
+                                  p["match_bare"], tuple(p["qualifiers"]), tuple(p["fine_tunes"]),
+                                  tuple(p["date_separators"])))
     return Registry(data["version"], tuple(providers))
 
 
