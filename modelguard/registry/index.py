@@ -33,6 +33,9 @@ _CUT = re.compile(r"[/:]")  # a prefix segment ends with one of these
 # An id behind a prefix the registry does not know must look like an id, not a word (`foo/command`).
 _DISTINCTIVE = re.compile(r"[0-9.-]")
 _DATE = re.compile(r"\d{8}")  # the date a `date_separators` spelling puts after its separator
+# Longer whole values are text, not ids (the longest real form, a Vertex AI resource name, is
+# about 120): this bounds the work on long strings full of `/` and `:`.
+_LONGEST_WRITTEN = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,7 @@ class ModelIndex:
     _fine_tunes: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     _separators: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     _tunable: frozenset[str] = field(default=frozenset(), repr=False, compare=False)  # base ids
+    _longest_prefix: int = field(default=0, repr=False)
 
     def prefilter(self) -> Prefilter:
         """The byte prefilter over every name and routed form this index knows."""
@@ -123,7 +127,7 @@ class ModelIndex:
         exact = self._by_name.get(key)
         if exact:
             return Match(exact[0], "")
-        if _NOT_AN_ID.search(key):
+        if len(key) > _LONGEST_WRITTEN or _NOT_AN_ID.search(key):
             return None
         cuts = [0, *(m.end() for m in _CUT.finditer(key) if m.end() < len(key))]
         if len(cuts) == 1 and "." not in key and not any(s in key for s, _ in self._separators):
@@ -140,7 +144,7 @@ class ModelIndex:
         prefix = written[:cut]
         # The providers a known prefix ending the head selects, longest prefix first.
         routes = list(dict.fromkeys(
-            provider for start in cuts if start < cut
+            provider for start in cuts if cut - self._longest_prefix <= start < cut
             for provider in self._routes.get(head[start:], ())
         ))
         route = routes[0] if routes else ""
@@ -282,6 +286,7 @@ def build_index(registry: Registry, providers: Sequence[str] | None = None) -> M
         _fine_tunes=tuple(fine_tunes),
         _separators=tuple(separators),
         _tunable=frozenset(name for _, slug in fine_tunes for name in by_provider[slug]),
+        _longest_prefix=max((len(prefix) for prefix, _ in prefixes), default=0),
     )
 
 

@@ -147,6 +147,7 @@ def test_every_written_form_resolves(bundled: ModelIndex, written: str,
         pytest.param("claude-3-5-sonnet@2024062", id="dated-spelling-short-date"),
         pytest.param("ftx:gpt-3.5-turbo-0613:acme::8abc", id="not-a-fine-tune-lead"),
         pytest.param("gpt-4-0314:latest", id="something-after-a-plain-id"),
+        pytest.param("a/" * 150 + "gpt-4-0314", id="longer-than-any-written-id"),
     ],
 )
 def test_near_misses_do_not_resolve(bundled: ModelIndex, written: str) -> None:
