@@ -50,11 +50,6 @@ class Match:
     fine_tune: bool = False  # a model trained from the entry: no other id can stand for it
     route: str = ""  # the provider a known prefix selected; "" for none or an unknown prefix
 
-    @property
-    def id_as_written(self) -> str:
-        """The entry's id spelled the way this match spells it."""
-        return _spelled(self.entry.id, self.separator)
-
     def as_listed(self, written_id: str) -> str:
         """An id spelled as this match spells it, back in the registry's (and the entry's own
         API's) spelling: `claude-3-5-sonnet@20240620` -> `claude-3-5-sonnet-20240620`."""
