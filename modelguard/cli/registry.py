@@ -36,7 +36,7 @@ from modelguard.registry.load import (
     parse_provider_file,
 )
 from modelguard.registry.sync import SyncError, fetch, sync
-from modelguard.registry.views import diff, replacement_chain, rows, shutdown_text
+from modelguard.registry.views import diff, reading, replacement_chain, rows, shutdown_text
 
 _problems = registry_problems
 
@@ -101,9 +101,11 @@ def registry_list(provider: str | None, status: str | None, as_of: dt.date,
 @source_options
 def registry_show(model_id: str, as_of: dt.date, registry_dir: Path | None,
                   offline: bool) -> None:
-    """Show the entry for MODEL_ID (any alias or routed form, e.g. openai/gpt-4.5-preview)."""
+    """Show the entry for MODEL_ID as code writes it (any alias, routed or qualified form,
+    e.g. openai:gpt-4.5-preview, us.anthropic.claude-3-haiku-20240307-v1:0) and how it was read."""
     registry = registry_in_use(registry_dir, offline)
-    match = build_index(registry, [p.slug for p in registry.providers]).lookup(model_id)
+    index = build_index(registry, [p.slug for p in registry.providers])
+    match = index.lookup(model_id)
     if match is None:
         click.echo(f"modelguard: {model_id!r} is not in registry {registry.version}", err=True)
         sys.exit(1)
@@ -111,7 +113,14 @@ def registry_show(model_id: str, as_of: dt.date, registry_dir: Path | None,
     provider = registry.provider(entry.provider)
     assert provider is not None
     life = lifecycle(entry.announced, entry.shutdown, as_of)
+    plain = model_id.casefold() in (name.casefold() for name in entry.names)
+    rewrite = index.replacement(match, as_of)
+    if match.fine_tune:
+        successor = index.successor(match, as_of)
+        rewrite = "none: re-train the fine-tune on " + (
+            successor.id if successor is not None else "a serving model") + " (no id replaces it)"
     lines = [
+        ("read as", "" if plain else reading(model_id, match)),
         ("provider", f"{provider.slug} ({provider.name})"),
         ("id", entry.id),
         ("aliases", ", ".join(entry.aliases)),
@@ -123,6 +132,8 @@ def registry_show(model_id: str, as_of: dt.date, registry_dir: Path | None,
          + (f", {life.days_left} days left" if life.days_left is not None and life.days_left > 0
             else "")),
         ("replacement", entry.replacement or ""),
+        ("rewrite", "" if plain else f"{model_id} -> {rewrite}" if rewrite and not
+         match.fine_tune else rewrite or ""),
         ("source", entry.source or ""),
         ("notes", entry.notes or ""),
     ]

@@ -38,7 +38,7 @@ from modelguard.scan import HitGroup
 from modelguard.scan.hits import Hit, Span, Suppressions
 
 CACHE_DIR = ".modelguard_cache"
-FORMAT = 3
+FORMAT = 4
 KEEP = 8  # result files (one per key) kept in the folder
 
 # A file's stat is trusted only when it is older than the run that recorded it by this much
@@ -285,7 +285,8 @@ def _encode_hits(hits: tuple[Hit, ...]) -> list[list[Any]]:
     return [
         [h.span.line, h.span.column, h.span.end_line, h.span.end_column, h.written,
          h.match.entry.provider, h.match.entry.id, h.match.prefix, h.fix.value, h.context,
-         h.lines[0], h.lines[1]]
+         h.lines[0], h.lines[1], h.match.qualifier, h.match.suffix, h.match.separator,
+         h.match.fine_tune, h.match.route]
         for h in hits
     ]
 
@@ -329,12 +330,15 @@ def _decode_hits(rows: Any, index: ModelIndex) -> tuple[Hit, ...] | None:
     hits = []
     for row in rows:
         line, column, end_line, end_column, written, provider, entry_id, prefix, fix, \
-            context, first, last = row
+            context, first, last, qualifier, suffix, separator, fine_tune, route = row
         found = index.entry(_text(provider), _text(entry_id))
         if found is None:
             return None
         hits.append(Hit(Span(_int(line), _int(column), _int(end_line), _int(end_column)),
-                        _text(written), Match(found, _text(prefix)), FixSafety(fix),
+                        _text(written),
+                        Match(found, _text(prefix), _text(qualifier), _text(suffix),
+                              _text(separator), fine_tune is True, _text(route)),
+                        FixSafety(fix),
                         _text(context), (_int(first), _int(last))))
     return tuple(hits)
 

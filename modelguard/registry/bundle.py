@@ -75,6 +75,10 @@ def to_bundle(registry: Registry) -> dict[str, Any]:
                 "match_bare": p.match_bare,
                 **({"page_version": p.page_version.isoformat()} if p.page_version else {}),
                 "models": [_entry_table(e) for e in p.models],
+                # Only when set, so a bundle of a registry without them keeps its bytes.
+                **{key: list(value) for key, value in (
+                    ("qualifiers", p.qualifiers), ("fine_tunes", p.fine_tunes),
+                    ("date_separators", p.date_separators)) if value},
             }
             for p in registry.providers
         ],

@@ -7,6 +7,7 @@ data PR can be fixed in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,10 @@ QUALIFIERS = ("exact", "not_before", "estimated")
 # Where an entry's dates come from: the provider's own page, or an aggregator (LiteLLM's model
 # table and the like) that cites it but was not checked against it.
 DATES_FROM = ("provider", "aggregator")
-_PROVIDER_KEYS = frozenset({"provider", "name", "prefixes", "match_bare", "page_version", "models"})
+_PROVIDER_KEYS = frozenset(
+    {"provider", "name", "prefixes", "match_bare", "page_version", "qualifiers", "fine_tunes",
+     "date_separators", "models"}
+)
 _ENTRY_KEYS = frozenset(
     {"id", "aliases", "announced", "shutdown", "shutdown_qualifier", "dates_from", "replacement",
      "source", "notes"}
@@ -59,6 +63,12 @@ class Provider:
     match_bare: bool = True
     # The day of the newest version of the provider's own page(s) the file was checked against.
     page_version: dt.date | None = None
+    # The rest of the id grammar (registry/SCHEMA.md): written before the id after any prefix
+    # (Bedrock's region `us.`), before a base id that a fine-tune name follows (`ft:`), and in
+    # place of the `-` before a trailing date (Vertex AI's `claude-3-5-sonnet@20240620`).
+    qualifiers: tuple[str, ...] = ()
+    fine_tunes: tuple[str, ...] = ()
+    date_separators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,10 +229,14 @@ def _parse_provider(where: str, data: Mapping[str, Any], problems: list[str]) ->
     if not isinstance(name, str):
         problems.append(f"{where}: name: expected a string")
         name = slug
-    prefixes = data.get("prefixes", [])
-    if not _is_str_list(prefixes) or not all(p.endswith("/") for p in prefixes):
-        problems.append(f"{where}: prefixes: expected a list of strings ending in '/'")
-        prefixes = []
+    prefixes = _grammar_list(data, "prefixes", where, problems, _PREFIX,
+                             "strings ending in '/' or ':' (no spaces, no '://')")
+    qualifiers = _grammar_list(data, "qualifiers", where, problems, _QUALIFIER,
+                               "strings such as 'us.' (letters, digits, '-', ending in '.')")
+    fine_tunes = _grammar_list(data, "fine_tunes", where, problems, _FINE_TUNE,
+                               "strings such as 'ft:' (letters, digits, '-', '_', ending in ':')")
+    date_separators = _grammar_list(data, "date_separators", where, problems, _SEPARATOR,
+                                    "single characters such as '@'")
     match_bare = data.get("match_bare", True)
     if not isinstance(match_bare, bool):
         problems.append(f"{where}: match_bare: expected true or false")
@@ -248,7 +262,24 @@ def _parse_provider(where: str, data: Mapping[str, Any], problems: list[str]) ->
         _check_replacements(entries, labels, problems)
     if len(problems) > start:
         return None
-    return Provider(slug, name, tuple(prefixes), tuple(entries), where, match_bare, page_version)
+    return Provider(slug, name, tuple(prefixes), tuple(entries), where, match_bare,
+                    page_version, tuple(qualifiers), tuple(fine_tunes), tuple(date_separators))
+
+
+# The shapes of the id grammar's parts (see SCHEMA.md); `index.ModelIndex.lookup` relies on them.
+_PREFIX = re.compile(r"(?!.*://)[^\s]*[/:]")
+_QUALIFIER = re.compile(r"[a-z0-9-]+\.")
+_FINE_TUNE = re.compile(r"[a-z0-9_-]+:")
+_SEPARATOR = re.compile(r"[@+]")  # token characters (index._TOKEN), so prose finds them
+
+
+def _grammar_list(data: Mapping[str, Any], key: str, where: str, problems: list[str],
+                  shape: re.Pattern[str], expected: str) -> list[str]:
+    value = data.get(key, [])
+    if not _is_str_list(value) or not all(shape.fullmatch(item) for item in value):
+        problems.append(f"{where}: {key}: expected a list of {expected}")
+        return []
+    return list(value)
 
 
 def _parse_entry(

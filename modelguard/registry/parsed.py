@@ -90,6 +90,8 @@ def to_data(registry: Registry) -> dict[str, Any]:
             {
                 "slug": p.slug, "name": p.name, "prefixes": list(p.prefixes), "path": p.path,
                 "match_bare": p.match_bare, "page_version": _iso(p.page_version),
+                "qualifiers": list(p.qualifiers),
+                "fine_tunes": list(p.fine_tunes), "date_separators": list(p.date_separators),
                 "models": [
                     [m.provider, m.id, list(m.aliases), _iso(m.announced), _iso(m.shutdown),
                      m.shutdown_qualifier, m.replacement, m.source, m.notes, m.dates_from]
@@ -111,7 +113,9 @@ def from_data(data: dict[str, Any]) -> Registry:
                  dates_from) in p["models"]
         )
         providers.append(Provider(p["slug"], p["name"], tuple(p["prefixes"]), models, p["path"],
-                                  p["match_bare"], _date(p["page_version"])))
+                                  p["match_bare"], _date(p["page_version"]),
+                                  tuple(p["qualifiers"]), tuple(p["fine_tunes"]),
+                                  tuple(p["date_separators"])))
     return Registry(data["version"], tuple(providers))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from modelguard.defaults import WARN_WITHIN_DAYS
 from modelguard.registry.chain import follow
+from modelguard.registry.index import Match
 from modelguard.registry.lifecycle import Status, lifecycle
 from modelguard.registry.load import ModelEntry, Provider
 
@@ -23,6 +24,29 @@ def shutdown_text(entry: ModelEntry) -> str:
     day = f"not before {entry.shutdown}" if entry.shutdown_qualifier == "not_before" else (
         str(entry.shutdown))
     return f"{day} ({', '.join(marks)})" if marks else day
+
+
+def reading(written: str, match: Match) -> str:
+    """How `lookup` read `written`: each part as written, and what selected the provider."""
+    maker = match.entry.provider
+    parts = []
+    if match.prefix:
+        known = (f"selects {match.route}" if match.route
+                 else "ends in a fine-tune lead" if match.fine_tune
+                 else "not in the registry: read before an id with a digit, '.' or '-'")
+        parts.append(f"prefix {match.prefix!r} ({known})")
+    if match.qualifier:
+        parts.append(f"region qualifier {match.qualifier!r} ({maker})")
+    at = len(match.prefix) + len(match.qualifier)
+    as_written = written[at:len(written) - len(match.suffix)]
+    if match.separator:
+        parts.append(f"id {as_written!r} ({maker}'s {match.entry.id!r} spelled with "
+                     f"{match.separator!r} before the date)")
+    else:
+        parts.append(f"id {as_written!r}")
+    if match.fine_tune:
+        parts.append(f"fine-tune name {match.suffix!r} (a model trained from the id)")
+    return " + ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

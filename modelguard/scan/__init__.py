@@ -16,7 +16,7 @@ from modelguard.findings import (
     FixSafety,
     Rule,
 )
-from modelguard.registry.index import ModelIndex
+from modelguard.registry.index import Match, ModelIndex
 from modelguard.registry.lifecycle import Status, lifecycle
 from modelguard.registry.load import ModelEntry
 from modelguard.scan.formats import text_format
@@ -178,6 +178,8 @@ def _finding(path: str, hit: Hit, index: ModelIndex, settings: ScanSettings) -> 
     if state.status is Status.ACTIVE:
         return None
     rule: Rule
+    # A fine-tune's id names a model trained from the entry: no other id can stand for it.
+    fix = FixSafety.NONE if hit.match.fine_tune else hit.fix
     if hit.fix is FixSafety.NONE:
         rule = MENTION
     elif state.status is Status.RETIRED:
@@ -203,16 +205,27 @@ def _finding(path: str, hit: Hit, index: ModelIndex, settings: ScanSettings) -> 
         shutdown_qualifier=entry.shutdown_qualifier,
         days_left=state.days_left,
         replacement=replacement,
-        fix=hit.fix,
+        fix=fix,
         context=hit.context,
-        message=describe(hit.written, entry, state.status, state.days_left, hit.fix),
+        message=describe(hit.written, entry, state.status, state.days_left, hit.fix,
+                         retrain_on=_retrain_on(hit.match, index, settings)),
     )
 
 
+def _retrain_on(match: Match, index: ModelIndex, settings: ScanSettings) -> str | None:
+    """For a fine-tune, the id its base model is succeeded by ("" when none is serving)."""
+    if not match.fine_tune:
+        return None
+    successor = index.successor(match, settings.as_of)
+    return "" if successor is None else successor.id
+
+
 def describe(
-    written: str, entry: ModelEntry, status: Status, days_left: int | None, fix: FixSafety
+    written: str, entry: ModelEntry, status: Status, days_left: int | None, fix: FixSafety,
+    retrain_on: str | None = None,
 ) -> str:
-    """The finding's message: what happens to the model, and when."""
+    """The finding's message: what happens to the model, and when. `retrain_on` is given for a
+    fine-tune of `entry`: the model to train it again on ("" when none is serving)."""
     shutdown = entry.shutdown
     if status is Status.RETIRED and shutdown is not None:
         when = "by" if entry.shutdown_qualifier == "estimated" else "on"
@@ -226,6 +239,12 @@ def describe(
         days = "" if days_left is None else f" ({days_left} days left)"
         fate = f"is deprecated and shuts down {when} {shutdown}{days}"
     subject = f"`{written}`"
+    if retrain_on is not None:
+        then = f"re-train it on {retrain_on}" if retrain_on else "no successor is serving"
+        base = f"a fine-tune of {entry.id}, which {fate}; {then}"
+        if fix is FixSafety.NONE:
+            return f"Mention of {subject}, {base}"
+        return f"{subject} is {base}"
     if written.casefold() != entry.id.casefold() and entry.id not in written:
         subject += f" ({entry.id})"
     if fix is FixSafety.NONE:

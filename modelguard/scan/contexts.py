@@ -32,8 +32,9 @@ def distinctive(name: str) -> bool:
 
 
 def registered(written: str, match: Match) -> bool:
-    """Is the id written as the registry writes it (behind any prefix)?"""
-    return written[len(match.prefix):] in match.entry.names
+    """Is the id written as the registry writes it (around any prefix, qualifier, suffix, and
+    with a provider's own date separator read back)?"""
+    return match.as_listed(match.written_id(written)) in match.entry.names
 
 
 def settle(written: str, match: Match, fix: FixSafety, model_slot: bool) -> FixSafety | None:
@@ -43,7 +44,7 @@ def settle(written: str, match: Match, fix: FixSafety, model_slot: bool) -> FixS
     safe rewrite (`"GPT-4"` is a chart label as often as a model). Names of a single atom
     (`o1`, `ada`) must be written case-exactly (`"O1"` is an order id, `"Ada"` a person), and
     plain words count only in a model slot or behind a provider prefix (`cohere/command`)."""
-    bare = written[len(match.prefix):]
+    bare = match.written_id(written)
     exact = registered(written, match)
     if not exact and (bare.isalnum() or not distinctive(bare)):
         return None

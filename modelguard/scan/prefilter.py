@@ -18,6 +18,13 @@ never "no" for a file in which the scanner would find an id. Why that holds:
   CPython splits out and hashes at C speed (`bytes.translate`, `split`, a frozenset
   intersection); a regex over hundreds of names is ~10x slower. Keys are the atoms least
   common in real code (see `_COMMON_IN_CODE`), so stage 2 seldom runs; any choice is correct.
+- The id grammar (`index.ModelIndex.lookup`, registry/SCHEMA.md) keeps this shape: a prefix,
+  known or not, and a region qualifier end in `/`, `:` or `.`, so N still starts after a byte
+  that is no letter or digit; a dated spelling (`claude-3-5-sonnet@20240620`) is a name of its
+  own (`index.build_index` lists it); and the one form with text after the id, a fine-tune
+  (`ft:gpt-3.5-turbo-0613:acme::8abc`), has a `:` right after it. So stage 2 also accepts a
+  name of a provider with fine-tunes (`tunable`) ending at any `:` of its run (`_ends_run`,
+  `_stands`).
 - Stage 2 goes to each whole-atom occurrence of a key found (`bytes.find`), takes the run of
   token bytes around it, strips the trailing characters and tests exactly the suffixes above
   against the set of names. That is the condition the scanner needs, no looser, and costs
@@ -111,6 +118,8 @@ class Prefilter:
     # trailing character at the end): tested with `_stands` instead
     _odd: dict[bytes, tuple[bytes, ...]]
     _longest: int  # the length of the longest name in _names
+    # Names a fine-tune's own name may follow after a ':' (ft:gpt-3.5-turbo-0613:acme::8abc).
+    _tunable: frozenset[bytes] = frozenset()
 
     def may_contain(self, source: bytes | str) -> bool:
         """False only when no name can be found in `source` (bytes as read, or decoded text)."""
@@ -150,7 +159,7 @@ class Prefilter:
         runs = data.translate(_RUN_TABLE)  # lowered, and a space wherever a run ends
         for key in keys:
             odd = self._odd.get(key)
-            if odd and any(_stands(data.lower(), name) for name in odd):
+            if odd and any(_stands(data.lower(), name, name in self._tunable) for name in odd):
                 return True
             at = runs.find(key)
             while at >= 0:
@@ -167,11 +176,26 @@ class Prefilter:
         # The run with its trailing characters stripped must end within `longest` of `at`.
         tail = runs[end : at + longest].split(b" ", 1)[0]
         stop = end + len(tail.rstrip(_TRAILING))
-        if _CONTINUES.match(runs, stop) is not None:
+        if _CONTINUES.match(runs, stop) is None and self._ends_at(runs, at, stop, self._names):
+            return True
+        if not self._tunable:
             return False
+        # A fine-tune's own name follows its base id after a ':' (ft:gpt-3.5-turbo-0613:acme::8abc).
+        # The ':' may stand right after the longest name, one byte past `tail`.
+        window = runs[end : at + longest + 1].split(b" ", 1)[0]
+        colon = window.find(b":")
+        while colon >= 0:
+            if self._ends_at(runs, at, end + colon, self._tunable):
+                return True
+            colon = window.find(b":", colon + 1)
+        return False
+
+    def _ends_at(self, runs: bytes, at: int, stop: int, names: frozenset[bytes]) -> bool:
+        """Is `runs[start:stop]` one of `names` for a `start` at or before `at` that follows a
+        byte that is no letter or digit (or starts the run)?"""
+        longest = self._longest
         space = runs.rfind(b" ", max(0, stop - longest - 1), at)
         first = space + 1  # where the run starts, when it starts at or after stop - longest - 1
-        names = self._names
         for start in range(max(first, stop - longest), at + 1):
             if (start == first or runs[start - 1] not in _WORD_BYTES) and (
                 runs[start:stop] in names
@@ -180,13 +204,16 @@ class Prefilter:
         return False
 
 
-def _stands(lowered: bytes, name: bytes) -> bool:
-    """`name` occurs in `lowered` with no letter or digit before it and no token going on."""
+def _stands(lowered: bytes, name: bytes, tunable: bool) -> bool:
+    """`name` occurs in `lowered` with no letter or digit before it and no token going on (or,
+    when `tunable`, a ':' and a fine-tune's own name after it)."""
     at = lowered.find(name)
     while at >= 0:
-        if (at == 0 or lowered[at - 1] not in _WORD_BYTES) and _CONTINUES.match(
-            lowered, at + len(name)
-        ) is None:
+        after = at + len(name)
+        if (at == 0 or lowered[at - 1] not in _WORD_BYTES) and (
+            _CONTINUES.match(lowered, after) is None
+            or (tunable and lowered[after : after + 1] == b":")
+        ):
             return True
         at = lowered.find(name, at + 1)
     return False
@@ -282,8 +309,9 @@ def _key(atoms: set[str]) -> str:
     )
 
 
-def build_prefilter(names: Iterable[str]) -> Prefilter:
-    """A prefilter for ids written as any of `names` (casefolded, routed forms included)."""
+def build_prefilter(names: Iterable[str], tunable: Iterable[str] = ()) -> Prefilter:
+    """A prefilter for ids written as any of `names` (casefolded, routed forms included), the
+    `tunable` ones also before a ':' and a fine-tune's own name."""
     keys: set[bytes] = set()
     found: set[bytes] = set()
     odd: dict[bytes, set[bytes]] = {}
@@ -306,6 +334,7 @@ def build_prefilter(names: Iterable[str]) -> Prefilter:
         _names=frozenset(found),
         _odd={key: tuple(sorted(group)) for key, group in odd.items()},
         _longest=max(map(len, found), default=0),
+        _tunable=frozenset(name.casefold().encode() for name in tunable if name.isascii()),
     )
 
 

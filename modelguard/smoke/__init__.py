@@ -92,7 +92,9 @@ def target_of(finding: Finding, index: ModelIndex) -> Target | None:
     prefix = match.prefix if match is not None else ""
     if prefix.casefold().startswith(_OPENROUTER):
         return Target("openrouter", finding.replacement[len(_OPENROUTER):])
-    return Target(finding.provider, finding.replacement[len(prefix):])
+    model = finding.replacement[len(prefix):]
+    # A platform's spelling (Vertex AI's `@` before the date) is not the entry's own API's.
+    return Target(finding.provider, model if match is None else match.as_listed(model))
 
 
 def targets_from_findings(findings: Iterable[Finding], index: ModelIndex) -> list[Target]:

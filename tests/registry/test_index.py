@@ -29,7 +29,7 @@ from tests.conftest import AFTER, DURING
         pytest.param("my-gpt-4.5-preview", None, id="prefixed-word"),
         pytest.param("gpt-4.5", None, id="shorter-id"),
         pytest.param("gpt-4.1", ("openai", "gpt-4.1", ""), id="other-model"),
-        pytest.param("myorg/gpt-4.5-preview", None, id="unknown-prefix"),
+        pytest.param("myorg/gpt-4.5-preview", ("openai", "gpt-4.5-preview", "myorg/"), id="unknown-prefix"),
         pytest.param("openai/", None, id="prefix-alone"),
         pytest.param(" gpt-4.5-preview", None, id="leading-space"),
     ],

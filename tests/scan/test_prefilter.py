@@ -9,6 +9,7 @@ through the prefilter must equal the scan of the parsed module without it.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import unicodedata
 
@@ -368,3 +369,63 @@ def test_the_folding_characters_are_unicodes() -> None:
 def test_non_ascii_text(index: ModelIndex, source: str, expected: bool) -> None:
     assert index.may_contain(source.encode("utf-8")) is expected
     assert index.may_contain(source) is expected
+
+
+# Every form of the id grammar (registry/SCHEMA.md), in a literal and in a comment, with text
+# after the id where the form has some: the prefilter lets each through, and its scan equals
+# the unfiltered one.
+_GRAMMAR_FORMS = [
+    "openai:gpt-4-0314", "gateway/bedrock:us.anthropic.claude-3-haiku-20240307-v1:0",
+    "us.anthropic.claude-3-sonnet-20240229-v1:0", "something/o1-preview",
+    "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-v2",
+    "projects/P/locations/L/publishers/google/models/gemini-1.5-pro-002",
+    "ft:gpt-3.5-turbo-0613:acme::8abc", "openai/ft:gpt-3.5-turbo-0613:acme::8abc",
+    "ft:open-mistral-7b:587a6b29:20240514:7e773925", "claude-3-5-sonnet@20240620",
+    "vertex_ai/claude-3-5-sonnet@20240620",
+]
+
+
+@pytest.mark.parametrize("form", _GRAMMAR_FORMS)
+@pytest.mark.parametrize(
+    "layout",
+    [
+        pytest.param('m = "{}"\n', id="literal"),
+        pytest.param("# use {} here\n", id="comment"),
+        pytest.param('"""Run {}."""\n', id="docstring"),
+    ],
+)
+def test_prefilter_keeps_every_form_of_the_id_grammar(
+    bundled_index: ModelIndex, form: str, layout: str
+) -> None:
+    source = layout.format(form)
+    assert bundled_index.may_contain(source.encode("utf-8"))
+    settings = ScanSettings(dt.date(2026, 12, 6))  # when every one of them is retired
+    expected = scan_source("t.py", source, _unfiltered(bundled_index), settings)
+    assert expected
+    assert scan_source("t.py", source, bundled_index, settings) == expected
+
+
+_FT = ["gpt-3.5-turbo-0613"]
+
+
+@pytest.mark.parametrize(
+    ("names", "tunable", "source", "expected"),
+    [
+        pytest.param(_FT, _FT, "ft:gpt-3.5-turbo-0613:acme::8abc", True, id="fine-tune"),
+        pytest.param(_FT, _FT, "ft:gpt-3.5-turbo-0613:", True, id="fine-tune-trailing-colon"),
+        pytest.param(_FT, [], "ft:gpt-3.5-turbo-0613:acme::8abc", False, id="name-not-tunable"),
+        pytest.param(_FT, _FT, "ft:gpt-3.5-turbo-0613x:acme", False, id="name-glued-before-a-colon"),
+        pytest.param(_FT, _FT, "ft:xgpt-3.5-turbo-0613:acme", False, id="name-glued-after-the-lead"),
+        pytest.param(["anthropic.claude-v2:1"], ["anthropic.claude-v2:1"],
+                     "ft:anthropic.claude-v2:1:acme", True, id="name-holding-a-colon-before-a-colon"),
+        pytest.param(["a.b~1"], ["a.b~1"], "ft:a.b~1:acme", True, id="odd-name-before-a-colon"),
+        pytest.param(["a.b~1"], [], "ft:a.b~1:acme", False, id="odd-name-not-tunable"),
+        pytest.param(_FT, _FT, "gpt-3.5-turbo-0613@2024", False, id="name-before-an-at"),
+        pytest.param(["claude-3-5-sonnet@20240620"], [], "vertex/claude-3-5-sonnet@20240620", True,
+                     id="dated-spelling-listed-whole"),
+    ],
+)
+def test_build_prefilter_text_after_a_name(
+    names: list[str], tunable: list[str], source: str, expected: bool
+) -> None:
+    assert build_prefilter(names, tunable).may_contain(source.encode("utf-8")) is expected

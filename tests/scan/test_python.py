@@ -58,7 +58,7 @@ def test_literal_forms(index: ModelIndex, source: str, expected: list[Row]) -> N
         pytest.param('x = "my-gpt-4.5-preview"', id="prefixed"),
         pytest.param('x = "gpt-4.1"', id="active-model"),
         pytest.param('x = "gpt-4.5"', id="shorter"),
-        pytest.param('x = "myorg/gpt-4.5-preview"', id="unknown-prefix"),
+        pytest.param('x = "https://myorg/gpt-4.5-preview"', id="url"),  # myorg/… now resolves
         pytest.param("gpt_4_5_preview = 1", id="identifier"),
         pytest.param('x = f"{prefix}gpt-4.5-preview-x"', id="f-string-longer"),
         pytest.param("", id="empty-file"),

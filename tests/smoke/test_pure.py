@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import time
 
 import pytest
 
 from modelguard.api import check_source
-from modelguard.registry.index import ModelIndex
+from modelguard.registry.index import ModelIndex, build_index
+from modelguard.registry.load import bundled_registry_dir, load_registry
 from modelguard.scan import ScanSettings
 from modelguard.smoke import (
     Answered,
@@ -142,3 +144,17 @@ def test_substituted_answer_is_flagged() -> None:
     swapped = Answered(Target("xai", "grok-beta"), Endpoint.CHAT, 200, 5, 1, "grok-4")
     assert record(swapped)["warning"] == "answered by grok-4, not grok-beta"
     assert record(swapped)["ok"] is True
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    pytest.param('m = "openai:gpt-4-0314"', [Target("openai", "gpt-6.1-sol")], id="colon-prefix"),
+    pytest.param('m = "github/o1-preview"', [Target("openai", "o3")], id="unknown-prefix"),
+    pytest.param('m = "bedrock:us.anthropic.claude-3-sonnet-20240229-v1:0"',
+                 [Target("bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0")],
+                 id="region-qualifier-is-part-of-the-model"),
+    pytest.param('m = "ft:gpt-3.5-turbo-0613:acme::8abc"', [], id="fine-tune-has-no-target"),
+])
+def test_targets_of_grammar_forms(source: str, expected: list[Target]) -> None:
+    bundled = build_index(load_registry(bundled_registry_dir()))
+    findings = check_source("x.py", source, bundled, ScanSettings(as_of=dt.date(2026, 12, 6)))
+    assert targets_from_findings(findings, bundled) == expected
