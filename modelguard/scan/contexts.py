@@ -118,9 +118,9 @@ UNPARSED = Context(
     "unparsed",
     FixSafety.UNSAFE,
     (
-        'print "hello"\nMODEL = "gpt-4.5-preview"',
-        'from {{ cookiecutter.package }} import app\napp.run(model="gpt-4.5-preview")',
-        'def ask() -> :\n    return "gpt-4.5-preview"',
+        'print "gpt-4.5-preview"',
+        'def {{ cookiecutter.entry }}(prompt, model="gpt-4.5-preview"): ...',
+        'client.create(\n    model="gpt-4.5-preview",\n',
     ),
 )
 

@@ -97,7 +97,7 @@ def unparsed_hits(source: str | bytes, index: ModelIndex) -> tuple[list[Hit], Su
     like a string or a comment, and everything found there is a mention, never rewritten.
     Bytes that do not decode (as UTF-8, or as the file's BOM or coding cookie says) hold
     nothing this can vouch for."""
-    text = source if isinstance(source, str) else _decoded(source)
+    text = source if isinstance(source, str) else decoded(source)
     if text is None:
         return [], {}
     tokens, stop = lex_prefix(text)
@@ -113,7 +113,7 @@ def unparsed_hits(source: str | bytes, index: ModelIndex) -> tuple[list[Hit], Su
                 suppressions[span.line] = ignored_codes(ignore)
         if not index.may_contain(raw):
             continue
-        value = _whole_value(raw) if token.kind is Kind.STRING else None
+        value = string_value(raw) if token.kind is Kind.STRING else None
         match = index.lookup(value) if value is not None else None
         if value is not None and match is not None:
             hits.append(Hit(span, value, match, ctx.UNPARSED.fix, ctx.UNPARSED.name))
@@ -131,7 +131,7 @@ _LOOKS_LIKE_TEXT = re.compile(
 )
 
 
-def _decoded(source: bytes) -> str | None:
+def decoded(source: bytes) -> str | None:
     """The text as libcst would decode it (a BOM, a coding cookie, else UTF-8), or None."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
@@ -162,7 +162,7 @@ def _unparsed(hits: Iterable[Hit]) -> list[Hit]:
     return [replace(hit, context=ctx.UNPARSED.name) for hit in hits]
 
 
-def _whole_value(raw: str) -> str | None:
+def string_value(raw: str) -> str | None:
     """The value of a string token as Python 3 reads it, or None (a Python 2 `ur"…"`)."""
     try:
         with warnings.catch_warnings():  # "invalid escape sequence" is the user's, not ours
@@ -233,7 +233,7 @@ def _scan_lines(text: str, lexed: Lexed, index: ModelIndex) -> tuple[list[Hit], 
 
 def _is_whole_id(raw: str, index: ModelIndex) -> bool:
     """Is the value of this string literal (as written in the source) a known id?"""
-    value = _whole_value(raw)  # libcst's own evaluation fails the same way: no whole value
+    value = string_value(raw)  # libcst's own evaluation fails the same way: no whole value
     return value is not None and index.lookup(value) is not None
 
 
@@ -561,4 +561,7 @@ def _subscript_key(target: cst.Subscript) -> str | None:
     return literal_text(key) if isinstance(key, _Literal) else None
 
 
-__all__ = ["FixSafety", "ParseFailure", "literal_text", "parse", "scan_python", "unparsed_hits"]
+__all__ = [
+    "FixSafety", "ParseFailure", "decoded", "literal_text", "parse", "scan_python",
+    "string_value", "unparsed_hits",
+]
