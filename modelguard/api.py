@@ -23,7 +23,8 @@ def check_source(
     settings: ScanSettings,
     selection: Selection = Selection(),
 ) -> tuple[Finding, ...]:
-    """Findings in one source text; raises ScanError when it cannot be parsed."""
+    """Findings in one source text; raises ScanError when it cannot be parsed (its `findings`
+    are those the lexer could still vouch for, unfiltered)."""
     return tuple(f for f in scan_source(path, source, index, settings) if selection.keeps(f))
 
 
@@ -71,6 +72,7 @@ def collect(
                 findings.extend(f for f in result.findings if selection.keeps(f))
         elif isinstance(result, Failed):
             errors.append(result)
+            findings.extend(f for f in result.findings if selection.keeps(f))
         else:
             skipped.append(result)
     return Report(

@@ -110,10 +110,13 @@ class Scanned:
 
 @dataclass(frozen=True, slots=True)
 class Failed:
-    """A file that could not be read, decoded or parsed; the run goes on without it."""
+    """A file that could not be read, decoded or parsed; the run goes on without it. A file
+    that does not parse may still hold `findings` its lexer vouches for (context "unparsed"):
+    they are reported with the error."""
 
     path: str
     message: str
+    findings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,7 @@ def run_fix(
                                  f"({refusal.result.target.provider}) did not answer; not "
                                  f"rewriting {', '.join(refusal.files)}"), err=True)
     errors: list[Failed] = list(run.errors)
+    unwritten: set[str] = set()  # not the files with other errors: see FileFix.parse_error
     dry = show_diff or check_only
     rewritten = 0
     for file in run.files:
@@ -82,15 +83,15 @@ def run_fix(
             failure = write_fix(file)
             if failure is not None:
                 errors.append(failure)
+                unwritten.add(failure.path)
                 continue
             click.echo(printable(f"Rewriting {file.shown}"), err=True)
         rewritten += 1
     for skipped in run.skipped:
         click.echo(printable(f"{skipped.path}: skipped: {skipped.reason}"), err=True)
-    unwritten = {e.path for e in errors}
     # A file that could not be written keeps the findings its plan would have fixed.
     remaining = sorted(
-        [*run.remaining,
+        [*run.remaining, *(f for e in run.errors for f in e.findings),
          *(e.finding for f in run.changed if f.shown in unwritten for e in f.plan.edits)],
         key=lambda f: f.sort_key,
     )

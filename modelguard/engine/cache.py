@@ -46,7 +46,8 @@ KEEP = 8  # result files (one per key) kept in the folder
 RACY_MARGIN_NS = 2_000_000_000
 
 # As stored (JSON): 0 for a file with nothing in it, {"error": message}, or
-# {"groups": [[cell or null, [[cell line, file line], ...], hits, suppressions], ...]}.
+# {"groups": [[cell or null, [[cell line, file line], ...], hits, suppressions], ...]}; an error
+# with hits (a file that does not parse) is {"error": message, "groups": [...]}.
 Entry = Any
 
 # size, mtime_ns, inode, ctime_ns
@@ -71,6 +72,7 @@ class CachedScan:
 @dataclass(frozen=True, slots=True)
 class CachedError:
     message: str
+    groups: tuple[HitGroup, ...] = ()
 
 
 def project_root(start: Path) -> Path:
@@ -277,8 +279,12 @@ def _read(path: Path, key: str) -> tuple[dict[str, Entry], list[str], list[Any]]
 def encode(groups: tuple[HitGroup, ...]) -> Entry:
     if not groups:
         return 0
-    return {"groups": [[g.cell, sorted(g.file_lines.items()), _encode_hits(g.hits),
-                        _encode_suppressions(g.suppressions)] for g in groups]}
+    return {"groups": _encode_groups(groups)}
+
+
+def _encode_groups(groups: tuple[HitGroup, ...]) -> list[list[Any]]:
+    return [[g.cell, sorted(g.file_lines.items()), _encode_hits(g.hits),
+                        _encode_suppressions(g.suppressions)] for g in groups]
 
 
 def _encode_hits(hits: tuple[Hit, ...]) -> list[list[Any]]:
@@ -296,8 +302,10 @@ def _encode_suppressions(suppressions: Suppressions) -> list[list[Any]]:
             for line, codes in sorted(suppressions.items())]
 
 
-def encode_error(message: str) -> Entry:
-    return {"error": message}
+def encode_error(message: str, groups: tuple[HitGroup, ...] = ()) -> Entry:
+    if not groups:
+        return {"error": message}
+    return {"error": message, "groups": _encode_groups(groups)}
 
 
 def decode(entry: Entry, index: ModelIndex) -> CachedScan | CachedError | None:
@@ -309,21 +317,30 @@ def decode(entry: Entry, index: ModelIndex) -> CachedScan | CachedError | None:
             return None
         if set(entry) == {"error"} and isinstance(entry["error"], str):
             return CachedError(entry["error"])
-        groups = []
-        for cell, file_lines, rows, ignore in entry["groups"]:
-            hits = _decode_hits(rows, index)
-            if hits is None:
-                return None
-            suppressions: Suppressions = {}
-            for line, codes in ignore:
-                suppressions[_int(line)] = (
-                    None if codes is None else frozenset(_text(code) for code in codes)
-                )
-            groups.append(HitGroup(hits, suppressions, None if cell is None else _int(cell),
-                                   {_int(line): _int(at) for line, at in file_lines}))
-        return CachedScan(tuple(groups))
+        groups = _decode_groups(entry["groups"], index)
+        if groups is None:
+            return None
+        if set(entry) == {"error", "groups"}:
+            return CachedError(_text(entry["error"]), groups)
+        return CachedScan(groups)
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _decode_groups(stored: Any, index: ModelIndex) -> tuple[HitGroup, ...] | None:
+    groups = []
+    for cell, file_lines, rows, ignore in stored:
+        hits = _decode_hits(rows, index)
+        if hits is None:
+            return None
+        suppressions: Suppressions = {}
+        for line, codes in ignore:
+            suppressions[_int(line)] = (
+                None if codes is None else frozenset(_text(code) for code in codes)
+            )
+        groups.append(HitGroup(hits, suppressions, None if cell is None else _int(cell),
+                               {_int(line): _int(at) for line, at in file_lines}))
+    return tuple(groups)
 
 
 def _decode_hits(rows: Any, index: ModelIndex) -> tuple[Hit, ...] | None:

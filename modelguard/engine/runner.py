@@ -131,8 +131,9 @@ class _Worker:
         try:
             groups = scan_groups(path, source, config.index)
         except ScanError as error:
-            return Outcome(Failed(shown, str(error)), digest, cache_mod.encode_error(str(error)),
-                           stat)
+            kept = findings_from_groups(shown, error.groups, config.index, config.settings)
+            failed = cache_mod.encode_error(str(error), error.groups)
+            return Outcome(Failed(shown, str(error), kept), digest, failed, stat)
         except RecursionError:
             message = "too deeply nested to parse"
             return Outcome(Failed(shown, message), digest, cache_mod.encode_error(message), stat)
@@ -145,11 +146,12 @@ class _Worker:
         if type(entry) is int and entry == 0:  # most files: nothing found
             return Scanned(shown, ())
         found = cache_mod.decode(entry, self.config.index)
+        config = self.config
         if isinstance(found, cache_mod.CachedError):
-            return Failed(shown, found.message)
+            return Failed(shown, found.message, findings_from_groups(
+                shown, found.groups, config.index, config.settings))
         if found is None:
             return None
-        config = self.config
         return Scanned(shown, findings_from_groups(shown, found.groups, config.index,
                                                    config.settings))
 

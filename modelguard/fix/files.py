@@ -29,6 +29,9 @@ class FileFix:
     fixed: bytes
     plan: FixPlan
     remaining: tuple[Finding, ...]  # selected findings not fixed (mentions included)
+    # A module that does not parse, rewritten all the same (`--unsafe-fixes`, lexer-verified
+    # edits): its parse error is still reported.
+    parse_error: str | None = None
 
     @property
     def changed(self) -> bool:

@@ -2,10 +2,18 @@
 
 The result is verified twice: it must re-parse, and a CST-level rewrite of the original must
 produce exactly the same bytes. Any doubt leaves the source untouched.
+
+A module that does not parse has no tree to verify against. Its whole-id literals (context
+`unparsed`, an unsafe fix) are rewritten only when the lexer confirms the edit: each planned
+span is exactly one string token, and lexing the result gives the same tokens, the same code
+between them and the same point where the lexer stops, the edited literals now reading their
+replacement.
 """
 
 from __future__ import annotations
 
+import io
+import tokenize
 from dataclasses import replace
 
 import libcst as cst
@@ -19,8 +27,11 @@ from modelguard.fix.plan import (
     FixPlan,
     SkippedFix,
     apply_fixes,
+    line_starts,
 )
-from modelguard.scan.python import ParseFailure, literal_text, parse
+from modelguard.scan.contexts import UNPARSED
+from modelguard.scan.pylex import Kind, Token, lex_prefix
+from modelguard.scan.python import ParseFailure, decoded, literal_text, parse, string_value
 
 _Literal = cst.SimpleString | cst.FormattedString
 
@@ -49,6 +60,8 @@ def _fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
     try:
         module = parse(source)
     except ParseFailure as error:
+        if plan.edits and all(e.finding.context == UNPARSED.name for e in plan.edits):
+            return _fix_unparsed(source, plan)
         return FixError(str(error))
     if module.bytes != source:
         return FixError(f"cannot round-trip the file's {module.encoding} encoding")
@@ -72,6 +85,65 @@ def _fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
     if problem is not None:
         return FixError(f"verification failed, file left unchanged: {problem}")
     return FixedSource(fixed, plan)
+
+
+def _fix_unparsed(source: bytes, plan: FixPlan) -> FixedSource | FixError:
+    """Span edits on a module that does not parse, verified by its lexer alone (see above)."""
+    text = decoded(source)
+    encoding = "utf-8"
+    if text is not None:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+    if text is None or text.encode(encoding) != source:
+        return FixError("cannot round-trip the file's encoding without parsing it")
+    tokens, stop = lex_prefix(text)
+    starts = line_starts(text)
+    by_start = {token.start: token for token in tokens if token.kind is Kind.STRING}
+    edited: list[Token] = []
+    for edit in plan.edits:
+        start = starts[edit.line - 1] + edit.column - 1 if edit.line <= len(starts) else -1
+        token = by_start.get(start)
+        end = starts[edit.end_line - 1] + edit.end_column - 1 if token is not None else -1
+        if token is None or token.end != end or string_value(text[start:end]) != edit.old:
+            return FixError(f"{edit.line}:{edit.column}: no string literal at the planned span")
+        edited.append(token)
+    try:
+        fixed = apply_fixes(text, plan, starts)
+        data = fixed.encode(encoding)
+    except EditMismatch as error:
+        return FixError(str(error))
+    except UnicodeEncodeError as error:
+        return FixError(f"a replacement cannot be written in {encoding}: {error.reason}")
+    problem = _same_tokens(text, tokens, stop, fixed, edited, plan)
+    if problem is not None:
+        return FixError(f"verification failed, file left unchanged: {problem}")
+    return FixedSource(data, plan)
+
+
+def _same_tokens(
+    text: str, tokens: tuple[Token, ...], stop: int, fixed: str, edited: list[Token],
+    plan: FixPlan,
+) -> str | None:
+    """Does `fixed` lex as `text` does, but for the edited literals now reading their new id?"""
+    new_tokens, new_stop = lex_prefix(fixed)
+    if len(new_tokens) != len(tokens) or new_stop - stop != len(fixed) - len(text):
+        return "the file's tokens changed"
+    new_value = {token.start: edit.new for token, edit in zip(edited, plan.edits, strict=True)}
+    shift = 0
+    done = 0
+    for old, new in zip(tokens, new_tokens, strict=True):
+        before, after = text[old.start : old.end], fixed[new.start : new.end]
+        if old.kind is not new.kind or text[done : old.start] != fixed[done + shift : new.start]:
+            return "the code between the literals changed"
+        wanted = new_value.get(old.start)
+        if wanted is None and after != before:
+            return f"a literal that was not planned changed: {before[:40]!r}"
+        if wanted is not None and string_value(after) != wanted:
+            return f"the new literal does not read `{wanted}`"
+        shift += len(after) - len(before)
+        done = old.end
+    if text[done:] != fixed[done + shift :]:
+        return "the code after the last literal changed"
+    return None
 
 
 class _LiteralCollector(cst.CSTVisitor):

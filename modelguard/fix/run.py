@@ -56,19 +56,26 @@ def prepare_file(
     own = own_file(str(path), original)
     if own is not None:
         return Skipped(shown, own)
+    parse_error = None
     try:
         found = scan_source(shown, original, index, settings)
     except ScanError as error:
-        return Failed(shown, str(error))
+        # A file that does not parse is rewritten only with --unsafe-fixes, and only where its
+        # lexer confirms the edit (modelguard.fix.python); otherwise it is an error that keeps
+        # its findings.
+        kept = tuple(f for f in error.findings if selection.keeps(f))
+        if not (allow_unsafe and kept):
+            return Failed(shown, str(error), kept)
+        found, parse_error = kept, str(error)
     except RecursionError:
         return Failed(shown, "too deeply nested to parse")
     selected = tuple(f for f in found if selection.keeps(f))
     outcome = fix_findings(original, selected, index, allow_unsafe, shown)
     if isinstance(outcome, FixError):
-        return Failed(shown, outcome.message)
+        return Failed(shown, parse_error or outcome.message, selected if parse_error else ())
     fixed_ids = {id(e.finding) for e in outcome.plan.edits}
     remaining = tuple(f for f in outcome.findings if id(f) not in fixed_ids)
-    return FileFix(path, shown, original, outcome.source, outcome.plan, remaining)
+    return FileFix(path, shown, original, outcome.source, outcome.plan, remaining, parse_error)
 
 
 def fix_findings(
@@ -186,4 +193,6 @@ def fix_paths(
                 skipped.append(outcome)
             else:
                 files.append(outcome)
+                if outcome.parse_error is not None:
+                    errors.append(Failed(shown, outcome.parse_error))
     return FixRun(tuple(files), tuple(errors), tuple(skipped))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from modelguard.defaults import MAX_FILE_SIZE, WARN_WITHIN_DAYS
 from modelguard.findings import (
@@ -22,6 +23,9 @@ from modelguard.registry.load import ModelEntry
 from modelguard.scan.formats import text_format
 from modelguard.scan.hits import Hit, Suppressions
 
+if TYPE_CHECKING:
+    from modelguard.scan.notebook import CellHits
+
 PYTHON_SUFFIXES = frozenset({".py", ".pyi"})
 NOTEBOOK_SUFFIX = ".ipynb"
 
@@ -35,7 +39,19 @@ class ScanSettings:
 
 
 class ScanError(Exception):
-    """A file this scanner cannot read; the message is one line for users."""
+    """A file this scanner cannot read; the message is one line for users.
+
+    A Python file (or notebook cell) that does not parse still has the hits its lexer vouches
+    for (see `scan.python.unparsed_hits`): `groups` holds them as `scan_groups` would, and
+    `findings` (from `scan_source`) the findings made of them. They are reported beside the
+    error."""
+
+    def __init__(
+        self, message: str, groups: tuple[HitGroup, ...] = (), findings: tuple[Finding, ...] = ()
+    ) -> None:
+        super().__init__(message)
+        self.groups = groups
+        self.findings = findings
 
 
 def can_scan(path: str) -> bool:
@@ -45,8 +61,14 @@ def can_scan(path: str) -> bool:
 def scan_source(
     path: str, source: str | bytes, index: ModelIndex, settings: ScanSettings
 ) -> tuple[Finding, ...]:
-    """Every deprecated or retired model id in one file, sorted by position."""
-    return findings_from_groups(path, scan_groups(path, source, index), index, settings)
+    """Every deprecated or retired model id in one file, sorted by position; raises ScanError
+    (with the findings it could still make) when the file cannot be read."""
+    try:
+        groups = scan_groups(path, source, index)
+    except ScanError as error:
+        found = findings_from_groups(path, error.groups, index, settings)
+        raise ScanError(str(error), error.groups, found) from None
+    return findings_from_groups(path, groups, index, settings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +87,7 @@ def scan_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[HitG
     """The hits in one file, by kind; raises ScanError when it cannot be read."""
     if scanned_as_python(path):
         hits, suppressions = scan_hits(source, index)
-        return (HitGroup(hits, suppressions),) if hits or suppressions else ()
+        return _group(hits, suppressions)
     # A notebook's bytes are JSON: the prefilter reads its decoded cells (scan_notebook).
     if text_format(path) is not None and not index.may_contain(source):
         return ()
@@ -109,8 +131,12 @@ def scan_hits(source: str | bytes, index: ModelIndex) -> tuple[tuple[Hit, ...], 
     try:
         hits, suppressions = scan_python(source, index)
     except ParseFailure as error:
-        raise ScanError(str(error)) from None
+        raise ScanError(str(error), _group(error.hits, error.suppressions)) from None
     return tuple(hits), suppressions
+
+
+def _group(hits: tuple[Hit, ...], suppressions: Suppressions) -> tuple[HitGroup, ...]:
+    return (HitGroup(hits, suppressions),) if hits or suppressions else ()
 
 
 def findings_from_hits(
@@ -148,9 +174,14 @@ def _other_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[Hi
     try:
         cells = scan_notebook(text, index)
     except NotebookError as error:
-        if not index.may_contain(source):
+        recovered = _cell_groups(error.cells)
+        if not recovered and not index.may_contain(source):
             return ()  # likewise: a broken notebook that names no model is not reported
-        raise ScanError(str(error)) from None
+        raise ScanError(str(error), recovered) from None
+    return _cell_groups(cells)
+
+
+def _cell_groups(cells: Sequence[CellHits]) -> tuple[HitGroup, ...]:
     groups = []
     for cell in cells:
         lines = cell.cell.file_lines

@@ -185,6 +185,19 @@ EXPRESSION = Context(
     FixSafety.UNSAFE,
     ('def f():\n    return "gpt-4.5-preview"', 'x = a or "gpt-4.5-preview"'),
 )
+# Not a place in a syntax tree: a module (or notebook cell) that does not parse has none. Its
+# literals are found by the lexer alone, and a whole-id literal there is rewritten only on
+# request and only where the lexer confirms the edit (see `scan.python.unparsed_hits`). Not in
+# CONTEXTS: these examples are reported with a parse error, and tested apart.
+UNPARSED = Context(
+    "unparsed",
+    FixSafety.UNSAFE,
+    (
+        'print "gpt-4.5-preview"',
+        'def {{ cookiecutter.entry }}(prompt, model="gpt-4.5-preview"): ...',
+        'client.create(\n    model="gpt-4.5-preview",\n',
+    ),
+)
 
 CONTEXTS: tuple[Context, ...] = (
     MODEL_KEYWORD,

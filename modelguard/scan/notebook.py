@@ -24,7 +24,13 @@ _CELL_MAGIC = re.compile(r"^\s*%%(?P<name>\w+)")
 
 
 class NotebookError(Exception):
-    """Not a notebook this scanner can read; the message is one line for users."""
+    """Not a notebook this scanner can read; the message is one line for users. When it is a
+    code cell that does not parse, `cells` holds the hits of every cell all the same (that
+    cell's as far as its lexer vouches for them)."""
+
+    def __init__(self, message: str, cells: tuple[CellHits, ...] = ()) -> None:
+        super().__init__(message)
+        self.cells = cells
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +126,8 @@ def notebook_language(document: Any) -> str:
 
 
 def scan_notebook(text: str, index: ModelIndex) -> list[CellHits]:
-    """Hits per cell; raises NotebookError for bad JSON or a code cell that does not parse.
+    """Hits per cell; raises NotebookError for bad JSON or a code cell that does not parse (the
+    first such cell names the error; every cell is scanned, and the error carries their hits).
 
     The prefilter reads each cell's decoded source, not the file's bytes: in the JSON the
     source is escaped once more (a Python `\\x2d` is written `\\\\x2d`, a newline `\\n`, any
@@ -133,16 +140,24 @@ def scan_notebook(text: str, index: ModelIndex) -> list[CellHits]:
     python = language in PYTHON_LANGUAGES
     strict = language in STRICT_PYTHON_LANGUAGES
     found = []
+    failure: str | None = None
     for cell in read_cells(text, document):
         if not cell.source or not index.may_contain(cell.source):
             continue
         if cell.kind == "code" and python:
-            hits, suppressions = _scan_code(cell, index, strict=strict)
+            try:
+                hits, suppressions = _scan_code(cell, index, strict=strict)
+            except NotebookError as error:
+                failure = failure or str(error)
+                (partial,) = error.cells
+                hits, suppressions = partial.hits, partial.suppressions
         elif cell.kind in ("code", "markdown"):
             hits, suppressions = _mentions(cell.source, index), {}
         else:
             continue
         found.append(CellHits(cell, hits, suppressions))
+    if failure is not None:
+        raise NotebookError(failure, tuple(found))
     return found
 
 
@@ -169,11 +184,21 @@ def _scan_code(cell: Cell, index: ModelIndex, *, strict: bool = True
     except ParseFailure as error:
         if not strict:
             return _mentions(cell.source, index), {}
-        raise NotebookError(f"cell {cell.number}: {error}") from None
+        partial = CellHits(cell, [*error.hits, *_magic_mentions(cell, regions, index)],
+                           error.suppressions)
+        raise NotebookError(f"cell {cell.number}: {error}", (partial,)) from None
+    hits.extend(_magic_mentions(cell, regions, index))
+    return hits, suppressions
+
+
+def _magic_mentions(
+    cell: Cell, regions: list[tuple[int, int, int]], index: ModelIndex
+) -> list[Hit]:
+    hits = []
     for line, start, end in regions:
         text = cell.source.split("\n")[line - 1][start:end]
         hits.extend(mention_hits(text, Span(line, start + 1, line, end + 1), index))
-    return hits, suppressions
+    return hits
 
 
 def _mentions(source: str, index: ModelIndex) -> list[Hit]:

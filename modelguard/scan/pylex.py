@@ -108,13 +108,8 @@ _KIND_BY_FIRST: dict[str, object] = {
 
 def lex(text: str) -> Lexed:
     """Every string and comment token of `text`, in order, with the logical lines."""
-    pieces = _TOKENS.split(text)  # code, token, code, token, ..., code
-    found = pieces[1::2]
+    pieces, found, starts, ends, kinds = _split(text)
     lengths = list(map(len, found))
-    bounds = list(accumulate(map(len, pieces)))
-    starts = bounds[0:-1:2]
-    ends = bounds[1::2]
-    kinds = list(map(_KIND_BY_FIRST.__getitem__, map(itemgetter(0), found)))
     # Each check notes where it failed; the first failure in the text is the one the lexer
     # meets first, reading from the start, so its message is the one raised.
     errors: list[tuple[int, str]] = []
@@ -133,6 +128,36 @@ def lex(text: str) -> Lexed:
     lines = list(map(bisect_right, repeat(line_starts), starts))
     line_starts.insert(0, 0)
     return Lexed(text, _tokens(kinds, starts, ends, lines), tuple(line_starts))
+
+
+def lex_prefix(text: str) -> tuple[tuple[Token, ...], int]:
+    """The string and comment tokens of `text` as far as they can be vouched for, and the offset
+    where that stops (the length of the text when it does not): the first quote that opens no
+    string, backslash that ends no line, or f-string whose braces do not balance. Every token
+    before it starts and ends where Python's would. Brackets are not looked at (unbalanced ones
+    move logical lines, not tokens), so every token's `line` is 0.
+
+    For a module that does not parse: `lex` vouches for all of a text or none of it."""
+    pieces, found, starts, ends, kinds = _split(text)
+    errors = _lone_characters(found, starts)
+    _read_prefixes(text, pieces, kinds, starts, errors)
+    stop = min(errors)[0] if errors else len(text)
+    kept = [
+        Token(kind, start, end, 0)  # type: ignore[arg-type]  # not _JOIN
+        for kind, start, end in zip(kinds, starts, ends, strict=True)
+        if kind is not _JOIN and end <= stop
+    ]
+    return tuple(kept), stop
+
+
+def _split(text: str) -> tuple[list[str], list[str], list[int], list[int], list[object]]:
+    """The text cut into code and tokens (code, token, code, ..., code); the tokens; where each
+    starts and ends; the kind of each by its first character."""
+    pieces = _TOKENS.split(text)
+    found = pieces[1::2]
+    bounds = list(accumulate(map(len, pieces)))
+    kinds = list(map(_KIND_BY_FIRST.__getitem__, map(itemgetter(0), found)))
+    return pieces, found, bounds[0:-1:2], bounds[1::2], kinds
 
 
 def _lone_characters(found: list[str], starts: list[int]) -> list[tuple[int, str]]:

@@ -12,10 +12,13 @@ module to libcst, as before.
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 import warnings
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 import libcst as cst
 
@@ -24,14 +27,24 @@ from modelguard.registry.index import ModelIndex
 from modelguard.scan import contexts as ctx
 from modelguard.scan.hits import Hit, Span, Suppressions, mention_hits
 from modelguard.scan.prefilter import has_coding_cookie
-from modelguard.scan.pylex import Kind, Lexed, LogicalLine, Unlexable, lex
+from modelguard.scan.pylex import Kind, Lexed, LogicalLine, Unlexable, lex, lex_prefix
 from modelguard.scan.suppressions import PYTHON_COMMENT, ignored_codes
 
 _Literal = cst.SimpleString | cst.FormattedString
 
 
 class ParseFailure(Exception):
-    """The source is not Python this scanner can read; the message is one line for users."""
+    """The source is not Python this scanner can read; the message is one line for users.
+
+    `hits` and `suppressions` are what can still be vouched for without a syntax tree (see
+    `unparsed_hits`); `scan_python` fills them in, `parse` leaves them empty."""
+
+    def __init__(
+        self, message: str, hits: tuple[Hit, ...] = (), suppressions: Suppressions | None = None
+    ) -> None:
+        super().__init__(message)
+        self.hits = hits
+        self.suppressions: Suppressions = suppressions or {}
 
 
 def parse(source: str | bytes) -> cst.Module:
@@ -59,12 +72,107 @@ def scan_python(
             return _scan_lines(text, lex(text), index)
         except Unlexable:
             pass
-    module = parse(source)
+    try:
+        module = parse(source)
+    except ParseFailure as error:
+        hits, suppressions = unparsed_hits(source, index)
+        raise ParseFailure(str(error), tuple(hits), suppressions) from None
     # The text libcst parsed (it decodes bytes the same way), which positions refer to.
     text = source if isinstance(source, str) else source.decode(module.encoding)
     visitor = _ModelLiteralVisitor(index, module, _Locator(text))
     module.visit(visitor)
     return visitor.hits, visitor.suppressions
+
+
+def unparsed_hits(source: str | bytes, index: ModelIndex) -> tuple[list[Hit], Suppressions]:
+    """What a module that does not parse still shows: a Python 2 file, a template, syntax newer
+    than this Python, work in progress.
+
+    Without a tree no literal has a context, so every hit is `unparsed`: a string token whose
+    whole value is an id is an unsafe fix (the lexer found exactly where that literal starts and
+    ends, so `fix --unsafe-fixes` can rewrite it and check the file's tokens again, see
+    `modelguard.fix.python`); an id in a comment or a longer string is a mention. Where the
+    lexer stops vouching for its tokens (an unterminated string, see `lex_prefix`; unbalanced
+    brackets do not stop it), the rest of the file is searched line by line for what looks
+    like a string or a comment, and everything found there is a mention, never rewritten.
+    Bytes that do not decode (as UTF-8, or as the file's BOM or coding cookie says) hold
+    nothing this can vouch for."""
+    text = source if isinstance(source, str) else decoded(source)
+    if text is None:
+        return [], {}
+    tokens, stop = lex_prefix(text)
+    locator = _Locator(text)
+    hits: list[Hit] = []
+    suppressions: Suppressions = {}
+    for token in tokens:
+        raw = text[token.start : token.end]
+        span = locator.span(token.start, token.end)
+        if token.kind is Kind.COMMENT:
+            ignore = PYTHON_COMMENT.search(raw)
+            if ignore is not None:
+                suppressions[span.line] = ignored_codes(ignore)
+        if not index.may_contain(raw):
+            continue
+        value = string_value(raw) if token.kind is Kind.STRING else None
+        match = index.lookup(value) if value is not None else None
+        if value is not None and match is not None:
+            hits.append(Hit(span, value, match, ctx.UNPARSED.fix, ctx.UNPARSED.name))
+        else:
+            hits.extend(_unparsed(mention_hits(raw, span, index)))
+    if stop < len(text):
+        _scan_rest(text, locator.span(stop, stop), index, hits, suppressions)
+    return hits, suppressions
+
+
+# On a line the lexer could not vouch for: a comment, a quoted string closed on the line, or a
+# quote left open to the end of the line.
+_LOOKS_LIKE_TEXT = re.compile(
+    r"#.*|'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|'.*|\".*"
+)
+
+
+def decoded(source: bytes) -> str | None:
+    """The text as libcst would decode it (a BOM, a coding cookie, else UTF-8), or None."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+        return source.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return None
+
+
+def _scan_rest(
+    text: str, start: Span, index: ModelIndex, hits: list[Hit], suppressions: Suppressions
+) -> None:
+    """Mentions in what looks like strings and comments, line by line from `start` (where the
+    lexer stopped vouching; see `unparsed_hits`)."""
+    lines = _NEWLINE.split(text)
+    for number in range(start.line, len(lines) + 1):
+        line = lines[number - 1]
+        first = start.column - 1 if number == start.line else 0
+        for found in _LOOKS_LIKE_TEXT.finditer(line, first):
+            raw = found.group()
+            span = Span(number, found.start() + 1, number, found.end() + 1)
+            if raw.startswith("#") and (ignore := PYTHON_COMMENT.search(raw)) is not None:
+                suppressions[number] = ignored_codes(ignore)
+            if index.may_contain(raw):
+                hits.extend(_unparsed(mention_hits(raw, span, index)))
+
+
+def _unparsed(hits: Iterable[Hit]) -> list[Hit]:
+    return [replace(hit, context=ctx.UNPARSED.name) for hit in hits]
+
+
+def string_value(raw: str) -> str | None:
+    """The value of a string token as Python 3 reads it, or None (a Python 2 `ur"…"`)."""
+    try:
+        with warnings.catch_warnings():  # "invalid escape sequence" is the user's, not ours
+            warnings.simplefilter("ignore")
+            value = ast.literal_eval(raw)
+    except Exception:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    return value if isinstance(value, str) else None
 
 
 def _plain_text(source: str | bytes) -> str | None:
@@ -125,15 +233,8 @@ def _scan_lines(text: str, lexed: Lexed, index: ModelIndex) -> tuple[list[Hit], 
 
 def _is_whole_id(raw: str, index: ModelIndex) -> bool:
     """Is the value of this string literal (as written in the source) a known id?"""
-    try:
-        with warnings.catch_warnings():  # "invalid escape sequence" is the user's, not ours
-            warnings.simplefilter("ignore")
-            value = ast.literal_eval(raw)
-    except Exception:  # libcst's own evaluation fails the same way: no whole value
-        return False
-    if isinstance(value, bytes):
-        value = value.decode("ascii", "replace")
-    return isinstance(value, str) and index.lookup(value) is not None
+    value = string_value(raw)  # libcst's own evaluation fails the same way: no whole value
+    return value is not None and index.lookup(value) is not None
 
 
 def _scan_logical_line(
@@ -508,4 +609,7 @@ def _subscript_key(target: cst.Subscript) -> str | None:
     return literal_text(key) if isinstance(key, _Literal) else None
 
 
-__all__ = ["FixSafety", "ParseFailure", "literal_text", "parse", "scan_python"]
+__all__ = [
+    "FixSafety", "ParseFailure", "decoded", "literal_text", "parse", "scan_python",
+    "string_value", "unparsed_hits",
+]

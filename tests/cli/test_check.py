@@ -43,7 +43,7 @@ def test_json_report_shape(project: Path) -> None:
         {"path": "mixed/pkg/broken.py", "message": report["errors"][0]["message"]}
     ]
     assert report["errors"][0]["message"].startswith("syntax error at line 2")
-    first, second = report["findings"]
+    first, second, third = report["findings"]
     assert first == {
         "path": "mixed/pkg/app.py",
         "line": 4,
@@ -67,7 +67,11 @@ def test_json_report_shape(project: Path) -> None:
         "fails": False,
     }
     assert (second["rule"], second["model"], second["status"]) == ("MG001", "text-davinci-003", "retired")
-    assert report["summary"]["findings"] == 2
+    # broken.py does not parse, but its lexer still vouches for the literal on line 1
+    assert (third["path"], third["line"], third["model"], third["context"], third["fix"]) == (
+        "mixed/pkg/broken.py", 1, "gpt-4-32k", "unparsed", "unsafe"
+    )
+    assert report["summary"]["findings"] == 3
     assert report["summary"]["errors"] == 1
 
 
@@ -131,7 +135,7 @@ def test_text_to_a_pipe_is_the_text_report_file(project: Path) -> None:
     args = ("check", "--registry", TEST_REGISTRY, "mixed", "--as-of", "2025-08-01")
     printed = run(*args)
     written = run(*args, "--output-format", "text=report.txt")
-    assert printed.stdout.count("\n") == 3  # two findings and an unparsable file
+    assert printed.stdout.count("\n") == 4  # three findings (one in the unparsable file) and its error
     assert (project.parent / "report.txt").read_text() == printed.stdout == written.stdout
 
 
@@ -143,7 +147,7 @@ def test_output_file_is_written_after_the_run(project: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     report = json.loads((project.parent / "report.json").read_text())
-    assert len(report["findings"]) == 2
+    assert len(report["findings"]) == 3  # one of them in broken.py, which does not parse
 
 
 def test_single_file_argument(project: Path) -> None:

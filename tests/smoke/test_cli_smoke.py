@@ -129,7 +129,7 @@ def test_scan_collects_distinct_replacements(fake: FakeProvider, keys: None,
     result = smoke("mixed", "--registry", TEST_REGISTRY, "--as-of", "2025-08-01",
                    "--base-url", fake.base_url, "--format", "json")
     called = sorted(r["model"] for r in json.loads(result.stdout)["results"])
-    assert called == ["gpt-3.5-turbo-instruct", "gpt-4.1"]
+    assert called == ["gpt-3.5-turbo-instruct", "gpt-4.1", "gpt-4o"]  # gpt-4o: for broken.py, which does not parse
     assert sorted(s.body["model"] for s in fake.seen) == called
     assert result.exit_code == 1  # the fake knows neither model
     assert "not scanned: mixed/pkg/broken.py" in result.stderr
@@ -138,7 +138,7 @@ def test_scan_collects_distinct_replacements(fake: FakeProvider, keys: None,
 def test_scan_dry_run_in_text(keys: None, project: Path) -> None:
     result = smoke("mixed", "--registry", TEST_REGISTRY, "--as-of", "2025-08-01", "--dry-run")
     assert result.exit_code == 0
-    assert result.stdout.count("POST https://api.openai.com/v1/chat/completions") == 2
+    assert result.stdout.count("POST https://api.openai.com/v1/chat/completions") == 3
     assert "Authorization: Bearer $OPENAI_API_KEY" in result.stdout
 
 
