@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from modelguard import __version__
@@ -39,16 +39,20 @@ def check_paths(
     jobs: int = 1,
     cache_dir: Path | None = None,
     own_files: Sequence[Path] = (),
+    on_warning: Callable[[str], None] | None = None,
 ) -> Report:
     """Scan files under `paths` with `jobs` processes, keeping results in `cache_dir` (no cache
     when None); raises FileNotFoundError for a path that does not exist. `own_files` (the
-    baseline and reports the run reads or writes) are left out, wherever they are."""
+    baseline and reports the run reads or writes) are left out, wherever they are. A cache
+that cannot be used is discarded, and `on_warning` told why in one line."""
     roots = list(paths) or [Path(".")]
     files = list(discover_names(roots, can_scan, options))
     if own_files:
         left_out = {os.path.abspath(path) for path in own_files}
         files = [name for name in files if os.path.abspath(name) not in left_out]
     cache = ResultCache.load(cache_dir, index) if cache_dir is not None else None
+    if cache is not None and cache.discarded is not None and on_warning is not None:
+        on_warning(f"cache {cache.discarded}")
     results = run_files(files, index, settings, jobs=jobs, cache=cache,
                         whole=[root for root in roots if root.is_dir()])
     return collect(results, index, settings, fail_on, selection)

@@ -9,6 +9,11 @@ WARN_WITHIN_DAYS = 90
 MAX_FILE_SIZE = 1024 * 1024
 # Notebook outputs (images, tables) make the file large while the code in it stays small.
 NOTEBOOK_SIZE_FACTOR = 32
+# Files modelguard keeps or installs for itself, in bytes: larger ones are refused unread.
+# The result cache grows with the project (about 200 bytes per file and per hit).
+MAX_CACHE_SIZE = 256 * 1024 * 1024
+# A registry bundle (downloaded, installed) is a few hundred kilobytes; past this it is not one.
+MAX_BUNDLE_BYTES = 16 * 1024 * 1024
 
 # Smoke calls: seconds per request, requests at a time, a cost guard on the number of targets.
 SMOKE_TIMEOUT = 30.0

@@ -36,7 +36,7 @@ from modelguard.workspace.config import (
     render_toml,
 )
 from modelguard.workspace.discover import DiscoverOptions
-from modelguard.workspace.paths import PathSpec
+from modelguard.workspace.paths import PathSpec, PatternError, parse_pattern
 
 
 def _load(
@@ -171,6 +171,11 @@ def resolve_config(
         providers=providers,
         max_file_size=max_file_size,
     )
+    for pattern in extend_exclude:
+        try:
+            parse_pattern(pattern)
+        except PatternError as error:
+            fatal(f"--extend-exclude: {error}")
     return override(
         config,
         extend_exclude=config.extend_exclude + extend_exclude if extend_exclude else None,
@@ -282,6 +287,7 @@ def check(
             # one of these with no modelguard mark, e.g. a text report named report.md).
             own_files=[p for p in (baseline, write_baseline, output, *(t.path for t in targets))
                        if p is not None],
+            on_warning=lambda line: click.echo(f"modelguard: warning: {line}", err=True),
         )
     except FileNotFoundError as error:
         fatal(str(error))

@@ -292,9 +292,9 @@ def registry_import(kind: str, source: str, output: Path | None, output_dir: Pat
     registry = registry_in_use(registry_dir, offline)
     try:
         upstream = read_upstream(kind, _read_source(source))
+        result = plan_import(upstream, registry)
     except UpstreamError as error:
         fatal(f"{source}: {error}")
-    result = plan_import(upstream, registry)
     try:
         if output_dir is not None:
             output_dir.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,21 @@ The cache is a hint, never trusted: a file that cannot be read or does not match
 ignored and rebuilt, an entry that does not decode is scanned again, and the file is replaced
 atomically so a reader never sees half of it. Everything lives in one file per key, read once
 and written once per run.
+
+Loading checks the whole file before any of it is used: its size (MAX_CACHE_SIZE), its JSON
+(nesting too deep is a load error like any other), every field's type, and that the stat index
+agrees with itself. A file that fails is discarded whole, `discarded` says why (the caller
+warns once), and the run scans as if there were no cache; a damaged stat record is dropped on
+its own, and an index that contradicts itself is dropped whole while the entries, each checked
+by digest against the bytes read, stay. The stat index is the one part used
+without reading the file it names, so a damaged index could hand a file another file's
+entry; what cannot be verified without reading is bounded by what must hold for true records:
+the same digest always stands for the same bytes, so every record naming a digest gives the
+same size, and only an empty file has the digest of no bytes (an empty file is never looked
+up in the index: reading it costs nothing). An index saying every file is empty fails both.
+A cache written on purpose to lie (a wrong entry under a true digest) is not caught: whoever
+can write `.modelguard_cache` can edit the code being checked too (`--no-cache` trusts
+nothing).
 """
 
 from __future__ import annotations
@@ -31,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from modelguard import __version__
+from modelguard.defaults import MAX_CACHE_SIZE
 from modelguard.files import keep_newest, write_atomic
 from modelguard.findings import FixSafety
 from modelguard.registry.index import Match, ModelIndex
@@ -40,6 +56,7 @@ from modelguard.scan.hits import Hit, Span, Suppressions
 CACHE_DIR = ".modelguard_cache"
 FORMAT = 4
 KEEP = 8  # result files (one per key) kept in the folder
+EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
 
 # A file's stat is trusted only when it is older than the run that recorded it by this much
 # (FAT keeps mtimes to 2 s; local clocks and file system clocks agree far better than that).
@@ -126,8 +143,10 @@ class ResultCache:
         *,
         started_ns: int | None = None,
         margin_ns: int = RACY_MARGIN_NS,
+        discarded: str | None = None,
     ) -> None:
         self.path = path
+        self.discarded = discarded  # why the stored file was not used (or not all of it)
         self.key = key
         self.entries = entries  # digest → entry, in stored order
         self.digests = list(entries)  # the positions the stat records name
@@ -147,8 +166,13 @@ class ResultCache:
         started = time.time_ns()  # before any file is looked at
         key = cache_key(index)
         path = directory / f"results-{key[:16]}.json"
-        entries, paths, numbers = _read(path, key)
-        return cls(path, key, entries, paths, numbers, started_ns=started, margin_ns=margin_ns)
+        try:
+            entries, paths, numbers, partly = _read(path, key)
+        except CacheDamaged as error:
+            return cls(path, key, {}, started_ns=started, margin_ns=margin_ns,
+                       discarded=f"{path}: {error}; discarded, every file is scanned again")
+        return cls(path, key, entries, paths, numbers, started_ns=started, margin_ns=margin_ns,
+                   discarded=partly)
 
     def known_paths(
         self, paths: Iterable[str], limit: Callable[[str], int], smallest: int
@@ -169,7 +193,8 @@ class ResultCache:
                 continue
             size = status.st_size
             if (
-                numbers[at] == size and numbers[at + 1] == status.st_mtime_ns
+                size > 0  # an empty file is read: cheaper than trusting a record for it
+                and numbers[at] == size and numbers[at + 1] == status.st_mtime_ns
                 and numbers[at + 2] == status.st_ino and numbers[at + 3] == status.st_ctime_ns
                 and (size <= smallest or size <= limit(path))
             ):
@@ -252,28 +277,84 @@ class ResultCache:
         return self.numbers[at:at + 4], self.digests[position] if valid else None
 
 
-def _read(path: Path, key: str) -> tuple[dict[str, Entry], list[str], list[Any]]:
-    """The entries by digest, the paths of the stat index and its numbers; all empty when the
-    file is missing, damaged or of another key."""
+class CacheDamaged(Exception):
+    """The stored cache file cannot be used; the message is one line."""
+
+
+def _read(path: Path, key: str) -> tuple[dict[str, Entry], list[str], list[Any], str | None]:
+    """The entries by digest, the paths of the stat index, its numbers, and why some of the
+    stored file was left out (None: none was); all empty when the file is missing. Raise
+    CacheDamaged when it is there but cannot be used at all."""
+    limit = MAX_CACHE_SIZE
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return {}, [], []
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except FileNotFoundError:
+        return {}, [], [], None
+    except OSError as error:
+        raise CacheDamaged(f"cannot read: {error.strerror or error}") from None
+    if len(raw) > limit:
+        raise CacheDamaged(f"larger than {limit} bytes")
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise CacheDamaged("nested too deeply") from None
+    except ValueError as error:  # UnicodeDecodeError included
+        raise CacheDamaged(f"not JSON ({error})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
+        raise CacheDamaged(f"not a format {FORMAT} cache of this key")
+    digests, files = data.get("digests"), data.get("files")
+    paths, stats = data.get("paths"), data.get("stats")
     if (
-        not isinstance(data, dict)
-        or data.get("format") != FORMAT
-        or data.get("key") != key
-        or not isinstance(data.get("digests"), list)
-        or not isinstance(data.get("files"), list)
-        or len(data["digests"]) != len(data["files"])
-        or not all(type(digest) is str for digest in data["digests"])
-        or len(set(data["digests"])) != len(data["digests"])  # positions would shift
-        or not isinstance(data.get("paths"), list)
-        or not isinstance(data.get("stats"), list)
-        or len(data["stats"]) != 5 * len(data["paths"])
+        not isinstance(digests, list)
+        or not isinstance(files, list)
+        or len(digests) != len(files)
+        or not all(type(digest) is str for digest in digests)
+        or len(set(digests)) != len(digests)  # positions would shift
+        or not isinstance(paths, list)
+        or not all(type(name) is str for name in paths)
+        or len(set(paths)) != len(paths)
+        or not isinstance(stats, list)
+        or len(stats) != 5 * len(paths)
     ):
-        return {}, [], []
-    return dict(zip(data["digests"], data["files"], strict=True)), data["paths"], data["stats"]
+        raise CacheDamaged("fields of the wrong type or length")
+    entries = dict(zip(digests, files, strict=True))
+    kept_paths, kept_stats = _sound_records(paths, stats, len(digests))
+    dropped = len(paths) - len(kept_paths)
+    try:
+        _check_index(digests, kept_stats)
+    except CacheDamaged as error:  # the entries are checked by digest: only the index goes
+        return entries, [], [], f"{path}: {error}; stat index discarded, every file is read"
+    if dropped:
+        return (entries, kept_paths, kept_stats,
+                f"{path}: {dropped} damaged stat record(s) dropped; those files are read")
+    return entries, kept_paths, kept_stats, None
+
+
+def _sound_records(paths: list[str], stats: list[Any], entries: int
+                   ) -> tuple[list[str], list[int]]:
+    """The stat records of five whole numbers naming a stored entry, and their paths."""
+    kept_paths: list[str] = []
+    kept_stats: list[int] = []
+    for number, name in enumerate(paths):
+        record = stats[5 * number:5 * number + 5]
+        if all(type(n) is int and n >= 0 for n in record) and record[4] < entries:
+            kept_paths.append(name)
+            kept_stats.extend(record)
+    return kept_paths, kept_stats
+
+
+def _check_index(digests: Sequence[str], stats: Sequence[int]) -> None:
+    """Raise CacheDamaged unless the same digest always comes with the same size, and the
+    digest of no bytes only with size 0: what every true record satisfies (see the module
+    docstring)."""
+    sizes: dict[int, int] = {}
+    for at in range(0, len(stats), 5):
+        size, position = stats[at], stats[at + 4]
+        if sizes.setdefault(position, size) != size:
+            raise CacheDamaged(f"the stat index gives one digest two sizes ({digests[position]})")
+        if (size == 0) != (digests[position] == EMPTY_DIGEST):
+            raise CacheDamaged("the stat index gives an empty file's digest a size, or none")
 
 
 def encode(groups: tuple[HitGroup, ...]) -> Entry:

@@ -11,9 +11,11 @@ not before the fork: most runs parse few lines, and the workers import it side b
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -76,9 +78,13 @@ def read_source(path: str, limit: int) -> tuple[bytes | None, os.stat_result]:
 
     Plain `os.read` calls: a buffered file object costs more than the read itself for the
     small files a scan is made of."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    # O_NONBLOCK: a FIFO put where a file was listed must not hang the run; fstat on what was
+    # opened (not the name) decides.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
         status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", path)
         if status.st_size > limit:
             return None, status
         first = os.read(fd, status.st_size + 1)

@@ -114,6 +114,8 @@ def registry_from_bundle(data: bytes, where: str = "bundle") -> Registry:
         raw = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise RegistryError([f"{where}: not a JSON registry bundle ({error})"]) from None
+    except RecursionError:
+        raise RegistryError([f"{where}: not a registry bundle (nested too deeply)"]) from None
     if not isinstance(raw, dict) or raw.get("format") != BUNDLE_FORMAT:
         raise RegistryError([f"{where}: not a modelguard registry bundle (format is missing)"])
     problems: list[str] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -222,6 +223,57 @@ class ImportResult:
     agree: int  # the registry has the id with the same day (nothing emitted)
     unsourced: int  # commented-out entries: upstream cites no https page
     undated: int  # ids listed in comments: deprecated upstream without a date
+    rejected: tuple[tuple[str, str], ...] = ()  # (upstream keys, reason): nothing written
+
+
+def _unprintable(text: str) -> str | None:
+    """The first character that could end a TOML comment or line (a newline, any control or
+    format character, a line or paragraph separator), as U+XXXX, or None."""
+    for char in text:
+        if unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"}:
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def rejection(lead: Lead) -> str | None:
+    """Why `lead` cannot be written at all, or None. Upstream text lands in comments as well as
+    in strings; a newline there would turn the rest of the line into live TOML, so an item
+    carrying one is refused, never escaped into a comment."""
+    fields = {"provider": [lead.provider], "id": [lead.id], "aliases": list(lead.aliases),
+              "source": [lead.source or ""], "successor": [lead.successor or ""],
+              "keys": list(lead.keys), "dates": list(lead.other_days)}
+    for name, values in fields.items():
+        for value in values:
+            bad = _unprintable(value)
+            if bad is not None:
+                return f"{name} {value!r} holds the control character {bad}"
+    if not lead.id.strip():
+        return "empty id"
+    return None
+
+
+def _check_fragment(slug: str, text: str, ids: Sequence[str], new_file: bool) -> None:
+    """`text` re-read as TOML must hold exactly the entries meant for it: a guard that the
+    writer escaped everything, so no upstream text became a live key, entry or provider."""
+    from modelguard.registry.load import RegistryError, load_provider
+    from modelguard.tomlcompat import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise UpstreamError(f"the text for {slug} is not valid TOML ({error})") from None
+    models = data.get("models", [])
+    got = [m.get("id") for m in models if isinstance(m, dict)] if isinstance(models, list) else []
+    keys = set(data) - ({"provider", "name", "prefixes", "models"} if new_file else {"models"})
+    if keys or got != list(ids) or (new_file and data.get("provider") != slug):
+        raise UpstreamError(f"the text for {slug} does not re-read as written (entries {got!r}, "
+                            f"keys {sorted(data)!r}); nothing written")
+    if new_file:
+        try:
+            load_provider(data, f"registry/{slug}.toml")
+        except RegistryError as error:
+            raise UpstreamError(f"the text for {slug} fails the registry schema: "
+                                f"{error.problems[0] if error.problems else error}") from None
 
 
 def _string(value: str) -> str:
@@ -293,7 +345,15 @@ def plan_import(upstream: Upstream, registry: Registry) -> ImportResult:
     title = TITLES[upstream.kind]
     blocks: dict[str, dict[str, list[list[str]]]] = {}
     counts: Counter[str] = Counter()
-    leads = [_rehome(lead, registry) for lead in upstream.leads]
+    rejected: list[tuple[str, str]] = []
+    leads = []
+    for lead in upstream.leads:
+        reason = rejection(lead)
+        if reason is None:
+            leads.append(_rehome(lead, registry))
+        else:
+            rejected.append((", ".join(repr(k) for k in lead.keys), reason))
+    written: dict[str, list[str]] = {}
     for lead in sorted(leads, key=lambda x: (x.provider, x.shutdown or dt.date.min, x.id)):
         known = _names(registry.provider(lead.provider))
         entry = known.get(lead.id.casefold())
@@ -324,6 +384,7 @@ def plan_import(upstream: Upstream, registry: Registry) -> ImportResult:
             counts["unsourced"] += 1
         else:
             sections.setdefault("new", []).append(lines)
+            written.setdefault(lead.provider, []).append(lead.id)
             counts["new"] += 1
     titles = {
         "new": "# --- ids the registry lacks ---",
@@ -345,8 +406,15 @@ def plan_import(upstream: Upstream, registry: Registry) -> ImportResult:
             for block in sections[name]:
                 out += block if name in {"undated", "aliases"} else ["", *block]
         fragments[slug] = "\n".join(out) + "\n"
+        _check_fragment(slug, fragments[slug], written.get(slug, []),
+                        registry.provider(slug) is None)
     return ImportResult(fragments, counts["new"], counts["disagree"], counts["agree"],
-                        counts["unsourced"], counts["undated"])
+                        counts["unsourced"], counts["undated"], tuple(rejected))
+
+
+def _shown(name: str) -> str:
+    """An upstream name on one terminal line: quoted when it holds a control character."""
+    return name if _unprintable(name) is None else repr(name)
 
 
 def combined_text(result: ImportResult) -> str:
@@ -364,6 +432,7 @@ def summary_lines(upstream: Upstream, result: ImportResult) -> list[str]:
         f"{result.disagree} disagreements, {result.unsourced} without an https source, "
         f"{result.undated} undated ids, {result.agree} already in the registry"
     ]
-    lines += [f"unmapped provider {name}: {count} model{'' if count == 1 else 's'}"
+    lines += [f"unmapped provider {_shown(name)}: {count} model{'' if count == 1 else 's'}"
               for name, count in upstream.unmapped]
+    lines += [f"rejected {keys}: {reason}" for keys, reason in result.rejected]
     return lines

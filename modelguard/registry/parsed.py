@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from modelguard import __version__
+from modelguard.defaults import MAX_CACHE_SIZE
 from modelguard.files import display_path, keep_newest, write_atomic
 from modelguard.registry import load as registry_mod
 from modelguard.registry.load import ModelEntry, Provider, Registry, load_registry
@@ -74,13 +75,36 @@ def cache_file(cache_folder: Path, key: str) -> Path:
 
 
 def _read(path: Path, key: str) -> Registry | None:
+    """The stored copy, or None (missing, damaged, too large: the TOML is parsed again)."""
     try:
-        data = json.loads(path.read_bytes())
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CACHE_SIZE + 1)
+        if len(raw) > MAX_CACHE_SIZE:
+            return None
+        data = json.loads(raw)
         if not isinstance(data, dict) or data.get("key") != key:
             return None
-        return from_data(data["registry"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        found = from_data(data["registry"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
+    return found if _well_typed(found) else None
+
+
+def _well_typed(registry: Registry) -> bool:
+    """Every field of the type it is declared with: a copy is used without the TOML's
+    checks, so a damaged one must not reach the scan (or fail later with a traceback)."""
+    def text(value: object, optional: bool = False) -> bool:
+        return isinstance(value, str) or (optional and value is None)
+
+    return isinstance(registry.version, str) and all(
+        text(p.slug) and text(p.name) and text(p.path) and isinstance(p.match_bare, bool)
+        and all(text(prefix) for prefix in p.prefixes)
+        and all(
+            text(m.provider) and text(m.id) and all(text(a) for a in m.aliases)
+            and text(m.shutdown_qualifier) and text(m.dates_from)
+            and text(m.replacement, True) and text(m.source, True) and text(m.notes, True)
+            for m in p.models)
+        for p in registry.providers)
 
 
 def to_data(registry: Registry) -> dict[str, Any]:

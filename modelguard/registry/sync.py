@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from modelguard.defaults import SYNC_TIMEOUT, SYNC_URL
+from modelguard.defaults import MAX_BUNDLE_BYTES, SYNC_TIMEOUT, SYNC_URL
 from modelguard.files import sha256_hex, write_atomic
 from modelguard.net import ending_by, http_client, read_bounded, transport_allowed
 from modelguard.registry.bundle import parse_checksum, registry_from_bundle, version_key
@@ -42,11 +42,14 @@ def load_synced() -> Registry | None:
     RegistryError (sync wrote it after validation, so someone changed it)."""
     path = synced_path()
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BUNDLE_BYTES + 1)
     except FileNotFoundError:
         return None
     except OSError as error:
         raise RegistryError([f"{path}: cannot read: {error.strerror}"]) from None
+    if len(data) > MAX_BUNDLE_BYTES:  # read on every run: never parse what is not a bundle
+        raise RegistryError([f"{path}: larger than {MAX_BUNDLE_BYTES} bytes"])
     return registry_from_bundle(data, str(path))
 
 
@@ -78,8 +81,6 @@ def _check_url(url: str) -> None:
         raise SyncError(f"refusing {url!r}: data is only fetched over https")
 
 
-# A bundle is a few hundred kilobytes; anything past this is not one.
-MAX_BUNDLE_BYTES = 16 * 1024 * 1024
 MAX_REDIRECTS = 5
 
 

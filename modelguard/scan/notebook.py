@@ -63,6 +63,8 @@ def load_notebook(text: str) -> dict[str, Any]:
     for i, raw in enumerate(document["cells"]):
         if not isinstance(raw, dict):
             raise NotebookError(f"cell {i + 1}: expected an object")
+        if not isinstance(raw.get("cell_type", ""), str):
+            raise NotebookError(f"cell {i + 1}: 'cell_type' must be a string")
         parts = _parts(raw)
         if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
             raise NotebookError(f"cell {i + 1}: 'source' must be a string or a list of strings")

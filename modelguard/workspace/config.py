@@ -17,6 +17,7 @@ from modelguard.defaults import MAX_FILE_SIZE, WARN_WITHIN_DAYS
 from modelguard.findings import RULES
 from modelguard.smoke.settings import SmokeSettings, build_smoke, smoke_table, validate_smoke
 from modelguard.workspace.discover import DEFAULT_EXCLUDE
+from modelguard.workspace.paths import PatternError, parse_pattern
 
 CONFIG_FILE = "modelguard.toml"
 PYPROJECT = "pyproject.toml"
@@ -93,7 +94,10 @@ def read_config(path: Path) -> Mapping[str, Any]:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError([f"{path}: invalid TOML: {error}"]) from None
     if path.name == PYPROJECT:
-        table = data.get("tool", {}).get("modelguard", {})
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError([f"{path}: [tool]: expected a table"])
+        table = tool.get("modelguard", {})
         if not isinstance(table, dict):
             raise ConfigError([f"{path}: [tool.modelguard]: expected a table"])
         return table
@@ -117,6 +121,9 @@ def validate_config(raw: Mapping[str, Any], where: str = "config") -> list[str]:
                 "ignore-models", "select", "ignore"):
         if key in raw and not _is_str_list(raw[key]):
             problems.append(f"{where}: {key}: expected a list of strings, got {raw[key]!r}")
+    for key in ("include", "exclude", "extend-exclude"):
+        if _is_str_list(raw.get(key)):
+            problems.extend(f"{where}: {key}: {problem}" for problem in _bad_patterns(raw[key]))
     for key in ("select", "ignore"):
         if _is_str_list(raw.get(key)):
             for code in raw[key]:
@@ -142,6 +149,19 @@ def validate_config(raw: Mapping[str, Any], where: str = "config") -> list[str]:
             elif unknown := [c for c in codes if c.upper() not in RULES and c.upper() != "ALL"]:
                 problems.append(f"{where}: per-file-ignores: {pattern!r}: unknown rule "
                                 f"{unknown[0]!r}")
+        problems.extend(f"{where}: per-file-ignores: {problem}"
+                        for problem in _bad_patterns(list(per_file)))
+    return problems
+
+
+def _bad_patterns(patterns: list[str]) -> list[str]:
+    """Why each malformed pattern cannot be used (a line naming it)."""
+    problems = []
+    for pattern in patterns:
+        try:
+            parse_pattern(pattern)
+        except PatternError as error:
+            problems.append(str(error))
     return problems
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from modelguard.workspace.paths import PathSpec
+from modelguard.workspace.paths import PathSpec, PatternError, parse_pattern
 
 SKIPPED_DIRS = frozenset(
     {
@@ -80,6 +80,8 @@ def discover_names(
             found: Iterable[str] = [str(root)]
         elif root.is_dir():
             found = _tree(root, chosen, wanted, on_escape)
+        elif root.exists():  # a FIFO, socket or device: the reader reports what it is
+            found = [str(root)]
         else:
             raise FileNotFoundError(f"{root}: no such file or directory")
         if len(paths) == 1:  # a folder lists each of its files once
@@ -239,7 +241,18 @@ def _walk(root: str, wanted: Callable[[str], bool]) -> list[tuple[str, bool | No
 
 
 def _read_gitignore(path: Path, base: str) -> PathSpec:
+    """The patterns of one .gitignore; a malformed line is dropped, as git's matcher never
+    matches it."""
     try:
-        return PathSpec.from_lines(path.read_text("utf-8", "replace").splitlines(), base)
+        lines = path.read_text("utf-8", "replace").splitlines()
     except OSError:
         return PathSpec()
+    patterns = []
+    for line in lines:
+        try:
+            pattern = parse_pattern(line, base)
+        except PatternError:
+            continue
+        if pattern is not None:
+            patterns.append(pattern)
+    return PathSpec(tuple(patterns))
