@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import signal
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from modelguard import __version__
 from modelguard.findings import Failed, Selection
-from modelguard.fix.files import write_fix
-from modelguard.fix.run import fix_paths
+from modelguard.fix.files import remove_stale_temps_near, write_fix
+from modelguard.fix.run import FixRun, fix_paths
 from modelguard.fix.verify import (
     Refusal,
     VerifyOptions,
@@ -65,26 +67,10 @@ def run_fix(
                                  f"rewriting {', '.join(refusal.files)}"), err=True)
     errors: list[Failed] = list(run.errors)
     dry = show_diff or check_only
-    rewritten = 0
-    for file in run.files:
-        for note in file.plan.skipped:
-            cell = f"cell {note.finding.cell}:" if note.finding.cell is not None else ""
-            where = f"{note.finding.path}:{cell}{note.finding.line}:{note.finding.column}"
-            click.echo(printable(f"{where}: note: `{note.finding.model}` not rewritten: "
-                                 f"{note.reason}"), err=True)
-        if not file.changed:
-            continue
-        if show_diff:
-            click.echo(file.diff(), nl=False)
-        elif check_only:
-            click.echo(printable(f"Would rewrite {file.shown}"))
-        else:
-            failure = write_fix(file)
-            if failure is not None:
-                errors.append(failure)
-                continue
-            click.echo(printable(f"Rewriting {file.shown}"), err=True)
-        rewritten += 1
+    if not dry:
+        remove_stale_temps_near(run.changed)
+    with _terminate_as_exit():
+        rewritten = _write_or_show(run, errors, show_diff, check_only)
     for skipped in run.skipped:
         click.echo(printable(f"{skipped.path}: skipped: {skipped.reason}"), err=True)
     unwritten = {e.path for e in errors}
@@ -113,6 +99,49 @@ def run_fix(
                             for r in refusals):
         return 2
     return 1 if rewritten or report.failing or refusals else 0
+
+
+@contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """SIGTERM ends the writes as Ctrl-C does, by an exception, so the temp file of the write
+    under way is removed (see write_atomic) instead of being left behind."""
+    def terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread: signals are not ours to handle
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _write_or_show(run: FixRun, errors: list[Failed], show_diff: bool, check_only: bool) -> int:
+    """Print (--diff), list (--check) or write each changed file; the number of files."""
+    rewritten = 0
+    for file in run.files:
+        for note in file.plan.skipped:
+            cell = f"cell {note.finding.cell}:" if note.finding.cell is not None else ""
+            where = f"{note.finding.path}:{cell}{note.finding.line}:{note.finding.column}"
+            click.echo(printable(f"{where}: note: `{note.finding.model}` not rewritten: "
+                                 f"{note.reason}"), err=True)
+        if not file.changed:
+            continue
+        if show_diff:
+            click.echo(file.diff(), nl=False)
+        elif check_only:
+            click.echo(printable(f"Would rewrite {file.shown}"))
+        else:
+            failure = write_fix(file)
+            if failure is not None:
+                errors.append(failure)
+                continue
+            click.echo(printable(f"Rewriting {file.shown}"), err=True)
+        rewritten += 1
+    return rewritten
 
 
 def verify_options(
