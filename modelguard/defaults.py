@@ -25,3 +25,7 @@ SMOKE_MAX_RETRIES = 2
 # .sha256 beside it), and how long a download may take.
 SYNC_URL = "https://github.com/modelguard/modelguard/releases/latest/download/registry.json"
 SYNC_TIMEOUT = 20.0
+
+# `fix` removes the temp files of an earlier, killed run older than this many seconds from the
+# folders it writes; a younger one may belong to a run still writing.
+STALE_TEMP_SECONDS = 60.0

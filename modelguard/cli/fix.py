@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import signal
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from modelguard import __version__
+from modelguard.defaults import SMOKE_TIMEOUT
 from modelguard.findings import Failed, Selection
-from modelguard.fix.files import write_fix
-from modelguard.fix.run import fix_paths
+from modelguard.fix.files import remove_stale_temps_near, write_fix
+from modelguard.fix.run import FixRun, fix_paths
 from modelguard.fix.verify import (
     Refusal,
     VerifyOptions,
@@ -66,27 +69,10 @@ def run_fix(
     errors: list[Failed] = list(run.errors)
     unwritten: set[str] = set()  # not the files with other errors: see FileFix.parse_error
     dry = show_diff or check_only
-    rewritten = 0
-    for file in run.files:
-        for note in file.plan.skipped:
-            cell = f"cell {note.finding.cell}:" if note.finding.cell is not None else ""
-            where = f"{note.finding.path}:{cell}{note.finding.line}:{note.finding.column}"
-            click.echo(printable(f"{where}: note: `{note.finding.model}` not rewritten: "
-                                 f"{note.reason}"), err=True)
-        if not file.changed:
-            continue
-        if show_diff:
-            click.echo(file.diff(), nl=False)
-        elif check_only:
-            click.echo(printable(f"Would rewrite {file.shown}"))
-        else:
-            failure = write_fix(file)
-            if failure is not None:
-                errors.append(failure)
-                unwritten.add(failure.path)
-                continue
-            click.echo(printable(f"Rewriting {file.shown}"), err=True)
-        rewritten += 1
+    if not dry:
+        remove_stale_temps_near(run.changed)
+    with _terminate_as_exit():
+        rewritten = _write_or_show(run, errors, unwritten, show_diff, check_only)
     for skipped in run.skipped:
         click.echo(printable(f"{skipped.path}: skipped: {skipped.reason}"), err=True)
     # A file that could not be written keeps the findings its plan would have fixed.
@@ -116,6 +102,52 @@ def run_fix(
     return 1 if rewritten or report.failing or refusals else 0
 
 
+@contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """SIGTERM ends the writes as Ctrl-C does, by an exception, so the temp file of the write
+    under way is removed (see write_atomic) instead of being left behind."""
+    def terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread: signals are not ours to handle
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _write_or_show(run: FixRun, errors: list[Failed], unwritten: set[str], show_diff: bool,
+                   check_only: bool) -> int:
+    """Print (--diff), list (--check) or write each changed file; the number of files. A file
+    that could not be written goes to `errors` and `unwritten`."""
+    rewritten = 0
+    for file in run.files:
+        for note in file.plan.skipped:
+            cell = f"cell {note.finding.cell}:" if note.finding.cell is not None else ""
+            where = f"{note.finding.path}:{cell}{note.finding.line}:{note.finding.column}"
+            click.echo(printable(f"{where}: note: `{note.finding.model}` not rewritten: "
+                                 f"{note.reason}"), err=True)
+        if not file.changed:
+            continue
+        if show_diff:
+            click.echo(file.diff(), nl=False)
+        elif check_only:
+            click.echo(printable(f"Would rewrite {file.shown}"))
+        else:
+            failure = write_fix(file)
+            if failure is not None:
+                errors.append(failure)
+                unwritten.add(failure.path)
+                continue
+            click.echo(printable(f"Rewriting {file.shown}"), err=True)
+        rewritten += 1
+    return rewritten
+
+
 def verify_options(
     verify: bool, base_url: str | None, endpoint: str | None, timeout: float | None
 ) -> VerifyOptions | str | None:
@@ -125,4 +157,4 @@ def verify_options(
                                           ("--timeout", timeout)) if value is not None]
         return f"{', '.join(given)} only apply with --verify" if given else None
     return VerifyOptions(base_url, Endpoint(endpoint) if endpoint else None,
-                         30.0 if timeout is None else timeout)
+                         SMOKE_TIMEOUT if timeout is None else timeout)

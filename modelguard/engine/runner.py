@@ -98,6 +98,34 @@ def read_source(path: str, limit: int) -> tuple[bytes | None, os.stat_result]:
         os.close(fd)
 
 
+def size_limit(path: str, settings: ScanSettings) -> int:
+    limit = settings.max_file_size
+    return limit * NOTEBOOK_SIZE_FACTOR if path.endswith(NOTEBOOK_SUFFIX) else limit
+
+
+def read_scannable(
+    path: str, shown: str, settings: ScanSettings
+) -> tuple[bytes, os.stat_result] | Failed | Skipped:
+    """A file's bytes and stat when it is to be scanned; otherwise why not, as the entry both
+    `check` and `fix` report: unreadable, vanished, larger than max-file-size, binary, or one
+    of modelguard's own files."""
+    limit = size_limit(path, settings)
+    try:
+        source, status = read_source(path, limit)
+    except FileNotFoundError:
+        return Failed(shown, "vanished before it could be read")
+    except OSError as error:
+        return Failed(shown, f"cannot read: {error.strerror or error}")
+    if source is None:
+        return Skipped(shown, f"larger than {limit} bytes ({status.st_size}); see max-file-size")
+    if b"\0" in source[:_BINARY_PROBE]:
+        return Skipped(shown, "binary file")
+    own = own_file(path, source)
+    if own is not None:
+        return Skipped(shown, own)
+    return source, status
+
+
 class _Worker:
     def __init__(self, config: WorkerConfig) -> None:
         self.config = config
@@ -109,25 +137,14 @@ class _Worker:
             return Outcome(Failed(item[1], f"internal error: {type(error).__name__}: {error}"))
 
     def limit(self, path: str) -> int:
-        limit = self.config.settings.max_file_size
-        return limit * NOTEBOOK_SIZE_FACTOR if path.endswith(NOTEBOOK_SUFFIX) else limit
+        return size_limit(path, self.config.settings)
 
     def _scan(self, path: str, shown: str) -> Outcome:
         config = self.config
-        limit = self.limit(path)
-        try:
-            source, status = read_source(path, limit)
-        except OSError as error:
-            return Outcome(Failed(shown, f"cannot read: {error.strerror or error}"))
-        if source is None:
-            return Outcome(
-                Skipped(shown, f"larger than {limit} bytes ({status.st_size}); see max-file-size")
-            )
-        if b"\0" in source[:_BINARY_PROBE]:
-            return Outcome(Skipped(shown, "binary file"))
-        own = own_file(path, source)
-        if own is not None:
-            return Outcome(Skipped(shown, own))
+        read = read_scannable(path, shown, config.settings)
+        if isinstance(read, (Failed, Skipped)):
+            return Outcome(read)
+        source, status = read
         digest = sha256_hex(source) if config.use_cache else None
         stat = cache_mod.stat_of(status)
         if digest is not None and digest in config.cached:
@@ -211,16 +228,34 @@ def run_files(
         return
     chunk = max(1, min(MAX_CHUNK, len(pending) // (workers * 4)))
     index.prefilter()  # built once, before the workers fork, not once in each
+    yield from _merge(items, known, _pooled(pending, config, workers, chunk), worker, cache)
+
+
+def _pooled(pending: list[Item], config: WorkerConfig, workers: int, chunk: int
+            ) -> Iterator[Outcome]:
+    """The outcomes of `pending` from a process pool, in order. A worker that dies (a native
+    crash) costs one file, not the run: the files not yet answered are scanned again one at a
+    time in a one-process pool, where the first unanswered file is the one that killed it."""
     # Imported here: a run that needs no pool (few files, or all known) does not pay for it.
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init_worker,
-                             initargs=(config,)) as pool:
-        try:
-            outcomes = pool.map(_scan_in_worker, pending, chunksize=chunk)
-            yield from _merge(items, known, outcomes, worker, cache)
-        finally:
-            pool.shutdown(cancel_futures=True)
+    done = 0
+    while done < len(pending):
+        with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init_worker,
+                                 initargs=(config,)) as pool:
+            try:
+                for outcome in pool.map(_scan_in_worker, pending[done:], chunksize=chunk):
+                    done += 1
+                    yield outcome
+            except BrokenProcessPool:
+                if workers == 1 and chunk == 1:
+                    yield Outcome(Failed(pending[done][1], "crashed the scanner (its process "
+                                                           "died); not scanned"))
+                    done += 1
+                workers, chunk = 1, 1
+            finally:
+                pool.shutdown(cancel_futures=True)
 
 
 # No empty, `.` or `..` part, no leading or trailing slash.

@@ -9,10 +9,12 @@ import io
 import os
 import stat
 import tokenize
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from modelguard.files import sha256_hex, write_atomic
+from modelguard.defaults import STALE_TEMP_SECONDS
+from modelguard.files import remove_stale_temps, sha256_hex, write_atomic
 from modelguard.findings import Failed, Finding, Skipped
 from modelguard.fix.plan import LINE_BREAK, FixPlan, line_starts
 from modelguard.report.text import printable
@@ -42,27 +44,61 @@ class FileFix:
         return unified_diff(printable(self.shown), self.original, self.fixed)
 
 
+class _Moved(Exception):
+    """The file changed, or went, between the last read and the rename: not written."""
+
+
 def write_fix(fix: FileFix) -> Failed | None:
-    """Write a changed file atomically, unless it is read-only, gone, or changed since it was
-    read. Returns the reason it was not written, or None."""
+    """Write a changed file atomically, unless it is read-only, gone, hard-linked, or changed
+    since it was read. Returns the reason it was not written, or None.
+
+    The file is compared with what was read (size, mtime, digest) twice: before the temp file
+    is written, and again after it is written and synced, just before the rename; a file
+    deleted meanwhile is not recreated. What remains is the window between that last check
+    and the rename itself. A file with other hard links is refused: the rename would give
+    this name a new inode and leave the other names with the old content."""
     if not fix.changed:
         return None
     try:
-        mode = fix.path.stat().st_mode
+        status = fix.path.stat()
         current = fix.path.read_bytes()
     except FileNotFoundError:
         return Failed(fix.shown, "vanished before it could be rewritten")
     except OSError as error:
         return Failed(fix.shown, f"cannot read before rewriting: {error.strerror or error}")
-    if sha256_hex(current) != sha256_hex(fix.original):
+    expected = sha256_hex(fix.original)
+    if sha256_hex(current) != expected:
         return Failed(fix.shown, "changed on disk since it was read; not rewritten (run again)")
+    mode = status.st_mode
     if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(fix.path, os.W_OK):
         return Failed(fix.shown, "read-only file; not rewritten")
+    if status.st_nlink > 1:
+        return Failed(fix.shown, f"has {status.st_nlink} hard links; rewriting would split "
+                                 "them; not rewritten")
+
+    def unchanged() -> None:
+        try:
+            now = fix.path.stat()
+            if (now.st_ino, now.st_size, now.st_mtime_ns) != (
+                    status.st_ino, status.st_size, status.st_mtime_ns) or sha256_hex(
+                    fix.path.read_bytes()) != expected:
+                raise _Moved("changed on disk while it was rewritten; not rewritten (run again)")
+        except FileNotFoundError:
+            raise _Moved("deleted while it was rewritten; not recreated") from None
+
     try:
-        write_atomic(fix.path, fix.fixed)
+        write_atomic(fix.path, fix.fixed, before_replace=unchanged)
+    except _Moved as moved:
+        return Failed(fix.shown, str(moved))
     except OSError as error:
         return Failed(fix.shown, f"cannot write: {error.strerror or error}")
     return None
+
+
+def remove_stale_temps_near(files: Iterable[FileFix]) -> None:
+    """Remove the temp files a killed earlier run left in the folders these files are in."""
+    for folder in sorted({f.path.parent for f in files}):
+        remove_stale_temps(folder, STALE_TEMP_SECONDS)
 
 
 def resolve_target(path: Path, root: Path) -> Path | Skipped:

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from modelguard.engine.runner import read_scannable
 from modelguard.files import display_path
 from modelguard.findings import Failed, Finding, Selection, Skipped
 from modelguard.fix.files import FileFix, resolve_target
@@ -31,7 +32,6 @@ from modelguard.fix.plan import FixedSource, FixError, plan_fixes
 from modelguard.fix.python import fix_python_source
 from modelguard.fix.text import fix_text_source
 from modelguard.registry.index import ModelIndex
-from modelguard.report.own import own_file
 from modelguard.scan import PYTHON_SUFFIXES, ScanError, ScanSettings, scan_source
 from modelguard.scan.formats import TextFormat, text_format
 from modelguard.workspace.discover import DiscoverOptions, discover
@@ -46,16 +46,12 @@ def prepare_file(
     allow_unsafe: bool,
 ) -> FileFix | Failed | Skipped:
     """Read, scan and plan one file; never raises for a per-file problem. modelguard's own
-    files (see report/own.py) are skipped, never rewritten."""
-    try:
-        original = path.read_bytes()
-    except FileNotFoundError:
-        return Failed(shown, "vanished before it could be read")
-    except OSError as error:
-        return Failed(shown, f"cannot read: {error.strerror or error}")
-    own = own_file(str(path), original)
-    if own is not None:
-        return Skipped(shown, own)
+    files (see report/own.py) are skipped, never rewritten; what `check` skips (max-file-size,
+    binary files) `fix` skips the same way."""
+    read = read_scannable(str(path), shown, settings)
+    if isinstance(read, (Failed, Skipped)):
+        return read
+    original = read[0]
     parse_error = None
     try:
         found = scan_source(shown, original, index, settings)
@@ -91,12 +87,15 @@ def fix_findings(
     plan = plan_fixes(scanned, allow_unsafe)
     if not plan.edits:
         return FixedSource(source, plan, scanned)
-    if path.endswith(NOTEBOOK_SUFFIX):
-        outcome = fix_notebook_source(source, plan, index)
-    elif (fmt := _text_format(path)) is not None:
-        outcome = fix_text_source(source, fmt, plan, index)
-    else:
-        outcome = fix_python_source(source, plan)
+    try:
+        if path.endswith(NOTEBOOK_SUFFIX):
+            outcome = fix_notebook_source(source, plan, index)
+        elif (fmt := _text_format(path)) is not None:
+            outcome = fix_text_source(source, fmt, plan, index)
+        else:
+            outcome = fix_python_source(source, plan)
+    except RecursionError:  # the verifying re-parse of deep JSON/TOML: this file only
+        return FixError("too deeply nested to parse")
     return outcome if isinstance(outcome, FixError) else replace(outcome, findings=scanned)
 
 

@@ -20,6 +20,7 @@ from modelguard.findings import (
 from modelguard.registry.index import Match, ModelIndex
 from modelguard.registry.lifecycle import Status, lifecycle
 from modelguard.registry.load import ModelEntry
+from modelguard.scan.depth import too_deep
 from modelguard.scan.formats import text_format
 from modelguard.scan.hits import Hit, Suppressions
 
@@ -128,6 +129,9 @@ def scan_hits(source: str | bytes, index: ModelIndex) -> tuple[tuple[Hit, ...], 
     # libcst takes a third of a second to import: a run served from the cache never pays it.
     from modelguard.scan.python import ParseFailure, scan_python
 
+    deep = too_deep(source)
+    if deep is not None:
+        raise ScanError(deep)
     try:
         hits, suppressions = scan_python(source, index)
     except ParseFailure as error:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from modelguard.registry.index import ModelIndex
+from modelguard.scan.depth import too_deep
 from modelguard.scan.hits import Hit, Span, Suppressions, mention_hits
 
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
@@ -170,6 +171,11 @@ def _scan_code(cell: Cell, index: ModelIndex, *, strict: bool = True
     # libcst takes a third of a second to import: only a cell that may name a model pays it.
     from modelguard.scan.python import ParseFailure, scan_python
 
+    deep = too_deep(cell.source)
+    if deep is not None:
+        if not strict:
+            return _mentions(cell.source, index), {}
+        raise NotebookError(f"cell {cell.number}: {deep}", (CellHits(cell, [], {}),))
     magic = _CELL_MAGIC.match(cell.source)
     if magic is not None and magic.group("name") not in PYTHON_CELL_MAGICS:
         return _mentions(cell.source, index), {}
