@@ -114,6 +114,9 @@ def scan_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
         click.option("--extend-exclude", multiple=True, metavar="PATTERN",
                      help="Also skip paths matching this gitignore-style pattern (repeatable)."),
+        click.option("--force-exclude/--no-force-exclude", default=None,
+                     help="Apply excludes to files named on the command line too "
+                          "(pre-commit names every staged file)."),
         click.option("--extra-registry", "extra_registries", multiple=True, metavar="FILE",
                      type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="Add a private provider file to the registry (repeatable)."),
@@ -148,6 +151,7 @@ def resolve_config(
     ignore: tuple[str, ...] = (),
     providers: tuple[str, ...] = (),
     extend_exclude: tuple[str, ...] = (),
+    force_exclude: bool | None = None,
     extra_registries: tuple[Path, ...] = (),
     max_file_size: int | None = None,
 ) -> Config:
@@ -170,6 +174,7 @@ def resolve_config(
         ignore=tuple(code.upper() for code in ignore),
         providers=providers,
         max_file_size=max_file_size,
+        force_exclude=force_exclude,
     )
     for pattern in extend_exclude:
         try:
@@ -222,6 +227,7 @@ def scan_context(
             root=config.root,
             exclude=PathSpec.from_lines(config.exclude + config.extend_exclude),
             include=None if config.include is None else PathSpec.from_lines(config.include),
+            force_exclude=config.force_exclude,
         ),
     )
 

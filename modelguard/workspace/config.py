@@ -32,6 +32,7 @@ class Config:
     include: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
+    force_exclude: bool = False  # exclude files named on the command line too
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -136,6 +137,9 @@ def validate_config(raw: Mapping[str, Any], where: str = "config") -> list[str]:
         value = raw.get(key, minimum)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             problems.append(f"{where}: {key}: expected an integer >= {minimum}, got {value!r}")
+    if "force-exclude" in raw and not isinstance(raw["force-exclude"], bool):
+        problems.append(f"{where}: force-exclude: expected true or false, "
+                        f"got {raw['force-exclude']!r}")
     if "smoke" in raw:
         problems.extend(validate_smoke(raw["smoke"], where))
     per_file = raw.get("per-file-ignores", {})

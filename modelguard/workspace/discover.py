@@ -33,11 +33,13 @@ DEFAULT_EXCLUDE = tuple(f"{name}/" for name in sorted(SKIPPED_DIRS))
 class DiscoverOptions:
     """`exclude` and `include` are gitignore-style patterns relative to `root` (the folder of
     the configuration file; each scanned folder when None). `include`, when given, limits the
-    scan to files it matches."""
+    scan to files it matches. `force_exclude` applies `exclude` to files named explicitly too
+    (as ruff's --force-exclude does: pre-commit names every staged file)."""
 
     root: Path | None = None
     exclude: PathSpec = field(default_factory=lambda: PathSpec.from_lines(DEFAULT_EXCLUDE))
     include: PathSpec | None = None
+    force_exclude: bool = False
 
     def relative(self, path: Path, scan_root: Path) -> str:
         base = self.root if self.root is not None else scan_root
@@ -48,6 +50,17 @@ class DiscoverOptions:
 
     def keeps(self, path: Path, scan_root: Path) -> bool:
         return self.keeps_relative(self.relative(path, scan_root))
+
+    def excludes_named(self, path: Path) -> bool:
+        """Is a file named on the command line left out (only with `force_exclude`)?"""
+        if not self.force_exclude:
+            return False
+        base = (self.root if self.root is not None else Path(".")).absolute()
+        try:
+            relative = path.absolute().relative_to(base).as_posix()
+        except ValueError:  # outside the project: no pattern of its can apply
+            return False
+        return self.exclude.matches(relative)
 
     def keeps_relative(self, relative: str) -> bool:
         if self.exclude.matches(relative):
@@ -61,7 +74,8 @@ def discover(
     options: DiscoverOptions | None = None,
     on_escape: Callable[[Path], None] | None = None,
 ) -> Iterator[Path]:
-    """Files under `paths` that `wanted` accepts. A file named explicitly is always returned.
+    """Files under `paths` that `wanted` accepts. A file named explicitly is returned unless
+    `options.force_exclude` and it is excluded.
     Symlinks leading outside a scanned folder are left out (and passed to `on_escape`)."""
     return map(Path, discover_names(paths, wanted, options, on_escape))
 
@@ -77,7 +91,7 @@ def discover_names(
     seen: set[str] = set()
     for root in paths:
         if root.is_file():
-            found: Iterable[str] = [str(root)]
+            found: Iterable[str] = [] if chosen.excludes_named(root) else [str(root)]
         elif root.is_dir():
             found = _tree(root, chosen, wanted, on_escape)
         elif root.exists():  # a FIFO, socket or device: the reader reports what it is

@@ -1,0 +1,78 @@
+"""The `check` options a ruff user expects, as a table of invocations: arguments, what stdout
+and stderr must contain, the exit code. Each runs in a small project of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, REPO, run_cli, snapshot
+
+TEST_REGISTRY = str(FIXTURES / "registry")
+RETIRED = 'model = "text-davinci-003"\n'  # MG001 in the test registry at this date
+CHECK = ("check", "--registry", TEST_REGISTRY, "--as-of", "2025-05-01", "--no-cache")
+FIX = ("fix", "--registry", TEST_REGISTRY, "--as-of", "2025-05-01")
+
+
+@pytest.fixture
+def excluding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project excluding fixtures/ in its configuration, with a retired id there and in
+    app.py; the run starts in its folder."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.modelguard]\nextend-exclude = ["fixtures/"]\n', encoding="utf-8")
+    (tmp_path / "fixtures").mkdir()
+    (tmp_path / "fixtures" / "old.py").write_text(RETIRED, encoding="utf-8")
+    (tmp_path / "app.py").write_text(RETIRED, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize(("args", "code", "scanned"), [
+    pytest.param(("fixtures/old.py",), 1, 1, id="named-file-scanned-by-default"),
+    pytest.param(("--force-exclude", "fixtures/old.py"), 0, 0, id="force-exclude-skips-it"),
+    pytest.param(("--force-exclude", "app.py", "fixtures/old.py"), 1, 1,
+                 id="hook-style-keeps-the-rest"),
+    pytest.param(("--force-exclude", "./fixtures/old.py"), 0, 0, id="dot-slash-name"),
+    pytest.param(("--force-exclude", "--no-force-exclude", "fixtures/old.py"), 1, 1,
+                 id="no-force-exclude-wins-when-last"),
+    pytest.param(("--force-exclude", "--isolated", "fixtures/old.py"), 1, 1,
+                 id="isolated-has-no-excludes-to-force"),
+    pytest.param(("--force-exclude", "--extend-exclude", "app.py", "app.py"), 0, 0,
+                 id="command-line-pattern-forced-too"),
+])
+def test_force_exclude(excluding: Path, args: tuple[str, ...], code: int, scanned: int) -> None:
+    result = run_cli(*CHECK, *args)
+    assert result.exit_code == code, result.output
+    assert f"Scanned {scanned} file(s)" in result.stderr
+
+
+def test_force_exclude_from_the_configuration_file(excluding: Path) -> None:
+    (excluding / "pyproject.toml").write_text(
+        '[tool.modelguard]\nextend-exclude = ["fixtures/"]\nforce-exclude = true\n',
+        encoding="utf-8")
+    assert run_cli(*CHECK, "fixtures/old.py").exit_code == 0
+    assert run_cli(*CHECK, "--no-force-exclude", "fixtures/old.py").exit_code == 1
+
+
+def test_force_exclude_must_be_a_boolean(excluding: Path) -> None:
+    (excluding / "pyproject.toml").write_text(
+        '[tool.modelguard]\nforce-exclude = "yes"\n', encoding="utf-8")
+    result = run_cli(*CHECK, "app.py")
+    assert result.exit_code == 2
+    assert "force-exclude: expected true or false, got 'yes'" in result.stderr
+
+
+def test_fix_with_force_exclude_leaves_an_excluded_file_alone(excluding: Path) -> None:
+    before = snapshot(excluding)
+    result = run_cli(*FIX, "--force-exclude", "fixtures/old.py")
+    assert result.exit_code == 0, result.output
+    assert snapshot(excluding) == before
+
+
+@pytest.mark.parametrize("hooks", [".pre-commit-hooks.yaml", "pre-commit-hooks.yaml"])
+def test_both_hooks_force_excludes(hooks: str) -> None:
+    import yaml
+
+    for hook in yaml.safe_load((REPO / hooks).read_text(encoding="utf-8")):
+        assert hook["args"] == ["--force-exclude"], hook["id"]
