@@ -15,6 +15,8 @@ from modelguard.report.model import FailOn, Report
 from modelguard.scan import ScanSettings, can_scan, scan_source
 from modelguard.workspace.discover import DiscoverOptions, discover_names
 
+UNSUPPORTED = "not a file type modelguard scans"
+
 
 def check_source(
     path: str,
@@ -47,6 +49,10 @@ def check_paths(
 that cannot be used is discarded, and `on_warning` told why in one line."""
     roots = list(paths) or [Path(".")]
     files = list(discover_names(roots, can_scan, options))
+    # A file named explicitly is returned whatever its type: one modelguard does not read is
+    # reported as skipped, not counted as scanned.
+    unsupported = {str(root) for root in roots if root.is_file() and not can_scan(root.name)}
+    files = [name for name in files if name not in unsupported]
     if own_files:
         left_out = {os.path.abspath(path) for path in own_files}
         files = [name for name in files if os.path.abspath(name) not in left_out]
@@ -55,7 +61,8 @@ that cannot be used is discarded, and `on_warning` told why in one line."""
         on_warning(f"cache {cache.discarded}")
     results = run_files(files, index, settings, jobs=jobs, cache=cache,
                         whole=[root for root in roots if root.is_dir()])
-    return collect(results, index, settings, fail_on, selection)
+    skipped = [Skipped(name, UNSUPPORTED) for name in sorted(unsupported)]
+    return collect([*results, *skipped], index, settings, fail_on, selection)
 
 
 def collect(

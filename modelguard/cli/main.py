@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from modelguard import __version__
-from modelguard.api import check_paths
+from modelguard.api import UNSUPPORTED, check_paths
 from modelguard.cli.common import EXIT_USAGE, fatal, parse_date, registry_in_use
 from modelguard.defaults import SMOKE_TIMEOUT, WARN_WITHIN_DAYS
 from modelguard.engine.cache import default_cache_dir
@@ -243,6 +243,10 @@ def _targets(
     return targets
 
 
+def _warn(line: str) -> None:
+    click.echo(f"modelguard: warning: {line}", err=True)
+
+
 def _read_baseline(path: Path) -> dict[tuple[str, str, str], str | None]:
     try:
         return parse_baseline(path.read_text(encoding="utf-8"))
@@ -293,10 +297,15 @@ def check(
             # one of these with no modelguard mark, e.g. a text report named report.md).
             own_files=[p for p in (baseline, write_baseline, output, *(t.path for t in targets))
                        if p is not None],
-            on_warning=lambda line: click.echo(f"modelguard: warning: {line}", err=True),
+            on_warning=_warn,
         )
     except FileNotFoundError as error:
         fatal(str(error))
+    for skipped in report.skipped:
+        if skipped.reason == UNSUPPORTED:
+            _warn(f"{skipped.path}: skipped: {skipped.reason}")
+    if not report.files_scanned and not report.errors:
+        _warn(f"no files to scan under {', '.join(map(str, paths)) or '.'}")
     if write_baseline is not None:
         try:
             write_atomic(write_baseline, baseline_text(report))

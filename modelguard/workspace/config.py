@@ -1,7 +1,7 @@
 """Project configuration: `[tool.modelguard]` in pyproject.toml, or modelguard.toml (keys at its
 top level), found by walking up from the first path like ruff does. The nearest folder holding
 either file wins; in one folder modelguard.toml wins over pyproject.toml, and a pyproject.toml
-without a `[tool.modelguard]` table is passed over.
+without a `[tool.modelguard]` table is passed over (one that is not valid TOML is an error).
 
 Reading is I/O at the edge; `validate_config` and `build_config` are pure.
 """
@@ -79,8 +79,12 @@ def _has_tool_table(pyproject: Path) -> bool:
 
     try:
         data = tomllib.loads(pyproject.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False  # someone else's broken pyproject.toml is not ours to report
+    except OSError:
+        return False  # an unreadable folder above the project is not ours to report
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        # Broken for every tool (ruff stops on it too): reading it reports file and line,
+        # rather than running with defaults its [tool.modelguard] may have changed.
+        return True
     return isinstance(data.get("tool"), dict) and "modelguard" in data["tool"]
 
 

@@ -1,8 +1,9 @@
 """Paths given on the command line → the files to scan, sorted and without duplicates.
 
 Inside a git work tree git decides what is ignored (tracked and untracked-but-not-ignored
-files); elsewhere the tree is walked and `.gitignore` files found on the way (at the scanned
-folder and below) are honoured with git's rules. Either way the `exclude` patterns (by default
+files), except in a scanned folder git ignores, which is walked as outside one (as ruff does);
+elsewhere the tree is walked and `.gitignore` files found on the way (at the scanned folder and
+below) are honoured with git's rules. Either way the `exclude` patterns (by default
 tool and dependency folders) are skipped and no symlink leads outside the folder being scanned.
 """
 
@@ -202,11 +203,23 @@ def _git_files(root: Path, wanted: Callable[[str], bool]) -> list[tuple[str, boo
         )
     except OSError:
         return None
-    if result.returncode != 0:
+    if result.returncode != 0 or _ignored_by_git(root):
+        # A folder git ignores, named on the command line (or the working folder), is
+        # scanned as ruff and ripgrep do: walked, with the .gitignore files inside it.
         return None
     names = {name for name in result.stdout.decode("utf-8", "surrogateescape").split("\0")
              if name and wanted(name.rpartition("/")[2])}
     return [(name, None) for name in sorted(names)]
+
+
+def _ignored_by_git(folder: Path) -> bool:
+    """Does git ignore `folder` itself (through the rules of the folders above it)?"""
+    try:
+        result = subprocess.run(["git", "check-ignore", "-q", "--", "."], cwd=folder,
+                                capture_output=True, check=False)
+    except OSError:
+        return False
+    return result.returncode == 0
 
 
 def _walk(root: str, wanted: Callable[[str], bool]) -> list[tuple[str, bool | None]]:

@@ -76,3 +76,80 @@ def test_both_hooks_force_excludes(hooks: str) -> None:
 
     for hook in yaml.safe_load((REPO / hooks).read_text(encoding="utf-8")):
         assert hook["args"] == ["--force-exclude"], hook["id"]
+
+
+@pytest.fixture
+def plain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project with a retired id in app.py (safe to fix) and a Dockerfile; no configuration."""
+    (tmp_path / "modelguard.toml").write_text("", encoding="utf-8")
+    (tmp_path / "app.py").write_text(RETIRED, encoding="utf-8")
+    (tmp_path / "Dockerfile").write_text("ENV MODEL=text-davinci-003\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize(("pyproject", "message"), [
+    pytest.param('[tool.modelguard]\nfail-on = "a" "b"\n', "line 2", id="our-table-broken"),
+    pytest.param('[project\nname = "x"\n', "line 1", id="someone-elses-table-broken"),
+])
+def test_broken_pyproject_exits_2_naming_file_and_line(
+    plain: Path, pyproject: str, message: str
+) -> None:
+    (plain / "modelguard.toml").unlink()
+    (plain / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    for command in (CHECK, ("config",)):
+        result = run_cli(*command, "app.py")
+        assert result.exit_code == 2, result.output
+        assert "pyproject.toml: invalid TOML" in result.stderr
+        assert message in result.stderr
+        assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(("args", "code", "stdout", "stderr"), [
+    pytest.param(("Dockerfile", "app.py"), 1, "app.py:1:9 MG001",
+                 "modelguard: warning: Dockerfile: skipped: not a file type modelguard scans\n"
+                 "Scanned 1 file(s)", id="unsupported-named-file-skipped"),
+    pytest.param(("Dockerfile",), 0, "",
+                 "warning: Dockerfile: skipped: not a file type modelguard scans\n"
+                 "modelguard: warning: no files to scan under Dockerfile\nScanned 0 file(s)",
+                 id="only-unsupported-scans-nothing"),
+])
+def test_check_options(plain: Path, args: tuple[str, ...], code: int, stdout: str,
+                       stderr: str) -> None:
+    result = run_cli(*CHECK, *args)
+    assert result.exit_code == code, result.output
+    assert stdout in result.stdout
+    assert stderr in result.stderr
+    if not stdout:
+        assert result.stdout == ""
+
+
+@pytest.fixture
+def ignored_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git work tree whose .gitignore ignores scratch/, with a retired id in scratch/sub/a.py."""
+    import subprocess
+
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / ".gitignore").write_text("scratch/\n", encoding="utf-8")
+    (tmp_path / "scratch" / "sub").mkdir(parents=True)
+    (tmp_path / "scratch" / "sub" / "a.py").write_text(RETIRED, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.skipif(__import__("shutil").which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize(("where", "args", "code", "stderr"), [
+    pytest.param(".", (".",), 0, "modelguard: warning: no files to scan under .\nScanned 0",
+                 id="top-skips-ignored-folder"),
+    pytest.param(".", ("scratch",), 1, "Scanned 1 file(s)", id="ignored-folder-named"),
+    pytest.param("scratch", (".",), 1, "Scanned 1 file(s)", id="run-inside-ignored-folder"),
+    pytest.param("scratch/sub", (), 1, "Scanned 1 file(s)", id="run-deeper-no-paths"),
+])
+def test_git_ignored_folder_named_is_scanned(
+    ignored_folder: Path, monkeypatch: pytest.MonkeyPatch, where: str, args: tuple[str, ...],
+    code: int, stderr: str,
+) -> None:
+    monkeypatch.chdir(ignored_folder / where)
+    result = run_cli(*CHECK, *args)
+    assert result.exit_code == code, result.output
+    assert stderr in result.stderr
