@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +19,10 @@ from modelguard.cli.common import EXIT_USAGE, fatal, parse_date, registry_in_use
 from modelguard.defaults import SMOKE_TIMEOUT, WARN_WITHIN_DAYS
 from modelguard.engine.cache import default_cache_dir
 from modelguard.files import write_atomic
-from modelguard.findings import RULES, Selection
+from modelguard.findings import RULES, Finding, FixSafety, Selection
 from modelguard.registry.index import ModelIndex, build_index
 from modelguard.registry.load import Registry
-from modelguard.report import FailOn, OutputFormat, render
+from modelguard.report import FailOn, OutputFormat, Report, render
 from modelguard.report.baseline import BaselineError, apply_baseline, baseline_text, parse_baseline
 from modelguard.report.outputs import OutputTarget, check_distinct, parse_target, write_outputs
 from modelguard.report.text import TextReporter, colours, print_findings, write_summary
@@ -82,7 +83,22 @@ registry_option = click.option(
 )
 
 
-rule_code = click.Choice(sorted(RULES), case_sensitive=False)
+def _rule_codes(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Codes as ruff takes them: repeated, comma-separated, any case; ALL is every rule."""
+    codes: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            code = part.strip().upper()
+            if code == "ALL":
+                codes.extend(sorted(RULES))
+            elif code in RULES:
+                codes.append(code)
+            elif code:
+                raise click.BadParameter(
+                    f"unknown rule {part.strip()!r} (known: ALL, {', '.join(sorted(RULES))})")
+    return tuple(dict.fromkeys(codes))
 
 
 def scan_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -99,10 +115,10 @@ def scan_options(command: Callable[..., None]) -> Callable[..., None]:
                           f"(default: {WARN_WITHIN_DAYS})."),
         click.option("--fail-on", type=click.Choice([f.value for f in FailOn]), default=None,
                      help="Least severe finding that fails the run (default: retired)."),
-        click.option("--select", multiple=True, type=rule_code,
-                     help="Report only these rules (repeatable)."),
-        click.option("--ignore", multiple=True, type=rule_code,
-                     help="Do not report these rules (repeatable)."),
+        click.option("--select", multiple=True, callback=_rule_codes, metavar="CODES",
+                     help="Report only these rules (comma-separated or repeated; ALL)."),
+        click.option("--ignore", multiple=True, callback=_rule_codes, metavar="CODES",
+                     help="Do not report these rules (comma-separated or repeated; ALL)."),
         click.option("--provider", "providers", multiple=True, metavar="NAME",
                      help="Only these providers' entries apply to bare ids (repeatable)."),
         registry_option,
@@ -273,6 +289,12 @@ def _read_baseline(path: Path) -> dict[tuple[str, str, str], str | None]:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Scan with N processes (default: the number of CPUs).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .modelguard_cache/.")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when findings fail the run (errors still exit 2).")
+@click.option("--statistics", is_flag=True,
+              help="Print the number of findings per rule instead of the findings.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print the findings and errors, nothing else (no summary, no hints).")
 def check(
     paths: tuple[Path, ...],
     fmt: str,
@@ -282,10 +304,17 @@ def check(
     write_baseline: Path | None,
     jobs: int | None,
     no_cache: bool,
+    exit_zero: bool,
+    statistics: bool,
+    quiet: bool,
     **options: Any,
 ) -> None:
     """Report deprecated and retired model ids under PATHS (default: the current folder)."""
     context = scan_context(paths=paths, **options)
+    for target in (*(t.path for t in targets), *([output] if output else [])):
+        # Checked before the scan, not after it: a typo must not cost a whole run.
+        if not target.absolute().parent.is_dir():
+            fatal(f"cannot write {target}: no such folder {target.parent}")
     accepted = _read_baseline(baseline) if baseline is not None else None
     try:
         report = check_paths(
@@ -326,7 +355,9 @@ def check(
         fatal(str(error))
     except OSError as error:
         fatal(f"cannot write {error.filename}: {error.strerror or error}")
-    if output is None and output_format is OutputFormat.TEXT:
+    if statistics:
+        click.echo(_statistics(report), nl=False)
+    elif output is None and output_format is OutputFormat.TEXT:
         if not colours(sys.stdout):  # the same text without rich, which is slow to load and run
             click.echo(TextReporter().render(report), nl=False)
         elif report.findings or report.errors:
@@ -335,10 +366,37 @@ def check(
             print_findings(report, Console())
     elif output is None:
         click.echo(render(report, output_format), nl=False)
-    write_summary(report)
-    if hidden:
+    if not quiet:
+        write_summary(report)
+        if hint := _fixable_hint(report):
+            click.echo(hint, err=True)
+    if hidden and not quiet:
         click.echo(f"{hidden} finding(s) matched the baseline and are not reported", err=True)
-    sys.exit(report.exit_code)
+    sys.exit(0 if exit_zero and report.exit_code == 1 else report.exit_code)
+
+
+def _statistics(report: Report) -> str:
+    """ruff's --statistics: count, code, [*] when `modelguard fix` rewrites some, rule name."""
+    counts = Counter(f.rule.code for f in report.findings)
+    fixable = {f.rule.code for f in report.findings if _fixable(f)}
+    width = len(str(max(counts.values(), default=0)))
+    return "".join(
+        f"{count:>{width}}\t{code}\t{'[*] ' if code in fixable else ''}{RULES[code].name}\n"
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _fixable(finding: Finding) -> bool:
+    return finding.fix is FixSafety.SAFE and finding.replacement is not None
+
+
+def _fixable_hint(report: Report) -> str | None:
+    safe = sum(1 for f in report.findings if _fixable(f))
+    unsafe = sum(1 for f in report.findings
+                 if f.fix is FixSafety.UNSAFE and f.replacement is not None)
+    if not safe and not unsafe:
+        return None
+    more = f" ({unsafe} more with `modelguard fix --unsafe-fixes`)" if unsafe else ""
+    return f"[*] {safe} fixable with `modelguard fix`{more}"
 
 
 @cli.command("fix")

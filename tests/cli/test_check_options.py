@@ -113,6 +113,24 @@ def test_broken_pyproject_exits_2_naming_file_and_line(
                  "warning: Dockerfile: skipped: not a file type modelguard scans\n"
                  "modelguard: warning: no files to scan under Dockerfile\nScanned 0 file(s)",
                  id="only-unsupported-scans-nothing"),
+    pytest.param(("--select", "MG002,MG003", "app.py"), 0, "", "0 finding(s)",
+                 id="select-comma-list"),
+    pytest.param(("--select", "mg002, MG001", "app.py"), 1, "MG001", "1 finding(s)",
+                 id="select-comma-list-any-case"),
+    pytest.param(("--select", "ALL", "app.py"), 1, "MG001", "1 finding(s)", id="select-all"),
+    pytest.param(("--ignore", "all", "app.py"), 0, "", "0 finding(s)", id="ignore-all"),
+    pytest.param(("--select", "MG001,MG999", "app.py"), 2, "",
+                 "Invalid value for '--select': unknown rule 'MG999' (known: ALL, MG001",
+                 id="unknown-code-in-list"),
+    pytest.param(("--exit-zero", "app.py"), 0, "MG001", "1 failing", id="exit-zero"),
+    pytest.param(("--statistics", "app.py"), 1, "1\tMG001\t[*] retired-model\n", "Scanned 1",
+                 id="statistics"),
+    pytest.param(("app.py",), 1, "MG001",
+                 "1 failing (--fail-on retired)\n[*] 1 fixable with `modelguard fix`\n",
+                 id="fixable-hint"),
+    pytest.param(("--output-format", "json=missing/report.json", "app.py"), 2, "",
+                 "cannot write missing/report.json: no such folder missing\n",
+                 id="output-folder-checked-first"),
 ])
 def test_check_options(plain: Path, args: tuple[str, ...], code: int, stdout: str,
                        stderr: str) -> None:
@@ -122,6 +140,25 @@ def test_check_options(plain: Path, args: tuple[str, ...], code: int, stdout: st
     assert stderr in result.stderr
     if not stdout:
         assert result.stdout == ""
+
+
+def test_statistics_output_is_only_the_counts(plain: Path) -> None:
+    (plain / "more.py").write_text(RETIRED * 2, encoding="utf-8")
+    result = run_cli(*CHECK, "--statistics")
+    assert result.stdout == "3\tMG001\t[*] retired-model\n"
+
+
+def test_quiet_prints_findings_only(plain: Path) -> None:
+    result = run_cli(*CHECK, "-q", "app.py")
+    assert result.exit_code == 1
+    assert "app.py:1:9 MG001" in result.stdout
+    assert result.stderr == ""
+
+
+def test_output_folder_checked_before_scanning(plain: Path) -> None:
+    result = run_cli(*CHECK, "--output", "missing/report.txt", "app.py")
+    assert result.exit_code == 2
+    assert "Scanned" not in result.stderr
 
 
 @pytest.fixture
