@@ -213,8 +213,10 @@ def _finding(path: str, hit: Hit, index: ModelIndex, settings: ScanSettings) -> 
     if state.status is Status.ACTIVE:
         return None
     rule: Rule
-    # A fine-tune's id names a model trained from the entry: no other id can stand for it.
-    fix = FixSafety.NONE if hit.match.fine_tune else hit.fix
+    # A fine-tune's id names a model trained from the entry: no other id can stand for it. A
+    # recording holds what a server once said: rewriting it breaks the replay, not the model.
+    recorded = is_recording(path)
+    fix = FixSafety.NONE if hit.match.fine_tune or recorded else hit.fix
     if hit.fix is FixSafety.NONE:
         rule = MENTION
     elif state.status is Status.RETIRED:
@@ -243,8 +245,21 @@ def _finding(path: str, hit: Hit, index: ModelIndex, settings: ScanSettings) -> 
         fix=fix,
         context=hit.context,
         message=describe(hit.written, entry, state.status, state.days_left, hit.fix,
-                         retrain_on=_retrain_on(hit.match, index, settings)),
+                         retrain_on=_retrain_on(hit.match, index, settings))
+        + (RECORDING_NOTE if recorded and hit.fix is not FixSafety.NONE else ""),
     )
+
+
+# Folders of recorded HTTP traffic (VCR.py, pytest-recording, vcrpy cassettes) and of test
+# snapshots (syrupy's __snapshots__, .ambr files).
+_RECORDING_FOLDERS = frozenset({"cassettes", "__snapshots__"})
+RECORDING_NOTE = " (recorded traffic: re-record it; never rewritten)"
+
+
+def is_recording(path: str) -> bool:
+    """A file of recorded traffic or test snapshots: its ids are reported, never rewritten."""
+    *folders, name = path.replace("\\", "/").split("/")
+    return name.endswith(".ambr") or not _RECORDING_FOLDERS.isdisjoint(folders)
 
 
 def _retrain_on(match: Match, index: ModelIndex, settings: ScanSettings) -> str | None:
