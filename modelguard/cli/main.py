@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -36,6 +37,7 @@ from modelguard.workspace.config import (
     render_toml,
 )
 from modelguard.workspace.discover import DiscoverOptions
+from modelguard.workspace.gitinfo import repository_of
 from modelguard.workspace.paths import PathSpec, PatternError, parse_pattern
 
 
@@ -263,6 +265,9 @@ def _read_baseline(path: Path) -> dict[tuple[str, str, str], str | None]:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Scan with N processes (default: the number of CPUs).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .modelguard_cache/.")
+@click.option("--repo-name", default=None, metavar="NAME",
+              help="Name the repository in the JSON report (default: owner/name of the "
+                   "git remote `origin`).")
 def check(
     paths: tuple[Path, ...],
     fmt: str,
@@ -272,6 +277,7 @@ def check(
     write_baseline: Path | None,
     jobs: int | None,
     no_cache: bool,
+    repo_name: str | None,
     **options: Any,
 ) -> None:
     """Report deprecated and retired model ids under PATHS (default: the current folder)."""
@@ -291,6 +297,9 @@ def check(
         )
     except FileNotFoundError as error:
         fatal(str(error))
+    repository = repository_of(paths[0] if paths else Path("."))
+    report = dataclasses.replace(report, repository_name=repo_name or repository.name,
+                                 repository_commit=repository.commit)
     if write_baseline is not None:
         try:
             write_atomic(write_baseline, baseline_text(report))
