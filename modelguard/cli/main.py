@@ -407,6 +407,13 @@ def _rule_command() -> click.Command:
     return rule_command
 
 
+def _report_command() -> click.Command:
+    from modelguard.cli.report import report_group
+
+    return report_group
+
+
+cli.add_lazy("report", _report_command)
 cli.add_lazy("rule", _rule_command)
 cli.add_lazy("smoke", _smoke_command)
 cli.add_lazy("registry", _registry_commands)
