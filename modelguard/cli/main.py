@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -37,6 +38,7 @@ from modelguard.workspace.config import (
     render_toml,
 )
 from modelguard.workspace.discover import DiscoverOptions
+from modelguard.workspace.gitinfo import repository_of
 from modelguard.workspace.paths import PathSpec, PatternError, parse_pattern
 
 
@@ -295,6 +297,9 @@ def _read_baseline(path: Path) -> dict[tuple[str, str, str], str | None]:
               help="Print the number of findings per rule instead of the findings.")
 @click.option("-q", "--quiet", is_flag=True,
               help="Print the findings and errors, nothing else (no summary, no hints).")
+@click.option("--repo-name", default=None, metavar="NAME",
+              help="Name the repository in the JSON report (default: owner/name of the "
+                   "git remote `origin`).")
 def check(
     paths: tuple[Path, ...],
     fmt: str,
@@ -307,6 +312,7 @@ def check(
     exit_zero: bool,
     statistics: bool,
     quiet: bool,
+    repo_name: str | None,
     **options: Any,
 ) -> None:
     """Report deprecated and retired model ids under PATHS (default: the current folder)."""
@@ -335,6 +341,9 @@ def check(
             _warn(f"{skipped.path}: skipped: {skipped.reason}")
     if not report.files_scanned and not report.errors:
         _warn(f"no files to scan under {', '.join(map(str, paths)) or '.'}")
+    repository = repository_of(paths[0] if paths else Path("."))
+    report = dataclasses.replace(report, repository_name=repo_name or repository.name,
+                                 repository_commit=repository.commit)
     if write_baseline is not None:
         try:
             write_atomic(write_baseline, baseline_text(report))
@@ -471,6 +480,13 @@ def _rule_command() -> click.Command:
     return rule_command
 
 
+def _report_command() -> click.Command:
+    from modelguard.cli.report import report_group
+
+    return report_group
+
+
+cli.add_lazy("report", _report_command)
 cli.add_lazy("rule", _rule_command)
 cli.add_lazy("smoke", _smoke_command)
 cli.add_lazy("registry", _registry_commands)

@@ -9,6 +9,10 @@ from modelguard.findings import Finding
 from modelguard.report.interface import Reporter
 from modelguard.report.model import Report
 
+# Bumped when a reader must change: 1 is the shape before this field (no repository), 2 adds
+# "schema_version" and "repository". `report merge` reads both.
+SCHEMA_VERSION = 2
+
 
 def finding_json(finding: Finding) -> dict[str, Any]:
     item = {
@@ -46,7 +50,9 @@ def render(report: Report) -> str:
         item["fails"] = report.fails(finding)
         findings.append(item)
     document = {
+        "schema_version": SCHEMA_VERSION,
         "tool": {"name": "modelguard", "version": report.tool_version},
+        "repository": {"name": report.repository_name, "commit": report.repository_commit},
         "registry": {"version": report.registry_version},
         "as_of": report.as_of.isoformat(),
         "findings": findings,

@@ -38,6 +38,9 @@ class Report:
     errors: tuple[Failed, ...]
     skipped: tuple[Skipped, ...] = ()
     scanned_paths: tuple[str, ...] = ()  # every file scanned, with or without findings
+    # Which repository and commit were scanned, so reports of many repositories can be merged
+    repository_name: str | None = None
+    repository_commit: str | None = None
 
     def fails(self, finding: Finding) -> bool:
         return finding.rule.code in _FAILING[self.fail_on]

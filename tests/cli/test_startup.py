@@ -120,3 +120,8 @@ def test_a_check_answered_from_the_cache_loads_no_scanner(tmp_path: Path) -> Non
     assert {"modelguard.scan.prefilter", "modelguard.scan.text", "modelguard.scan.notebook"} <= cold
     warm = _modules(folder, tmp_path, "--fail-on", "never")
     assert warm.isdisjoint(NOT_FOR_A_WARM_CHECK)
+
+
+@pytest.mark.parametrize("module", ["modelguard.cli.report", "modelguard.report.merge"])
+def test_an_empty_check_does_not_import_report_merge(empty_check: set[str], module: str) -> None:
+    assert module not in empty_check
