@@ -44,6 +44,7 @@ PROVIDER_PAGES = {
     "together": ("docs.together.ai",),
     "fireworks": ("docs.fireworks.ai",),
     "databricks": ("docs.databricks.com",),
+    "cerebras": ("inference-docs.cerebras.ai",),
 }
 
 
