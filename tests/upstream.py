@@ -168,6 +168,8 @@ LITELLM_PROVIDERS = {
     "deepseek": "deepseek",
     "bedrock_mantle": "bedrock",
     "cerebras": "cerebras",
+    "baseten": "baseten",
+    "wandb": "wandb",
 }
 # LiteLLM keys carry pricing variants ("high/1024-x-1024/gpt-image-1") and routing prefixes
 # ("azure/", "bedrock/us-east-1/", "us." cross-Region inference profiles) around the model id.
@@ -175,7 +177,7 @@ _VARIANT = re.compile(r"^(?:(?:low|medium|high|standard|hd|max-x-max|\d+-x-\d+|\
 _ROUTE = re.compile(
     r"^(?:azure|gemini|vertex_ai|mistral|codestral|text-completion-codestral|xai|bedrock|"
     r"openai|anthropic|cohere|cohere_chat|azure_ai|fireworks_ai|together_ai|databricks|deepseek|"
-    r"bedrock_mantle|cerebras)/"
+    r"bedrock_mantle|cerebras|baseten|wandb)/"
 )
 # LiteLLM prices Azure OpenAI data-zone and global deployments under their own keys
 # ("azure/us/gpt-5.2-codex", "azure/global-standard/gpt-4o-mini"): the deployment type, not

@@ -45,6 +45,8 @@ PROVIDER_PAGES = {
     "fireworks": ("docs.fireworks.ai",),
     "databricks": ("docs.databricks.com",),
     "cerebras": ("inference-docs.cerebras.ai",),
+    "baseten": ("docs.baseten.co",),
+    "wandb": ("docs.wandb.ai", "docs.coreweave.com"),
 }
 
 

@@ -203,8 +203,10 @@ def test_a_fine_tune_still_has_a_successor_to_train_on(bundled: ModelIndex) -> N
     [
         pytest.param("openai:gpt-4-0314", "prefix 'openai:' (selects openai) + id 'gpt-4-0314'",
                      id="known-prefix"),
-        pytest.param("github/o1-mini", "prefix 'github/' (not in the registry: read before an id "
-                     "with a digit, '.' or '-') + id 'o1-mini'", id="unknown-prefix"),
+        pytest.param("litellm_proxy/o1-mini", "prefix 'litellm_proxy/' (not in the registry: read "
+                     "before an id with a digit, '.' or '-') + id 'o1-mini'", id="unknown-prefix"),
+        pytest.param("github/o1-mini", "prefix 'github/' (selects github-models) + id 'o1-mini'",
+                     id="route-without-the-id-falls-back-to-the-maker"),
         pytest.param("bedrock/us." + CLAUDE_3_SONNET, "prefix 'bedrock/' (selects bedrock) + region "
                      f"qualifier 'us.' (bedrock) + id '{CLAUDE_3_SONNET}'", id="qualifier"),
         pytest.param("claude-3-5-sonnet@20240620", "id 'claude-3-5-sonnet@20240620' (anthropic's "
