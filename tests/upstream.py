@@ -6,139 +6,26 @@ with which shutdown day. Nothing here decides whether the registry agrees; the t
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from modelguard.registry.tables import (  # noqa: F401  (re-exported for the cross-check tests)
+    PageRow,
+    anthropic,
+    azure,
+    azure_openai_names,
+    bedrock,
+    google,
+    openai,
+    provider_tables,
+    read_csv,
+    simple,
+)
 
-@dataclass(frozen=True, slots=True)
-class Expected:
-    source: str  # upstream file name
-    provider: str | None  # our provider slug; None when no registry file covers it
-    id: str  # the id as our registry should spell it
-    shutdown: dt.date
-    written: str  # the key or id exactly as upstream writes it
-    upstream_provider: str = ""  # upstream's own provider name (LiteLLM's litellm_provider)
-    url: str | None = None  # the page upstream cites for the date
-
-
-def read_csv(path: Path) -> Iterator[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        yield from csv.DictReader(handle)
-
-
-def _day(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
-
-
-def openai(data: Path) -> list[Expected]:
-    name = "openai_deprecations.csv"
-    return [
-        Expected(name, "openai", r["model"], _day(r["shutdown"]), r["model"])
-        for r in read_csv(data / name)
-        if r["shutdown"] and not r["notes"].startswith("system, not a model id")
-    ]
-
-
-def anthropic(data: Path) -> list[Expected]:
-    name = "anthropic_deprecations.csv"
-    return [
-        Expected(name, "anthropic", r["model"], _day(r["retirement_date"]), r["model"])
-        for r in read_csv(data / name)
-        if r["retirement_date"]
-    ]
-
-
-GOOGLE_PLATFORMS = {"gemini-api": "google", "vertex-ai": "vertex-ai"}
-
-
-def google(data: Path) -> list[Expected]:
-    name = "google_deprecations.csv"
-    return [
-        Expected(name, GOOGLE_PLATFORMS[r["platform"]], r["model"], _day(r["shutdown"]), r["model"])
-        for r in read_csv(data / name)
-        if r["shutdown"]
-    ]
-
-
-def bedrock(data: Path) -> list[Expected]:
-    """One row per model: Bedrock dates some models per Region; the earliest day counts."""
-    name = "bedrock_lifecycle.csv"
-    earliest: dict[str, dt.date] = {}
-    for r in read_csv(data / name):
-        if r["shutdown"]:
-            day = _day(r["shutdown"])
-            earliest[r["model"]] = min(day, earliest.get(r["model"], day))
-    return [Expected(name, "bedrock", m, day, m) for m, day in earliest.items()]
-
-
-def simple(data: Path, provider: str) -> list[Expected]:
-    """mistral, cohere and xai share one layout."""
-    name = f"{provider}_deprecations.csv"
-    return [
-        Expected(name, provider, r["model"], _day(r["shutdown"]), r["model"])
-        for r in read_csv(data / name)
-        if r["shutdown"]
-    ]
-
-
-AZURE_TABLES = ("schedule", "retirement_table", "retired")  # newest first
-_DATED_VERSION = re.compile(r"\d{4}(?:-\d{2}-\d{2})?")
-
-
-def _is_azure_openai(row: dict[str, str]) -> bool:
-    return row["section"] == "Azure OpenAI" or row["model"] == "model-router"
-
-
-def azure_openai_names(data: Path) -> frozenset[str]:
-    """Model names (casefolded) of Microsoft's Azure OpenAI section, with their dated forms."""
-    names = set()
-    for r in read_csv(data / "azure_openai_retirements.csv"):
-        if _is_azure_openai(r):
-            names.add(r["model"].casefold())
-            names.add(f"{r['model']}-{r['version']}".casefold())
-    return frozenset(names)
-
-
-def azure(data: Path) -> list[Expected]:
-    """Per (model, version), the newest table's dated row. Azure OpenAI rows (and model-router)
-    belong to azure-openai: dated versions ("2024-08-06", "0613") are checked under the
-    `<model>-<version>` deployment form, others ("001", "1") under the model name. Rows of the
-    other Foundry providers (Meta, Mistral, DeepSeek, ...) belong to azure-ai, checked under the
-    model name (serverless deployments name the model, not its version)."""
-    name = "azure_openai_retirements.csv"
-    best: dict[tuple[str, str], dict[str, str]] = {}
-    for r in read_csv(data / name):
-        if not r["retirement_date"]:
-            continue
-        key = (r["model"], r["version"])
-        held = best.get(key)
-        if held is None or AZURE_TABLES.index(r["source_table"]) < AZURE_TABLES.index(
-            held["source_table"]
-        ):
-            best[key] = r
-    out = []
-    for (model, version), r in best.items():
-        ours = _is_azure_openai(r)
-        model_id = f"{model}-{version}" if ours and _DATED_VERSION.fullmatch(version) else model
-        out.append(
-            Expected(
-                name, "azure-openai" if ours else "azure-ai", model_id, _day(r["retirement_date"]),
-                f"{model} {version}", upstream_provider=r["section"],
-            )
-        )
-    return out
-
-
-def provider_tables(data: Path) -> list[Expected]:
-    return [
-        *openai(data), *anthropic(data), *google(data), *bedrock(data),
-        *simple(data, "mistral"), *simple(data, "cohere"), *simple(data, "xai"), *azure(data),
-    ]
+# The providers' own tables are read by the product (`registry audit`); one reader serves both.
+Expected = PageRow
 
 
 # LiteLLM's `litellm_provider` → our provider slug. Providers absent here have no registry file.
@@ -218,7 +105,7 @@ def litellm(data: Path) -> list[Expected]:
             provider = "azure-openai"  # LiteLLM's azure_ai route also reaches Azure OpenAI
         out.append(
             Expected(
-                name, provider, model, _day(value["deprecation_date"]), key,
+                name, provider, model, dt.date.fromisoformat(value["deprecation_date"]), key,
                 upstream_provider=upstream, url=value.get("deprecation_source"),
             )
         )

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from modelguard.cli.common import EXIT_USAGE, fatal, parse_date, registry_in_use, registry_problems
-from modelguard.defaults import SYNC_URL
+from modelguard.defaults import LITELLM_TABLE_URL, SYNC_URL
 from modelguard.files import write_atomic
 from modelguard.registry.bundle import bundle_bytes, checksum_line
 from modelguard.registry.importer import (
@@ -272,6 +272,14 @@ def _read_source(source: str) -> bytes:
         fatal(f"{source}: cannot read: {error.strerror or error}")
 
 
+def _table_url(kind: str, source: str) -> str | None:
+    """The address an aggregator day cites when its record names no readable page: the table
+    as downloaded, or LiteLLM's published table for a local copy of it."""
+    if source.startswith("https://"):
+        return source
+    return LITELLM_TABLE_URL if kind == "litellm" else None
+
+
 @click.command("import")
 @click.option("--from", "kind", type=click.Choice(SOURCES), required=True,
               help="What SOURCE is: LiteLLM's model_prices_and_context_window.json or the "
@@ -292,7 +300,7 @@ def registry_import(kind: str, source: str, output: Path | None, output_dir: Pat
     registry = registry_in_use(registry_dir, offline)
     try:
         upstream = read_upstream(kind, _read_source(source))
-        result = plan_import(upstream, registry)
+        result = plan_import(upstream, registry, _table_url(kind, source))
     except UpstreamError as error:
         fatal(f"{source}: {error}")
     try:
