@@ -351,7 +351,7 @@ def _header(slug: str, registry: Registry, kind: str) -> list[str]:
 SHARED_ROUTES: Mapping[str, str] = {"azure-ai": "azure-openai"}
 
 
-def _rehome(lead: Lead, registry: Registry) -> Lead:
+def rehome(lead: Lead, registry: Registry) -> Lead:
     """A lead on a shared route belongs to the other provider when only that one knows the id."""
     other = SHARED_ROUTES.get(lead.provider)
     if other is None or lead.id.casefold() in _names(registry.provider(lead.provider)):
@@ -375,7 +375,7 @@ def plan_import(upstream: Upstream, registry: Registry,
     for lead in upstream.leads:
         reason = rejection(lead)
         if reason is None:
-            leads.append(_rehome(lead, registry))
+            leads.append(rehome(lead, registry))
         else:
             rejected.append((", ".join(repr(k) for k in lead.keys), reason))
     written: dict[str, list[str]] = {}
