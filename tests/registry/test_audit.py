@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ from modelguard.registry.load import (
 )
 from modelguard.registry.tables import PageRow, provider_tables
 from modelguard.tomlcompat import tomllib
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, REPO, run_cli
 
 AUDIT = FIXTURES / "audit"
 
@@ -290,3 +291,39 @@ def test_every_disagreement_with_the_shared_tables_is_on_the_allow_list(
           f"file: {known} of {dated} known, {agree} of {known} on the same day")
     assert known / dated >= MIN_KNOWN
 
+
+
+# --- the weekly workflow ----------------------------------------------------------------------
+
+WORKFLOW = REPO / ".github" / "workflows" / "registry-audit.yml"
+
+
+def _workflow_commands() -> list[list[str]]:
+    """Every `modelguard registry ...` command line the workflow runs, split like a shell."""
+    yaml = pytest.importorskip("yaml")
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["audit"]["steps"]
+    return [shlex.split(line.strip(), posix=True)
+            for step in steps for line in str(step.get("run", "")).splitlines()
+            if line.strip().startswith("modelguard registry ")]
+
+
+def test_workflow_runs_weekly_and_on_demand() -> None:
+    yaml = pytest.importorskip("yaml")
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    triggers = workflow[True]  # YAML 1.1 reads the bare key `on` as true
+    assert set(triggers) == {"schedule", "workflow_dispatch"}
+    *_, day, month, weekday = triggers["schedule"][0]["cron"].split()
+    assert (day, month, weekday.isdigit()) == ("*", "*", True)
+
+
+def test_workflow_audits_then_imports_with_options_the_commands_have() -> None:
+    from modelguard.cli.registry import COMMANDS
+
+    commands = {command.name: command for command in COMMANDS}
+    lines = _workflow_commands()
+    assert [line[2] for line in lines] == ["audit", "import"]
+    for line in lines:
+        known = {opt for param in commands[line[2]].params for opt in param.opts}
+        assert [arg for arg in line[3:] if arg.startswith("--") and arg not in known] == []
+    assert "--exit-code" in lines[0]
