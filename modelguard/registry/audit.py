@@ -226,8 +226,11 @@ def _compare(source: str, provider: str, model_id: str, day: dt.date,
                              "not in the registry")]
     found = []
     if entry.shutdown != day:
-        found.append(Disagreement(provider, model_id, "date", source, f"shutdown {day}",
-                                  _ours(entry)))
+        # LiteLLM's deprecation_date is sometimes the day a model was deprecated, which the
+        # registry (read from the provider's page) holds as `announced`: say so.
+        theirs = f"shutdown {day}" + (" (the registry's announced day: a deprecation, not a "
+                                      "shutdown)" if entry.announced == day else "")
+        found.append(Disagreement(provider, model_id, "date", source, theirs, _ours(entry)))
     if successors and entry.replacement and not _replacement_agrees(names, entry, successors):
         found.append(Disagreement(provider, model_id, "replacement", source,
                                   f"replacement {' or '.join(successors)}",

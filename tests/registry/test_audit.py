@@ -135,6 +135,15 @@ def test_allow_list(allowed: list[Allowance], unexplained: list[str], stale: lis
     assert sorted(i for a in result.stale for i in a.ids) == stale
 
 
+def test_a_day_the_registry_holds_as_announced_is_named_a_deprecation(
+        test_registry: Registry) -> None:
+    data = litellm(**{"gpt-4-32k": {"litellm_provider": "openai", "deprecation_date": "2024-06-06"}})
+    (item,) = run_audit(test_registry, read_litellm(data), [], []).disagreements
+    assert (item.kind, item.theirs, item.ours) == (
+        "date", "shutdown 2024-06-06 (the registry's announced day: a deprecation, not a shutdown)",
+        "shutdown 2025-06-06 (gpt-4-32k)")
+
+
 def test_coverage_counts_model_ids_and_providers_without_a_file(test_registry: Registry) -> None:
     data = litellm(**{
         "gpt-4-32k": {"litellm_provider": "openai", "deprecation_date": "2025-06-06"},
