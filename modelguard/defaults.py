@@ -29,3 +29,9 @@ SYNC_TIMEOUT = 20.0
 # `fix` removes the temp files of an earlier, killed run older than this many seconds from the
 # folders it writes; a younger one may belong to a run still writing.
 STALE_TEMP_SECONDS = 60.0
+
+# `registry import` and `registry audit`: LiteLLM's model table, read by default and cited as the
+# source of an aggregator day whose LiteLLM entry cites no readable https page.
+LITELLM_TABLE_URL = (
+    "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
+)

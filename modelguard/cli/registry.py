@@ -1,5 +1,5 @@
-"""`modelguard registry list | show | validate | diff | export | sync | import`: wiring only;
-the logic lives in registry_views and registry_import (pure), bundle and sync (I/O)."""
+"""`modelguard registry list | show | validate | diff | export | sync | import | audit`: wiring
+only; the logic lives in views, importer and audit (pure), bundle, sync and tables (I/O)."""
 
 from __future__ import annotations
 
@@ -14,20 +14,23 @@ from rich.console import Console
 from rich.table import Table
 
 from modelguard.cli.common import EXIT_USAGE, fatal, parse_date, registry_in_use, registry_problems
-from modelguard.defaults import SYNC_URL
+from modelguard.defaults import LITELLM_TABLE_URL, SYNC_URL
 from modelguard.files import write_atomic
+from modelguard.registry.audit import AllowListError, load_allow_list, run_audit, text_lines
 from modelguard.registry.bundle import bundle_bytes, checksum_line
 from modelguard.registry.importer import (
     SOURCES,
     UpstreamError,
     combined_text,
     plan_import,
+    read_litellm,
     read_upstream,
     summary_lines,
 )
 from modelguard.registry.index import build_index
 from modelguard.registry.lifecycle import Status, lifecycle
 from modelguard.registry.load import (
+    AUDIT_ALLOW_LIST,
     Provider,
     RegistryError,
     bundled_registry_dir,
@@ -36,6 +39,7 @@ from modelguard.registry.load import (
     parse_provider_file,
 )
 from modelguard.registry.sync import SyncError, fetch, sync
+from modelguard.registry.tables import provider_tables
 from modelguard.registry.views import diff, reading, replacement_chain, rows, shutdown_text
 
 _problems = registry_problems
@@ -272,6 +276,14 @@ def _read_source(source: str) -> bytes:
         fatal(f"{source}: cannot read: {error.strerror or error}")
 
 
+def _table_url(kind: str, source: str) -> str | None:
+    """The address an aggregator day cites when its record names no readable page: the table
+    as downloaded, or LiteLLM's published table for a local copy of it."""
+    if source.startswith("https://"):
+        return source
+    return LITELLM_TABLE_URL if kind == "litellm" else None
+
+
 @click.command("import")
 @click.option("--from", "kind", type=click.Choice(SOURCES), required=True,
               help="What SOURCE is: LiteLLM's model_prices_and_context_window.json or the "
@@ -292,7 +304,7 @@ def registry_import(kind: str, source: str, output: Path | None, output_dir: Pat
     registry = registry_in_use(registry_dir, offline)
     try:
         upstream = read_upstream(kind, _read_source(source))
-        result = plan_import(upstream, registry)
+        result = plan_import(upstream, registry, _table_url(kind, source))
     except UpstreamError as error:
         fatal(f"{source}: {error}")
     try:
@@ -311,8 +323,66 @@ def registry_import(kind: str, source: str, output: Path | None, output_dir: Pat
         click.echo(line, err=True)
 
 
+def _allow_list_path(registry_dir: Path | None) -> Path:
+    """The allow-list beside the registry in use: --registry DIR's own, else the bundled one."""
+    if registry_dir is not None and (registry_dir / AUDIT_ALLOW_LIST).is_file():
+        return registry_dir / AUDIT_ALLOW_LIST
+    return bundled_registry_dir() / AUDIT_ALLOW_LIST
+
+
+@click.command("audit")
+@click.option("--litellm", "litellm", metavar="PATH|URL", default=LITELLM_TABLE_URL,
+              show_default=True,
+              help="LiteLLM's model_prices_and_context_window.json: a file or an https URL.")
+@click.option("--no-litellm", is_flag=True, help="Compare with the provider tables only.")
+@click.option("--tables", "tables_dir", type=click.Path(exists=True, file_okay=False,
+                                                        path_type=Path),
+              help="A folder of the providers' own tables (the layout of shared/data: "
+                   "openai_deprecations.csv, azure_openai_retirements.csv, ...).")
+@click.option("--allow-list", "allow_list", type=click.Path(dir_okay=False, path_type=Path),
+              help="Known disagreements with their reasons (default: audit-allow.toml of the "
+                   "registry in use).")
+@click.option("--hide-allowed", is_flag=True, help="List only disagreements not on the "
+                                                     "allow-list.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--exit-code", is_flag=True,
+              help="Exit 1 when a disagreement is not on the allow-list.")
+@source_options
+def registry_audit(litellm: str, no_litellm: bool, tables_dir: Path | None,
+                   allow_list: Path | None, hide_allowed: bool, fmt: str, exit_code: bool,
+                   registry_dir: Path | None, offline: bool) -> None:
+    """Compare the registry with LiteLLM's table and the providers' own tables: ids upstream
+    dates that the registry lacks, other days, other replacements; per provider."""
+    registry = registry_in_use(registry_dir, offline)
+    try:
+        allowed = load_allow_list(allow_list or _allow_list_path(registry_dir))
+    except AllowListError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        sys.exit(EXIT_USAGE)
+    upstream = None
+    if not no_litellm:
+        try:
+            upstream = read_litellm(_read_source(litellm))
+        except UpstreamError as error:
+            fatal(f"{litellm}: {error}")
+    try:
+        rows = provider_tables(tables_dir) if tables_dir is not None else []
+    except (OSError, KeyError, ValueError) as error:
+        fatal(f"{tables_dir}: cannot read the provider tables ({error})")
+    result = run_audit(registry, upstream, rows, allowed)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_json(), indent=2))
+    else:
+        for line in text_lines(result, show_allowed=not hide_allowed):
+            click.echo(line)
+    if exit_code and result.unexplained:
+        sys.exit(1)
+
+
 COMMANDS = (registry_list, registry_show, registry_validate, registry_diff, registry_export,
-            registry_sync, registry_import)
+            registry_sync, registry_import, registry_audit)
 
 
 def add_registry_commands(group: click.Group) -> None:

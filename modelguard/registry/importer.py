@@ -48,6 +48,9 @@ LITELLM_PROVIDERS: Mapping[str, str] = {
     "databricks": "databricks",
     "bedrock_mantle": "bedrock",  # Bedrock's OpenAI-compatible endpoint, same lifecycle page
     "deepseek": "deepseek",
+    "cerebras": "cerebras",
+    "baseten": "baseten",
+    "wandb": "wandb",
 }
 # models.dev provider ids → our provider slugs.
 MODELS_DEV_PROVIDERS: Mapping[str, str] = {
@@ -71,7 +74,7 @@ _VARIANT = re.compile(r"^(?:(?:low|medium|high|standard|hd|max-x-max|\d+-x-\d+|\
 _ROUTE = re.compile(
     r"^(?:azure|azure_text|gemini|vertex_ai|mistral|codestral|text-completion-codestral|xai|"
     r"bedrock|openai|text-completion-openai|anthropic|cohere|cohere_chat|aiml|azure_ai|"
-    r"fireworks_ai|together_ai|databricks|bedrock_mantle|deepseek)/"
+    r"fireworks_ai|together_ai|databricks|bedrock_mantle|deepseek|cerebras|baseten|wandb)/"
 )
 _AZURE_DEPLOYMENT = re.compile(r"^(?:eu|us|apac|global|global-standard)/")
 _BEDROCK_REGION = re.compile(r"^[a-z]{2}(?:-gov)?-[a-z]+-\d/")
@@ -109,6 +112,9 @@ def litellm_model(key: str, slug: str) -> tuple[str, str | None]:
     model = _ROUTE.sub("", _VARIANT.sub("", key))
     if slug == "azure-openai":
         model = _AZURE_DEPLOYMENT.sub("", model)
+    # Pricing variants also follow the route ("azure/high/1024-x-1024/gpt-image-1"): the model
+    # behind every such key is the plain id (registry/SCHEMA.md).
+    model = _VARIANT.sub("", model)
     if slug == "bedrock":
         model = _BEDROCK_REGION.sub("", model)
         base = _BEDROCK_PROFILE.sub("", model)
@@ -117,6 +123,18 @@ def litellm_model(key: str, slug: str) -> tuple[str, str | None]:
         # OpenAI's deprecations page names fine-tuned models by base as "ft-<base>".
         model = "ft-" + model[3:]
     return model, None
+
+
+# Hosts of API listings LiteLLM cites as sources: they answer only with a subscription and a
+# token, so nobody can read the day there; such a citation counts as none.
+_API_HOSTS = frozenset({"management.azure.com"})
+
+
+def readable_page(url: str) -> bool:
+    """Whether `url` is a page a reviewer can open: https, and not an API listing."""
+    if not url.startswith("https://"):
+        return False
+    return url[len("https://"):].split("/", 1)[0].casefold() not in _API_HOSTS
 
 
 def _day(value: object, where: str) -> dt.date:
@@ -165,7 +183,7 @@ def read_litellm(data: bytes) -> Upstream:
         rows.sort(key=lambda row: (row[1], row[0]))
         earliest = rows[0][1]
         sources = [str(r[2]["deprecation_source"]) for r in rows if r[2].get("deprecation_source")]
-        https = [s for s in sources if s.startswith("https://")]
+        https = [s for s in sources if readable_page(s)]
         successors = [str(r[2]["successor_model"]) for r in rows if r[2].get("successor_model")]
         successor = litellm_model(successors[0], slug)[0] if successors else None
         leads.append(Lead(
@@ -290,18 +308,24 @@ def _names(provider: Provider | None) -> dict[str, ModelEntry]:
     return {name.casefold(): entry for entry in provider.models for name in entry.names}
 
 
-def _entry_lines(lead: Lead, title: str, known: Mapping[str, ModelEntry]) -> list[str]:
+def _entry_lines(lead: Lead, title: str, known: Mapping[str, ModelEntry],
+                 table_url: str | None) -> list[str]:
     aliases = [a for a in lead.aliases if a.casefold() not in known]
     replacement = known.get((lead.successor or "").casefold())
     lines = ["[[models]]", f"id = {_string(lead.id)}"]
     if aliases:
         lines.append(f"aliases = {_strings(aliases)}")
-    lines += [f"shutdown = {lead.shutdown}", 'shutdown_qualifier = "estimated"']
+    lines += [f"shutdown = {lead.shutdown}", 'shutdown_qualifier = "estimated"',
+              'dates_from = "aggregator"']
     if replacement is not None and replacement.id != lead.id:
         lines.append(f"replacement = {_string(replacement.id)}")
-    if lead.source is not None:
-        lines.append(f"source = {_string(lead.source)}")
-    cites = "which cites this page" if lead.source else "which cites no page"
+    cited = lead.source is not None and readable_page(lead.source)
+    source = lead.source if cited else table_url or lead.source
+    if source is not None:
+        lines.append(f"source = {_string(source)}")
+    cites = ("which cites this page" if cited else
+             f"which cites no readable page ({lead.source})" if lead.source else
+             "which cites no page")
     note = (f"Date from {title} (keys: {', '.join(lead.keys)}), {cites}; not yet checked against "
             "the provider's page, so the day is marked estimated.")
     if lead.other_days:
@@ -330,7 +354,7 @@ def _header(slug: str, registry: Registry, kind: str) -> list[str]:
 SHARED_ROUTES: Mapping[str, str] = {"azure-ai": "azure-openai"}
 
 
-def _rehome(lead: Lead, registry: Registry) -> Lead:
+def rehome(lead: Lead, registry: Registry) -> Lead:
     """A lead on a shared route belongs to the other provider when only that one knows the id."""
     other = SHARED_ROUTES.get(lead.provider)
     if other is None or lead.id.casefold() in _names(registry.provider(lead.provider)):
@@ -340,8 +364,12 @@ def _rehome(lead: Lead, registry: Registry) -> Lead:
     return lead
 
 
-def plan_import(upstream: Upstream, registry: Registry) -> ImportResult:
-    """The TOML text per provider for what `upstream` adds to or disputes in `registry`."""
+def plan_import(upstream: Upstream, registry: Registry,
+                table_url: str | None = None) -> ImportResult:
+    """The TOML text per provider for what `upstream` adds to or disputes in `registry`.
+
+    `table_url` (the https address of the upstream table) is the source of a new entry whose
+    upstream record cites no readable page; without it such ids stay commented out."""
     title = TITLES[upstream.kind]
     blocks: dict[str, dict[str, list[list[str]]]] = {}
     counts: Counter[str] = Counter()
@@ -350,7 +378,7 @@ def plan_import(upstream: Upstream, registry: Registry) -> ImportResult:
     for lead in upstream.leads:
         reason = rejection(lead)
         if reason is None:
-            leads.append(_rehome(lead, registry))
+            leads.append(rehome(lead, registry))
         else:
             rejected.append((", ".join(repr(k) for k in lead.keys), reason))
     written: dict[str, list[str]] = {}
@@ -370,14 +398,14 @@ def plan_import(upstream: Upstream, registry: Registry) -> ImportResult:
                 sections.setdefault("aliases", []).append(
                     [f"# {entry.id}: upstream also names {', '.join(missing)} (same day)"])
             continue
-        lines = _entry_lines(lead, title, known)
+        lines = _entry_lines(lead, title, known, table_url)
         if entry is not None:
             ours = f"{entry.shutdown} ({entry.shutdown_qualifier})" if entry.shutdown else "none"
             sections.setdefault("disagree", []).append([
                 f"# disagreement: the registry has {entry.id} with shutdown {ours}; "
                 f"{title} says {lead.shutdown}", *_commented(lines)])
             counts["disagree"] += 1
-        elif not (lead.source or "").startswith("https://"):
+        elif not readable_page(lead.source or "") and table_url is None:
             sections.setdefault("unsourced", []).append([
                 f"# no https source cited ({lead.source or 'none'}): find the provider's page "
                 "before adding", *_commented(lines)])

@@ -18,6 +18,8 @@ from modelguard.registry.chain import follow
 
 SCHEMA = 1
 MANIFEST = "registry.toml"
+# The data file of `registry audit` (known disagreements with upstream tables), not a provider.
+AUDIT_ALLOW_LIST = "audit-allow.toml"
 QUALIFIERS = ("exact", "not_before", "estimated")
 # Where an entry's dates come from: the provider's own page, or an aggregator (LiteLLM's model
 # table and the like) that cites it but was not checked against it.
@@ -122,7 +124,8 @@ def load_registry(directory: Path, extra_files: Iterable[Path] = ()) -> Registry
         else:
             problems.append(f"{where}: priority: expected a list of provider names")
 
-    files = sorted(p for p in directory.glob("*.toml") if p.name != MANIFEST)
+    not_providers = {MANIFEST, AUDIT_ALLOW_LIST}
+    files = sorted(p for p in directory.glob("*.toml") if p.name not in not_providers)
     providers: list[Provider] = []
     for path in [*files, *extra_files]:
         data = _read_toml(path, problems)
