@@ -16,6 +16,7 @@ from rich.table import Table
 from modelguard.cli.common import EXIT_USAGE, fatal, parse_date, registry_in_use, registry_problems
 from modelguard.defaults import SYNC_URL
 from modelguard.files import write_atomic
+from modelguard.findings import manual_migration
 from modelguard.registry.bundle import bundle_bytes, checksum_line
 from modelguard.registry.importer import (
     SOURCES,
@@ -115,6 +116,9 @@ def registry_show(model_id: str, as_of: dt.date, registry_dir: Path | None,
     life = lifecycle(entry.announced, entry.shutdown, as_of)
     plain = model_id.casefold() in (name.casefold() for name in entry.names)
     rewrite = index.replacement(match, as_of)
+    successor = index.successor(match, as_of)
+    migration = manual_migration(entry.endpoints, () if successor is None else
+                                 successor.endpoints) if rewrite else None
     if match.fine_tune:
         successor = index.successor(match, as_of)
         rewrite = "none: re-train the fine-tune on " + (
@@ -132,6 +136,9 @@ def registry_show(model_id: str, as_of: dt.date, registry_dir: Path | None,
          + (f", {life.days_left} days left" if life.days_left is not None and life.days_left > 0
             else "")),
         ("replacement", entry.replacement or ""),
+        ("endpoints", ", ".join(entry.endpoints)),
+        ("migration", "" if migration is None or successor is None else
+         f"manual: {successor.id} serves another endpoint ({migration}); `fix` leaves it alone"),
         ("rewrite", "" if plain else f"{model_id} -> {rewrite}" if rewrite and not
          match.fine_tune else rewrite or ""),
         ("source", entry.source or ""),

@@ -66,6 +66,7 @@ class Row:
             "shutdown_qualifier": e.shutdown_qualifier if e.shutdown else None,
             "dates_from": e.dates_from,
             "replacement": e.replacement,
+            "endpoints": list(e.endpoints),
             "source": e.source,
             "status": self.status.value,
             "days_left": self.days_left,

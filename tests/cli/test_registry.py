@@ -62,7 +62,8 @@ def test_list_json_fields_and_days_left() -> None:
         "provider": "openai", "id": "gpt-4.5-preview", "aliases": ["gpt-4.5-preview-2025-02-27"],
         "announced": "2025-04-14", "shutdown": "2025-07-14", "shutdown_qualifier": "exact",
         "dates_from": "provider",
-        "replacement": "gpt-4.1", "source": "https://platform.openai.com/docs/deprecations",
+        "replacement": "gpt-4.1", "endpoints": [],
+        "source": "https://platform.openai.com/docs/deprecations",
         "status": "deprecated", "days_left": 74,
     }
 
