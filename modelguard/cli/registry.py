@@ -218,8 +218,8 @@ def _providers_at(path: Path) -> tuple[str, tuple[Provider, ...]]:
 @click.argument("old", type=click.Path(exists=True, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, path_type=Path))
 def registry_diff(old: Path, new: Path) -> None:
-    """Entries added, removed and changed (dates, qualifier, replacement) from OLD to NEW:
-    two registry folders or two provider files."""
+    """Entries added, removed and changed (dates, qualifier, replacement, endpoints) from OLD
+    to NEW: two registry folders or two provider files."""
     old_version, old_providers = _providers_at(old)
     new_version, new_providers = _providers_at(new)
     changes = diff(old_providers, new_providers)
