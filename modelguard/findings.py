@@ -42,6 +42,16 @@ MENTION = Rule("MG004", "model-mention", "A deprecated or retired model is named
 RULES: dict[str, Rule] = {rule.code: rule for rule in (RETIRED, DEPRECATED, IMMINENT, MENTION)}
 
 
+def manual_migration(endpoints: tuple[str, ...], replacement_endpoints: tuple[str, ...]
+                     ) -> str | None:
+    """`completions → chat` when a replacement serves none of the endpoints its model served:
+    moving to it changes the request, not only the id, so it is never a rewrite. None when the
+    two share an endpoint or either is unknown (empty)."""
+    if not endpoints or not replacement_endpoints or set(endpoints) & set(replacement_endpoints):
+        return None
+    return f"{', '.join(endpoints)} → {', '.join(replacement_endpoints)}"
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One model id, where it is written, and what to do about it.
@@ -72,6 +82,31 @@ class Finding:
     # is in the cell's source). None elsewhere.
     cell: int | None = None
     file_line: int | None = None
+    # The endpoints (registry `endpoints`) the model serves and those its replacement serves.
+    endpoints: tuple[str, ...] = ()
+    replacement_endpoints: tuple[str, ...] = ()
+
+    @property
+    def manual_migration(self) -> str | None:
+        """`completions → chat` when the replacement is on another endpoint: reported with
+        the replacement, never rewritten (not even with --unsafe-fixes)."""
+        if self.replacement is None:
+            return None
+        return manual_migration(self.endpoints, self.replacement_endpoints)
+
+    @property
+    def rewritable(self) -> bool:
+        """Whether `fix` may rewrite the id (with --unsafe-fixes for an unsafe context): a
+        replacement on the same endpoint, in a context that is not text."""
+        return (self.fix is not FixSafety.NONE and self.replacement is not None
+                and self.manual_migration is None)
+
+    @property
+    def replacement_note(self) -> str:
+        """What every report says after the replacement: how it may be applied."""
+        if self.manual_migration is not None:
+            return f" (manual migration: {self.manual_migration})"
+        return " (unsafe fix)" if self.fix is FixSafety.UNSAFE else ""
 
     @property
     def sort_key(self) -> tuple[str, int, int, int, str]:

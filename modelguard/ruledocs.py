@@ -29,7 +29,10 @@ _FIX_SAFETY = (
     "an assignment to a name like `MODEL`, a default parameter, a value under a `\"model\"` key): "
     "the program keeps its intent with the replacement. Any other whole-string literal "
     "(comparisons, dict keys, list members, other call arguments) gets an **unsafe** fix, applied "
-    "only with `--unsafe-fixes`, because code may depend on the exact old id. The replacement is "
+    "only with `--unsafe-fixes`, because code may depend on the exact old id. A replacement that "
+    "serves none of the old model's endpoints (a `/completions` model replaced by a chat model, "
+    "text to speech by a realtime model) is a **manual migration**: reported with both "
+    "endpoints, never rewritten, since the call itself has to change. The replacement is "
     "the registry's successor; it can differ in price, limits and behaviour, so run your tests "
     "(and `modelguard smoke`) after fixing."
 )

@@ -395,13 +395,13 @@ def _statistics(report: Report) -> str:
 
 
 def _fixable(finding: Finding) -> bool:
-    return finding.fix is FixSafety.SAFE and finding.replacement is not None
+    return finding.fix is FixSafety.SAFE and finding.rewritable
 
 
 def _fixable_hint(report: Report) -> str | None:
     safe = sum(1 for f in report.findings if _fixable(f))
     unsafe = sum(1 for f in report.findings
-                 if f.fix is FixSafety.UNSAFE and f.replacement is not None)
+                 if f.fix is FixSafety.UNSAFE and f.rewritable)
     if not safe and not unsafe:
         return None
     more = f" ({unsafe} more with `modelguard fix --unsafe-fixes`)" if unsafe else ""

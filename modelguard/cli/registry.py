@@ -16,6 +16,7 @@ from rich.table import Table
 from modelguard.cli.common import EXIT_USAGE, fatal, parse_date, registry_in_use, registry_problems
 from modelguard.defaults import LITELLM_TABLE_URL, SYNC_URL
 from modelguard.files import write_atomic
+from modelguard.findings import manual_migration
 from modelguard.registry.audit import AllowListError, load_allow_list, run_audit, text_lines
 from modelguard.registry.bundle import bundle_bytes, checksum_line
 from modelguard.registry.importer import (
@@ -119,6 +120,9 @@ def registry_show(model_id: str, as_of: dt.date, registry_dir: Path | None,
     life = lifecycle(entry.announced, entry.shutdown, as_of)
     plain = model_id.casefold() in (name.casefold() for name in entry.names)
     rewrite = index.replacement(match, as_of)
+    successor = index.successor(match, as_of)
+    migration = manual_migration(entry.endpoints, () if successor is None else
+                                 successor.endpoints) if rewrite else None
     if match.fine_tune:
         successor = index.successor(match, as_of)
         rewrite = "none: re-train the fine-tune on " + (
@@ -136,6 +140,9 @@ def registry_show(model_id: str, as_of: dt.date, registry_dir: Path | None,
          + (f", {life.days_left} days left" if life.days_left is not None and life.days_left > 0
             else "")),
         ("replacement", entry.replacement or ""),
+        ("endpoints", ", ".join(entry.endpoints)),
+        ("migration", "" if migration is None or successor is None else
+         f"manual: {successor.id} serves another endpoint ({migration}); `fix` leaves it alone"),
         ("rewrite", "" if plain else f"{model_id} -> {rewrite}" if rewrite and not
          match.fine_tune else rewrite or ""),
         ("source", entry.source or ""),
@@ -215,8 +222,8 @@ def _providers_at(path: Path) -> tuple[str, tuple[Provider, ...]]:
 @click.argument("old", type=click.Path(exists=True, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, path_type=Path))
 def registry_diff(old: Path, new: Path) -> None:
-    """Entries added, removed and changed (dates, qualifier, replacement) from OLD to NEW:
-    two registry folders or two provider files."""
+    """Entries added, removed and changed (dates, qualifier, replacement, endpoints) from OLD
+    to NEW: two registry folders or two provider files."""
     old_version, old_providers = _providers_at(old)
     new_version, new_providers = _providers_at(new)
     changes = diff(old_providers, new_providers)

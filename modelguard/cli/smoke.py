@@ -15,6 +15,7 @@ from rich.progress import Progress
 from modelguard.api import check_paths
 from modelguard.cli.common import EXIT_USAGE, fatal
 from modelguard.defaults import SMOKE_CONCURRENCY, SMOKE_MAX_CALLS, SMOKE_TIMEOUT
+from modelguard.registry.index import ModelIndex
 from modelguard.smoke import (
     PROVIDERS,
     Answered,
@@ -72,7 +73,11 @@ def _targets(paths: tuple[Path, ...], models: tuple[str, ...], options: dict[str
         providers = options["providers"]
         if len(providers) != 1 or providers[0] not in PROVIDERS:
             fatal(f"--model needs exactly one --provider, one of: {', '.join(sorted(PROVIDERS))}")
-        return sorted({Target(providers[0], model) for model in models}), _settings(paths, options)
+        # Each id on its own endpoint, when the registry knows it (every registry provider
+        # indexed: the smoke provider, OpenRouter say, need not be one of them).
+        index = scan_context(paths=paths, **{**options, "providers": ()}).index
+        return sorted({Target(providers[0], model, _endpoints(index, providers[0], model))
+                       for model in models}), _settings(paths, options)
     context = scan_context(paths=paths, **options)
     try:
         report = check_paths(list(paths), context.index, context.settings, context.fail_on,
@@ -82,6 +87,11 @@ def _targets(paths: tuple[Path, ...], models: tuple[str, ...], options: dict[str
     for failed in report.errors:
         click.echo(f"modelguard: warning: not scanned: {failed.path}: {failed.message}", err=True)
     return targets_from_findings(report.findings, context.index), context.config.smoke
+
+
+def _endpoints(index: ModelIndex, provider: str, model: str) -> tuple[str, ...]:
+    entry = index.entry(provider, model)
+    return () if entry is None else entry.endpoints
 
 
 def smoke_command(scan_options: Callable[[Callable[..., None]], Callable[..., None]],
@@ -95,7 +105,11 @@ def smoke_command(scan_options: Callable[[Callable[..., None]], Callable[..., No
     @click.option("--model", "models", multiple=True, metavar="ID",
                   help="Smoke these ids (repeatable) at the one --provider instead of scanning.")
     @click.option("--endpoint", type=click.Choice([e.value for e in Endpoint]), default=None,
-                  help="API to call (default: chat, or messages for Anthropic).")
+                  help="API to call for models that serve it (default: each model's first "
+                       "endpoint in the registry; chat, or messages for Anthropic, when unknown).")
+    @click.option("--images", "allow_billed", is_flag=True,
+                  help="Also call image models (one generated image each, billed); skipped "
+                       "otherwise.")
     @click.option("--base-url", default=None, metavar="URL",
                   help="API root with its version path, e.g. https://api.openai.com/v1 (https, or "
                        "http to loopback only).")
@@ -111,7 +125,8 @@ def smoke_command(scan_options: Callable[[Callable[..., None]], Callable[..., No
                   help="Refuse to smoke more targets than this, a cost guard "
                        f"(default: {SMOKE_MAX_CALLS}, or smoke.max-calls).")
     def smoke(paths: tuple[Path, ...], models: tuple[str, ...], endpoint: str | None,
-              base_url: str | None, dry_run: bool, fmt: str, timeout: float | None,
+              allow_billed: bool, base_url: str | None, dry_run: bool, fmt: str,
+              timeout: float | None,
               concurrency: int | None, max_calls: int | None, **options: Any) -> None:
         """Call each replacement model found under PATHS once, with the cheapest request that
         proves it answers. API keys come from environment variables (OPENAI_API_KEY, …);
@@ -141,7 +156,7 @@ def smoke_command(scan_options: Callable[[Callable[..., None]], Callable[..., No
             skipped: list[Skipped] = []
             for target in targets:
                 outcome = resolve(target, chosen, base_url, {}, need_key=False,
-                                  providers=provider_table)
+                                  providers=provider_table, allow_billed=allow_billed)
                 if isinstance(outcome, Skipped):
                     skipped.append(outcome)
                 else:
@@ -153,7 +168,8 @@ def smoke_command(scan_options: Callable[[Callable[..., None]], Callable[..., No
         with _progress(len(targets), err) as advance:
             results: list[SmokeResult] = list(verify_targets(
                 targets, endpoint=chosen, base_url=base_url, timeout=timeout,
-                concurrency=concurrency, on_result=advance, providers=provider_table).values())
+                concurrency=concurrency, on_result=advance, providers=provider_table,
+                allow_billed=allow_billed).values())
         click.echo((render_json if fmt == "json" else render_text)(results), nl=False)
         answered = sum(1 for r in results if isinstance(r, Answered))
         click.echo(f"smoke: {len(results)} targets, {answered} answered", err=True)

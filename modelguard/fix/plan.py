@@ -63,9 +63,10 @@ FIXABLE_RULES = frozenset({"MG001", "MG002", "MG003"})
 
 
 def plan_fixes(findings: Iterable[Finding], allow_unsafe: bool = False) -> FixPlan:
-    """Edits for every deprecated or retired model id that has a replacement and sits in a
-    context whose fix class allows it (safe; unsafe only when `allow_unsafe`). Mentions (MG004)
-    are never planned."""
+    """Edits for every deprecated or retired model id that has a replacement on one of its own
+    endpoints and sits in a context whose fix class allows it (safe; unsafe only when
+    `allow_unsafe`). Mentions (MG004) are never planned; a replacement on another endpoint
+    (`Finding.manual_migration`) never, not even when `allow_unsafe`."""
     edits: list[Edit] = []
     skipped: list[SkippedFix] = []
     for finding in sorted(findings, key=lambda f: f.sort_key):
@@ -77,6 +78,12 @@ def plan_fixes(findings: Iterable[Finding], allow_unsafe: bool = False) -> FixPl
             skipped.append(SkippedFix(
                 finding, f"no replacement: the registry's chain for `{finding.entry}` ends on a "
                          "retired model"))
+            continue
+        if finding.manual_migration is not None:
+            # Another endpoint means another request shape: no id swap makes the call work.
+            skipped.append(SkippedFix(
+                finding, f"manual migration: `{finding.replacement}` is served on another "
+                         f"endpoint ({finding.manual_migration}); change the call by hand"))
             continue
         if finding.fix is FixSafety.UNSAFE and not allow_unsafe:
             skipped.append(SkippedFix(

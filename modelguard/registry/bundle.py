@@ -42,7 +42,7 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) if part.isdigit() else 0 for part in re.split(r"[.\-]", version))
 
 
-def _entry_table(entry: ModelEntry) -> dict[str, Any]:
+def _entry_table(entry: ModelEntry, default_endpoints: tuple[str, ...]) -> dict[str, Any]:
     table: dict[str, Any] = {"id": entry.id}
     if entry.aliases:
         table["aliases"] = list(entry.aliases)
@@ -58,6 +58,8 @@ def _entry_table(entry: ModelEntry) -> dict[str, Any]:
         value = getattr(entry, key)
         if value is not None:
             table[key] = value
+    if entry.endpoints != default_endpoints:
+        table["endpoints"] = list(entry.endpoints)
     return table
 
 
@@ -74,11 +76,12 @@ def to_bundle(registry: Registry) -> dict[str, Any]:
                 "prefixes": list(p.prefixes),
                 "match_bare": p.match_bare,
                 **({"page_version": p.page_version.isoformat()} if p.page_version else {}),
-                "models": [_entry_table(e) for e in p.models],
+                "models": [_entry_table(e, p.default_endpoints) for e in p.models],
                 # Only when set, so a bundle of a registry without them keeps its bytes.
                 **{key: list(value) for key, value in (
                     ("qualifiers", p.qualifiers), ("fine_tunes", p.fine_tunes),
-                    ("date_separators", p.date_separators)) if value},
+                    ("date_separators", p.date_separators),
+                    ("default_endpoints", p.default_endpoints)) if value},
             }
             for p in registry.providers
         ],

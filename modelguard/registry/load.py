@@ -24,13 +24,20 @@ QUALIFIERS = ("exact", "not_before", "estimated")
 # Where an entry's dates come from: the provider's own page, or an aggregator (LiteLLM's model
 # table and the like) that cites it but was not checked against it.
 DATES_FROM = ("provider", "aggregator")
+# The APIs a model can be served on (registry/SCHEMA.md): one name per kind of request, the same
+# for every provider, so a replacement on another kind of request is seen whoever serves it.
+ENDPOINTS = (
+    "chat", "responses", "completions", "edits", "embeddings", "images", "videos",
+    "audio.speech", "audio.transcriptions", "realtime", "moderations", "rerank", "messages",
+    "generate-content",
+)
 _PROVIDER_KEYS = frozenset(
     {"provider", "name", "prefixes", "match_bare", "page_version", "qualifiers", "fine_tunes",
-     "date_separators", "models"}
+     "date_separators", "default_endpoints", "models"}
 )
 _ENTRY_KEYS = frozenset(
     {"id", "aliases", "announced", "shutdown", "shutdown_qualifier", "dates_from", "replacement",
-     "source", "notes"}
+     "source", "notes", "endpoints"}
 )
 _MANIFEST_KEYS = frozenset({"schema", "version", "priority"})
 
@@ -47,6 +54,9 @@ class ModelEntry:
     source: str | None = None
     notes: str | None = None
     dates_from: str = "provider"
+    # The APIs the model serves (values of ENDPOINTS), the provider's `default_endpoints` when
+    # the entry names none; () when neither says (unknown: never a manual migration).
+    endpoints: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -71,6 +81,8 @@ class Provider:
     qualifiers: tuple[str, ...] = ()
     fine_tunes: tuple[str, ...] = ()
     date_separators: tuple[str, ...] = ()
+    # The endpoints of every entry that names none of its own.
+    default_endpoints: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +257,7 @@ def _parse_provider(where: str, data: Mapping[str, Any], problems: list[str]) ->
         problems.append(f"{where}: match_bare: expected true or false")
         match_bare = True
     page_version = _date_field(data, "page_version", where, problems)
+    default_endpoints = _endpoints(data, "default_endpoints", where, problems)
     raw_models = data.get("models", [])
     if not isinstance(raw_models, list):
         problems.append(f"{where}: models: expected an array of tables ([[models]])")
@@ -256,7 +269,7 @@ def _parse_provider(where: str, data: Mapping[str, Any], problems: list[str]) ->
         label = f"{where}: models[{number}]"
         if isinstance(raw, dict) and isinstance(raw.get("id"), str) and raw["id"]:
             label += f" ({raw['id']})"
-        entry = _parse_entry(slug, raw, label, problems)
+        entry = _parse_entry(slug, raw, label, problems, default_endpoints)
         if entry is not None:
             entries.append(entry)
             labels.append(label)
@@ -266,7 +279,8 @@ def _parse_provider(where: str, data: Mapping[str, Any], problems: list[str]) ->
     if len(problems) > start:
         return None
     return Provider(slug, name, tuple(prefixes), tuple(entries), where, match_bare,
-                    page_version, tuple(qualifiers), tuple(fine_tunes), tuple(date_separators))
+                    page_version, tuple(qualifiers), tuple(fine_tunes), tuple(date_separators),
+                    default_endpoints)
 
 
 # The shapes of the id grammar's parts (see SCHEMA.md); `index.ModelIndex.lookup` relies on them.
@@ -285,8 +299,28 @@ def _grammar_list(data: Mapping[str, Any], key: str, where: str, problems: list[
     return list(value)
 
 
+def _endpoints(
+    raw: Mapping[str, Any], key: str, label: str, problems: list[str]
+) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not _is_str_list(value):
+        problems.append(f"{label}: {key}: expected a list of endpoint names "
+                        f"({', '.join(ENDPOINTS)})")
+        return ()
+    unknown = [name for name in value if name not in ENDPOINTS]
+    if unknown:
+        problems.append(f"{label}: {key}: unknown endpoint {unknown[0]!r} "
+                        f"(expected one of {', '.join(ENDPOINTS)})")
+        return ()
+    if len(set(value)) != len(value):
+        problems.append(f"{label}: {key}: an endpoint is named twice")
+        return ()
+    return tuple(value)
+
+
 def _parse_entry(
-    provider: str, raw: object, label: str, problems: list[str]
+    provider: str, raw: object, label: str, problems: list[str],
+    default_endpoints: tuple[str, ...] = (),
 ) -> ModelEntry | None:
     if not isinstance(raw, dict):
         problems.append(f"{label}: expected a table")
@@ -323,6 +357,12 @@ def _parse_entry(
             problems.append(f"{label}: {key}: expected a non-empty string")
             value = None
         optional[key] = value
+    endpoints: tuple[str, ...] = ()
+    if "endpoints" in raw:
+        endpoints = _endpoints(raw, "endpoints", label, problems)
+    if raw.get("endpoints") == []:
+        problems.append(f"{label}: endpoints: expected at least one endpoint (leave the key out "
+                        "for the provider's default_endpoints)")
     source = optional["source"]
     if (announced or shutdown) and not (source and source.startswith("https://")):
         problems.append(f"{label}: source: a deprecated entry needs an https:// source URL")
@@ -342,6 +382,7 @@ def _parse_entry(
         source=source,
         notes=optional["notes"],
         dates_from=str(dates_from),
+        endpoints=endpoints or default_endpoints,
     )
 
 

@@ -26,7 +26,7 @@ from modelguard.files import display_path, keep_newest, write_atomic
 from modelguard.registry import load as registry_mod
 from modelguard.registry.load import ModelEntry, Provider, Registry, load_registry
 
-FORMAT = 3
+FORMAT = 4
 FILE_PREFIX = "registry-parsed"
 KEEP = 16
 
@@ -103,7 +103,9 @@ def _well_typed(registry: Registry) -> bool:
             text(m.provider) and text(m.id) and all(text(a) for a in m.aliases)
             and text(m.shutdown_qualifier) and text(m.dates_from)
             and text(m.replacement, True) and text(m.source, True) and text(m.notes, True)
+            and all(text(e) for e in m.endpoints)
             for m in p.models)
+        and all(text(e) for e in p.default_endpoints)
         for p in registry.providers)
 
 
@@ -116,9 +118,11 @@ def to_data(registry: Registry) -> dict[str, Any]:
                 "match_bare": p.match_bare, "page_version": _iso(p.page_version),
                 "qualifiers": list(p.qualifiers),
                 "fine_tunes": list(p.fine_tunes), "date_separators": list(p.date_separators),
+                "default_endpoints": list(p.default_endpoints),
                 "models": [
                     [m.provider, m.id, list(m.aliases), _iso(m.announced), _iso(m.shutdown),
-                     m.shutdown_qualifier, m.replacement, m.source, m.notes, m.dates_from]
+                     m.shutdown_qualifier, m.replacement, m.source, m.notes, m.dates_from,
+                     list(m.endpoints)]
                     for m in p.models
                 ],
             }
@@ -132,14 +136,15 @@ def from_data(data: dict[str, Any]) -> Registry:
     for p in data["providers"]:
         models = tuple(
             ModelEntry(provider, id_, tuple(aliases), _date(announced), _date(shutdown),
-                       qualifier, replacement, source, notes, dates_from)
+                       qualifier, replacement, source, notes, dates_from, tuple(endpoints))
             for (provider, id_, aliases, announced, shutdown, qualifier, replacement, source, notes,
-                 dates_from) in p["models"]
+                 dates_from, endpoints) in p["models"]
         )
         providers.append(Provider(p["slug"], p["name"], tuple(p["prefixes"]), models, p["path"],
                                   p["match_bare"], _date(p["page_version"]),
                                   tuple(p["qualifiers"]), tuple(p["fine_tunes"]),
-                                  tuple(p["date_separators"])))
+                                  tuple(p["date_separators"]),
+                                  tuple(p["default_endpoints"])))
     return Registry(data["version"], tuple(providers))
 
 

@@ -66,6 +66,7 @@ class Row:
             "shutdown_qualifier": e.shutdown_qualifier if e.shutdown else None,
             "dates_from": e.dates_from,
             "replacement": e.replacement,
+            "endpoints": list(e.endpoints),
             "source": e.source,
             "status": self.status.value,
             "days_left": self.days_left,
@@ -111,7 +112,7 @@ def replacement_chain(provider: Provider, entry: ModelEntry) -> list[ModelEntry]
 
 # --- diff ---------------------------------------------------------------------------------
 
-COMPARED = ("announced", "shutdown", "shutdown_qualifier", "replacement")
+COMPARED = ("announced", "shutdown", "shutdown_qualifier", "replacement", "endpoints")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,8 @@ def _field(entry: ModelEntry, name: str) -> str:
     if name == "shutdown_qualifier" and entry.shutdown is None:
         return ""
     value = getattr(entry, name)
+    if isinstance(value, tuple):  # endpoints
+        return ", ".join(value)
     return "" if value is None else str(value)
 
 
@@ -146,7 +149,7 @@ def _summary(entry: ModelEntry) -> str:
 
 
 def diff(old: Sequence[Provider], new: Sequence[Provider]) -> list[Change]:
-    """Entries added, removed, and changed in dates, qualifier or replacement, keyed by
+    """Entries added, removed, and changed in dates, qualifier, replacement or endpoints, keyed by
     (provider, id); ordered by provider, then id, then field."""
     before = {(p.slug, e.id): e for p in old for e in p.models}
     after = {(p.slug, e.id): e for p in new for e in p.models}

@@ -33,6 +33,11 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "days_left": finding.days_left,
         "replacement": finding.replacement,
         "fix": finding.fix.value,
+        # The endpoints the model and its replacement serve, and "old → new" when they share
+        # none: a manual migration `fix` never rewrites.
+        "endpoints": list(finding.endpoints),
+        "replacement_endpoints": list(finding.replacement_endpoints),
+        "manual_migration": finding.manual_migration,
         "context": finding.context,
         "message": finding.message,
         "fails": None,  # filled in by render: depends on the run's --fail-on

@@ -52,6 +52,8 @@ class JunitReporter(Reporter):
             line = f"{where} {finding.rule.code} {finding.message}"
             if finding.replacement is not None and finding.fix is not FixSafety.NONE:
                 line += f" (replacement: {finding.replacement})"
+                if finding.manual_migration is not None:
+                    line += f" (manual migration: {finding.manual_migration})"
             if report.fails(finding):
                 failure = ET.SubElement(cases[finding.path], "failure", {
                     "type": finding.rule.code, "message": xml_text(finding.message),

@@ -35,6 +35,7 @@ class _ModelRow:
     entry: str
     status: str
     replacement: str | None
+    manual_migration: str | None
     shutdown: str
     days_left: int | None
     findings: int
@@ -54,6 +55,7 @@ def _model_rows(report: Report) -> list[_ModelRow]:
             entry=entry,
             status=first.status.value,
             replacement=first.replacement,
+            manual_migration=first.manual_migration,
             shutdown=first.shutdown.isoformat() if first.shutdown else "not announced",
             days_left=first.days_left,
             findings=len(found),
@@ -106,6 +108,8 @@ class MarkdownReporter(Reporter):
         ]
         for row in _model_rows(report):
             replacement = code(row.replacement) if row.replacement else "-"
+            if row.manual_migration is not None:
+                replacement += f" (manual migration: {cell(row.manual_migration)})"
             out.append(
                 f"| {code(row.entry)} | {cell(row.provider)} | {row.status} | {replacement} "
                 f"| {row.shutdown} | {_days(row.days_left)} | {row.findings} | {row.failing} "

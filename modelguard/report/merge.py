@@ -44,6 +44,7 @@ class Move:
     shutdown: str | None  # YYYY-MM-DD; None when the provider announced no date
     replacement: str | None
     findings: int
+    manual_migration: str | None = None  # "completions → chat": the move changes the call
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,7 @@ class _Finding:
     status: str
     shutdown: str | None
     replacement: str | None
+    manual_migration: str | None = None  # absent from reports before endpoints were recorded
 
 
 def _text(value: Any) -> str | None:
@@ -84,7 +86,8 @@ def _parse_finding(item: Any, source: str, number: int) -> _Finding:
     if not isinstance(item, dict) or any(not isinstance(item.get(k), str) for k in _FINDING_KEYS):
         raise MergeError(f"{source}: finding #{number} lacks one of {', '.join(_FINDING_KEYS)}")
     return _Finding(item["path"], item["model"], item["context"], item["provider"],
-                    item["status"], _text(item.get("shutdown")), _text(item.get("replacement")))
+                    item["status"], _text(item.get("shutdown")), _text(item.get("replacement")),
+                    _text(item.get("manual_migration")))
 
 
 def read_report(document: Any, source: str) -> tuple[str, str | None, list[_Finding]]:
@@ -147,12 +150,17 @@ def merge(reports: Iterable[tuple[str, Any]]) -> Merged:
             by_month[finding.shutdown[:7] if finding.shutdown else "none"] += 1
             row = (name, finding.provider, finding.model)
             known = moves.get(row)
+            # The replacement and what moving to it takes come from the same finding.
+            replacement, migration = (
+                (known.replacement, known.manual_migration) if known and known.replacement
+                else (finding.replacement, finding.manual_migration))
             moves[row] = Move(
                 name, finding.provider, finding.model,
                 _worse(finding.status, known.status) if known else finding.status,
                 _sooner(finding.shutdown, known.shutdown) if known else finding.shutdown,
-                (known.replacement if known else None) or finding.replacement,
+                replacement,
                 (known.findings if known else 0) + 1,
+                migration,
             )
     return Merged(
         reports=count,
@@ -195,7 +203,7 @@ def render_json(merged: Merged, tool_version: str) -> str:
 def _move_json(move: Move) -> Mapping[str, Any]:
     return {"provider": move.provider, "model": move.model, "status": move.status,
             "shutdown": move.shutdown, "replacement": move.replacement,
-            "findings": move.findings}
+            "manual_migration": move.manual_migration, "findings": move.findings}
 
 
 def render_markdown(merged: Merged) -> str:
@@ -215,7 +223,9 @@ def render_markdown(merged: Merged) -> str:
         lines += [
             f"| {m.shutdown or 'no date'} | {cell(m.repository)} | {code(m.model)} "
             f"({cell(m.provider)}) | {m.status} | "
-            f"{code(m.replacement) if m.replacement else '—'} | {m.findings} |"
+            f"{code(m.replacement) if m.replacement else '—'}"
+            f"{f' (manual migration: {cell(m.manual_migration)})' if m.manual_migration else ''}"
+            f" | {m.findings} |"
             for m in merged.moves
         ]
         lines.append("")

@@ -66,7 +66,7 @@ def id_region(finding: Finding) -> dict[str, int] | None:
 
 def _fixes(finding: Finding) -> list[dict[str, Any]]:
     # A notebook's span is in a cell's source, not in the JSON text a replacement would edit.
-    if finding.replacement is None or finding.fix is FixSafety.NONE or not finding.in_file:
+    if not finding.rewritable or not finding.in_file:
         return []
     region = id_region(finding)
     if region is None:
@@ -98,6 +98,8 @@ def _result(report: Report, finding: Finding, print_: str) -> dict[str, Any]:
     text = finding.message
     if finding.replacement is not None:
         text += f". Replacement: `{finding.replacement}`"
+        if finding.manual_migration is not None:
+            text += f" (manual migration: {finding.manual_migration})"
     result: dict[str, Any] = {
         "ruleId": finding.rule.code,
         "level": _level(report, finding),
@@ -117,6 +119,7 @@ def _result(report: Report, finding: Finding, print_: str) -> dict[str, Any]:
             "daysLeft": finding.days_left,
             "replacement": finding.replacement,
             "fixSafety": finding.fix.value,
+            "manualMigration": finding.manual_migration,
         },
     }
     if not finding.in_file:

@@ -226,6 +226,7 @@ def _finding(path: str, hit: Hit, index: ModelIndex, settings: ScanSettings) -> 
     else:
         rule = DEPRECATED
     replacement = index.replacement(hit.match, settings.as_of)
+    successor = index.successor(hit.match, settings.as_of) if replacement is not None else None
     return Finding(
         path=path,
         line=hit.span.line,
@@ -247,6 +248,8 @@ def _finding(path: str, hit: Hit, index: ModelIndex, settings: ScanSettings) -> 
         message=describe(hit.written, entry, state.status, state.days_left, hit.fix,
                          retrain_on=_retrain_on(hit.match, index, settings))
         + (RECORDING_NOTE if recorded and hit.fix is not FixSafety.NONE else ""),
+        endpoints=entry.endpoints,
+        replacement_endpoints=() if successor is None else successor.endpoints,
     )
 
 

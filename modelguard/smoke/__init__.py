@@ -90,11 +90,13 @@ def target_of(finding: Finding, index: ModelIndex) -> Target | None:
         return None
     match = index.lookup(finding.model)
     prefix = match.prefix if match is not None else ""
+    # The replacement is called on its own endpoint (registry `endpoints`), not the finding's.
+    endpoints = finding.replacement_endpoints
     if prefix.casefold().startswith(_OPENROUTER):
-        return Target("openrouter", finding.replacement[len(_OPENROUTER):])
+        return Target("openrouter", finding.replacement[len(_OPENROUTER):], endpoints)
     model = finding.replacement[len(prefix):]
     # A platform's spelling (Vertex AI's `@` before the date) is not the entry's own API's.
-    return Target(finding.provider, model if match is None else match.as_listed(model))
+    return Target(finding.provider, model if match is None else match.as_listed(model), endpoints)
 
 
 def targets_from_findings(findings: Iterable[Finding], index: ModelIndex) -> list[Target]:

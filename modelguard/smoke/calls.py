@@ -32,6 +32,8 @@ from modelguard.net import (
     read_bounded,
 )
 from modelguard.smoke.interface import (
+    BILLED,
+    NOT_CALLED,
     Answered,
     Endpoint,
     Failed,
@@ -72,6 +74,35 @@ class Call:
     key: str = field(repr=False)
 
 
+def choose_endpoint(target: Target, endpoint: Endpoint | None, spec: ProviderSpec,
+                    allow_billed: bool = False) -> Endpoint | Skipped:
+    """The endpoint to call `target` on: the first of the model's own endpoints (registry
+    `endpoints`) its provider's client speaks, `endpoint` first when the model serves it. A
+    model with no known endpoints is called on `endpoint` or the client's default. Skipped
+    (by design) for a model served only where smoke makes no call, and for billed image
+    generation unless `allow_billed`."""
+    served = target.endpoints
+    if not served:
+        return endpoint or spec.default_endpoint
+    order = [*([endpoint.value] if endpoint is not None and endpoint.value in served else []),
+             *served]
+    spoken = {e.value: e for e in spec.client.endpoints}
+    chosen = next((spoken[name] for name in order if name in spoken), None)
+    listed = ", ".join(served)
+    if chosen is None:
+        why = next((NOT_CALLED[name] for name in served if name in NOT_CALLED), None)
+        if why is None:
+            return Skipped(target, None, f"serves {listed}; the {spec.name} smoke client calls "
+                           "none of them", config_error=False)
+        return Skipped(target, None, f"serves {listed} only: {why}; not called",
+                       config_error=False, by_design=True)
+    if chosen in BILLED and not allow_billed:
+        return Skipped(target, chosen, f"serves {listed}: image generation is billed per image; "
+                       "not called (pass --images to call it)", config_error=False,
+                       by_design=True)
+    return chosen
+
+
 def resolve(
     target: Target,
     endpoint: Endpoint | None,
@@ -80,17 +111,21 @@ def resolve(
     *,
     need_key: bool = True,
     providers: Mapping[str, ProviderSpec] = PROVIDERS,
+    allow_billed: bool = False,
 ) -> Call | Skipped:
     """Where and how `target` would be called, or why it cannot be. Pure over `environ`.
 
     `providers` is the provider table in force (the configuration's base URLs and key
-    variables applied); `base_url`, from the command line, wins over it."""
+    variables applied); `base_url`, from the command line, wins over it. `endpoint` is a
+    preference among the model's own endpoints (`choose_endpoint`)."""
     spec = providers.get(target.provider)
     if spec is None:
         supported = ", ".join(sorted(providers))
         return Skipped(target, endpoint, f"no smoke client for provider {target.provider!r} "
                        f"(supported: {supported})", config_error=False)
-    chosen = endpoint or spec.default_endpoint
+    chosen = choose_endpoint(target, endpoint, spec, allow_billed)
+    if isinstance(chosen, Skipped):
+        return chosen
     if chosen not in spec.client.endpoints:
         served = " or ".join(e.value for e in spec.client.endpoints)
         return Skipped(target, chosen, f"{spec.name} does not serve the {chosen.value} endpoint "
@@ -250,16 +285,19 @@ def verify_targets(
     on_result: Callable[[SmokeResult], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     providers: Mapping[str, ProviderSpec] = PROVIDERS,
+    allow_billed: bool = False,
 ) -> dict[Target, SmokeResult]:
     """Smoke every target once (at most `concurrency` at a time); results in target order.
 
-    Targets that cannot be called (unknown provider, missing key, no base URL) come back as
-    Skipped without a request. Raises BaseUrlError for a refused `base_url`.
+    Targets that cannot be called (unknown provider, missing key, no base URL, a model served
+    only where smoke makes no call) come back as Skipped without a request. Raises
+    BaseUrlError for a refused `base_url`.
     """
 
     env = os.environ if environ is None else environ
     ordered: Sequence[Target] = sorted(set(targets))
-    resolved = {t: resolve(t, endpoint, base_url, env, providers=providers) for t in ordered}
+    resolved = {t: resolve(t, endpoint, base_url, env, providers=providers,
+                           allow_billed=allow_billed) for t in ordered}
     results: dict[Target, SmokeResult] = {}
     calls: list[Call] = []
     for target, outcome in resolved.items():

@@ -7,22 +7,44 @@ import enum
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
 class Endpoint(str, enum.Enum):
-    """Which API a smoke call uses; paths are relative to the provider's base URL."""
+    """Which API a smoke call uses; paths are relative to the provider's base URL. The values
+    are the registry's endpoint names (registry/SCHEMA.md)."""
 
     CHAT = "chat"
     RESPONSES = "responses"
     MESSAGES = "messages"
+    COMPLETIONS = "completions"
+    EMBEDDINGS = "embeddings"
+    MODERATIONS = "moderations"
+    IMAGES = "images"
+    SPEECH = "audio.speech"
 
     @property
     def path(self) -> str:
-        return {"chat": "/chat/completions", "responses": "/responses", "messages": "/messages"}[
-            self.value
-        ]
+        return _PATHS[self]
+
+
+_PATHS = {
+    Endpoint.CHAT: "/chat/completions", Endpoint.RESPONSES: "/responses",
+    Endpoint.MESSAGES: "/messages", Endpoint.COMPLETIONS: "/completions",
+    Endpoint.EMBEDDINGS: "/embeddings", Endpoint.MODERATIONS: "/moderations",
+    Endpoint.IMAGES: "/images/generations", Endpoint.SPEECH: "/audio/speech",
+}
+
+# Registry endpoints no smoke call is made on, and why (the target is reported as skipped).
+NOT_CALLED = {
+    "audio.transcriptions": "needs an audio file to transcribe",
+    "realtime": "a websocket API",
+    "videos": "a video generation job is billed and takes minutes",
+    "edits": "the /edits endpoint was shut down",
+}
+# Called only on request (`smoke --images`): each call is billed.
+BILLED = frozenset({Endpoint.IMAGES})
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -31,6 +53,9 @@ class Target:
 
     provider: str
     model: str
+    # The endpoints the registry says the model serves (() when it does not say): the smoke
+    # call uses the first one a client speaks. Not part of the identity: a model is one target.
+    endpoints: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +110,15 @@ class Failed:
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
-    """Not called. `config_error` marks what the user must fix (a missing key, a base URL)."""
+    """Not called. `config_error` marks what the user must fix (a missing key, a base URL);
+    `by_design` a model on an endpoint smoke does not call (audio files, websockets, billed
+    images), which does not fail the run."""
 
     target: Target
     endpoint: Endpoint | None
     reason: str
     config_error: bool
+    by_design: bool = False
 
 
 SmokeResult = Answered | Rejected | Failed | Skipped

@@ -12,6 +12,8 @@ from typing import Any
 from modelguard.smoke.interface import Endpoint, ProviderClient, ProviderError
 
 PROMPT = "Reply with one word."
+# The one word embedded, moderated or spoken: the smallest input those endpoints take.
+WORD = "hello"
 
 # The Responses API refuses max_output_tokens below 16.
 RESPONSES_MIN_OUTPUT_TOKENS = 16
@@ -20,7 +22,8 @@ RESPONSES_MIN_OUTPUT_TOKENS = 16
 class OpenAIClient(ProviderClient):
     """Bearer-token auth (`Authorization: Bearer KEY`), or Azure's `api-key` header."""
 
-    endpoints = (Endpoint.CHAT, Endpoint.RESPONSES)
+    endpoints = (Endpoint.CHAT, Endpoint.RESPONSES, Endpoint.COMPLETIONS, Endpoint.EMBEDDINGS,
+                 Endpoint.MODERATIONS, Endpoint.IMAGES, Endpoint.SPEECH)
 
     def __init__(self, auth_header: str = "Authorization") -> None:
         self.auth_header = auth_header
@@ -33,6 +36,14 @@ class OpenAIClient(ProviderClient):
         if endpoint is Endpoint.RESPONSES:
             return {"model": model, "input": PROMPT,
                     "max_output_tokens": RESPONSES_MIN_OUTPUT_TOKENS}
+        if endpoint is Endpoint.COMPLETIONS:
+            return {"model": model, "prompt": PROMPT, "max_tokens": 1}
+        if endpoint in (Endpoint.EMBEDDINGS, Endpoint.MODERATIONS):
+            return {"model": model, "input": WORD}
+        if endpoint is Endpoint.SPEECH:
+            return {"model": model, "input": WORD, "voice": "alloy"}
+        if endpoint is Endpoint.IMAGES:
+            return {"model": model, "prompt": "A small dot.", "n": 1}
         return {"model": model, "messages": [{"role": "user", "content": PROMPT}],
                 "max_tokens": 1}
 

@@ -20,12 +20,14 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def exit_code(results: Iterable[SmokeResult]) -> int:
-    """0 every target answered; 2 any configuration error (a missing key, a base URL);
-    otherwise 1 when any target was rejected, failed or could not be smoked."""
+    """0 every target answered or was skipped by design (an endpoint smoke does not call);
+    2 any configuration error (a missing key, a base URL); otherwise 1 when any target was
+    rejected, failed or could not be smoked."""
     listed = list(results)
     if any(isinstance(r, Skipped) and r.config_error for r in listed):
         return EXIT_USAGE
-    return EXIT_OK if all(isinstance(r, Answered) for r in listed) else EXIT_FAILED
+    return EXIT_OK if all(isinstance(r, Answered) or (isinstance(r, Skipped) and r.by_design)
+                          for r in listed) else EXIT_FAILED
 
 
 def record(result: SmokeResult) -> dict[str, Any]:
@@ -45,7 +47,9 @@ def record(result: SmokeResult) -> dict[str, Any]:
     else:
         status = None
     if isinstance(result, Skipped):
-        error = {"code": "config_error" if result.config_error else "skipped",
+        code = ("config_error" if result.config_error else
+                "not_called" if result.by_design else "skipped")
+        error = {"code": code,
                  "message": result.reason}
         return base | {"status": None, "latency_ms": None, "attempts": 0,
                        "answered_model": None, "error": error, "warning": None}

@@ -62,7 +62,8 @@ def test_list_json_fields_and_days_left() -> None:
         "provider": "openai", "id": "gpt-4.5-preview", "aliases": ["gpt-4.5-preview-2025-02-27"],
         "announced": "2025-04-14", "shutdown": "2025-07-14", "shutdown_qualifier": "exact",
         "dates_from": "provider",
-        "replacement": "gpt-4.1", "source": "https://platform.openai.com/docs/deprecations",
+        "replacement": "gpt-4.1", "endpoints": [],
+        "source": "https://platform.openai.com/docs/deprecations",
         "status": "deprecated", "days_left": 74,
     }
 
@@ -136,6 +137,8 @@ M2 = '[[models]]\nid = "m2"\n'
         pytest.param(M1, M1 + 'shutdown_qualifier = "not_before"\n',
                      ["~ acme m1  shutdown_qualifier: exact -> not_before"], id="qualifier"),
         pytest.param(M1, M1 + 'notes = "reworded"\n', [], id="notes-ignored"),
+        pytest.param(M1, M1 + 'endpoints = ["completions"]\n',
+                     ["~ acme m1  endpoints: - -> completions"], id="endpoints-set"),
     ],
 )
 def test_diff(tmp_path: Path, old: str, new: str, expected: list[str]) -> None:
@@ -143,6 +146,13 @@ def test_diff(tmp_path: Path, old: str, new: str, expected: list[str]) -> None:
     (tmp_path / "new.toml").write_text(HEAD + new)
     changes = diff([parse_provider_file(tmp_path / "old.toml")], [parse_provider_file(tmp_path / "new.toml")])
     assert [c.line() for c in changes] == expected
+
+
+def test_diff_of_endpoints_moved_to_the_file_default_is_empty(tmp_path: Path) -> None:
+    (tmp_path / "old.toml").write_text(HEAD + M1 + 'endpoints = ["chat"]\n')
+    (tmp_path / "new.toml").write_text(HEAD + 'default_endpoints = ["chat"]\n' + M1)
+    assert diff([parse_provider_file(tmp_path / "old.toml")],
+                [parse_provider_file(tmp_path / "new.toml")]) == []
 
 
 def test_diff_command_on_two_folders(tmp_path: Path) -> None:

@@ -112,6 +112,31 @@ def _load(tmp_path: Path, provider: str, manifest: str = MANIFEST) -> None:
             "acme.toml: invalid TOML: ",
             id="invalid-toml",
         ),
+        pytest.param(
+            HEADER + '[[models]]\nid = "m1"\nendpoints = ["chat", "speech"]\n',
+            "acme.toml: models[0] (m1): endpoints: unknown endpoint 'speech' (expected one of chat, ",
+            id="unknown-endpoint",
+        ),
+        pytest.param(
+            HEADER + 'default_endpoints = ["chat/completions"]\n',
+            "acme.toml: default_endpoints: unknown endpoint 'chat/completions' (expected one of ",
+            id="unknown-default-endpoint",
+        ),
+        pytest.param(
+            HEADER + '[[models]]\nid = "m1"\nendpoints = "chat"\n',
+            "acme.toml: models[0] (m1): endpoints: expected a list of endpoint names (chat, ",
+            id="endpoints-not-list",
+        ),
+        pytest.param(
+            HEADER + '[[models]]\nid = "m1"\nendpoints = []\n',
+            "acme.toml: models[0] (m1): endpoints: expected at least one endpoint",
+            id="endpoints-empty",
+        ),
+        pytest.param(
+            HEADER + '[[models]]\nid = "m1"\nendpoints = ["embeddings", "embeddings"]\n',
+            "acme.toml: models[0] (m1): endpoints: an endpoint is named twice",
+            id="endpoint-twice",
+        ),
     ],
 )
 def test_provider_errors(tmp_path: Path, provider: str, expected: str) -> None:
@@ -229,3 +254,17 @@ def test_bundled_aggregator_dates_are_estimated() -> None:
         (p.slug, e.id) for p in registry.providers for e in p.models
         if e.dates_from == "aggregator" and e.shutdown_qualifier != "estimated"
     ] == []
+
+
+@pytest.mark.parametrize(("provider", "expected"), [
+    pytest.param(HEADER + '[[models]]\nid = "m1"\n', (), id="unknown-without-default"),
+    pytest.param(HEADER + 'default_endpoints = ["chat", "responses"]\n[[models]]\nid = "m1"\n',
+                 ("chat", "responses"), id="provider-default"),
+    pytest.param(HEADER + 'default_endpoints = ["chat"]\n[[models]]\nid = "m1"\n'
+                 'endpoints = ["audio.speech"]\n', ("audio.speech",), id="entry-wins"),
+])
+def test_endpoints_of_an_entry(tmp_path: Path, provider: str, expected: tuple[str, ...]) -> None:
+    (tmp_path / "registry.toml").write_text(MANIFEST)
+    (tmp_path / "acme.toml").write_text(provider)
+    [entry] = load_registry(tmp_path).providers[0].models
+    assert entry.endpoints == expected

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from modelguard.report.merge import Move, merge
+from modelguard.report.merge import Move, merge, render_markdown
 from tests.conftest import FIXTURES, TESTS, run_cli
 
 REPORTS = FIXTURES / "reports"
@@ -156,3 +156,15 @@ def test_a_merged_report_is_not_merged_again(tmp_path: Path,
     result = run_cli("report", "merge", str(out))
     assert result.exit_code == 2
     assert "not a modelguard JSON report" in result.stderr
+
+
+def test_a_manual_migration_is_carried_into_the_merge() -> None:
+    """A finding whose replacement is on another endpoint says so in the merged picture too;
+    reports written before endpoints were recorded carry none."""
+    moved = copy.deepcopy(_report("api.json"))
+    moved["findings"][1]["manual_migration"] = "completions → chat, responses"
+    merged = merge([("api.json", moved)])
+    [move] = [m for m in merged.moves if m.model == moved["findings"][1]["model"]]
+    assert move.manual_migration == "completions → chat, responses"
+    assert "(manual migration: completions → chat, responses)" in render_markdown(merged)
+    assert all(m.manual_migration is None for m in merge([("api.json", _report("api.json"))]).moves)

@@ -24,7 +24,19 @@ SCENARIOS = {
     "slow-model": "answers only after the test ends (past any timeout)",
     "moved-model": "307 redirect to another host",
     "leaky-model": "500 echoing the key it received, every time",
+    **{model: f"answers on {path} only" for model, path in (
+        ("completion-model", "/completions"), ("embed-model", "/embeddings"),
+        ("moderation-model", "/moderations"), ("image-model", "/images/generations"),
+        ("speech-model", "/audio/speech"))},
 }
+
+# The one path each non-chat model serves; every other model serves the text APIs. Like the
+# real API, a model called on another endpoint gets 404 naming the endpoint it is not served on.
+SERVES = {"completion-model": "/completions", "embed-model": "/embeddings",
+          "moderation-model": "/moderations", "image-model": "/images/generations",
+          "speech-model": "/audio/speech"}
+TEXT_PATHS = ("/chat/completions", "/responses", "/messages")
+SPEECH = b"ID3\x04\x00fake-mp3-bytes"
 
 
 @dataclass
@@ -51,14 +63,32 @@ class FakeProvider:
             return sum(1 for s in self.seen if s.body.get("model") == model)
 
 
-def _error(kind: str, status: int, code: str, message: str) -> tuple[int, dict[str, Any]]:
+def _error(kind: str, status: int, code: str | None, message: str
+           ) -> tuple[int, dict[str, Any]]:
     if kind == "anthropic":
         return status, {"type": "error", "error": {"type": code, "message": message}}
     return status, {"error": {"message": message, "type": "invalid_request_error",
                               "param": None, "code": code}}
 
 
-def _answer(path: str, model: str) -> dict[str, Any]:
+def _served(model: str, path: str) -> bool:
+    own = SERVES.get(model)
+    return path.endswith(own) if own is not None else path.endswith(TEXT_PATHS)
+
+
+def _answer(path: str, model: str) -> dict[str, Any] | bytes:
+    if path.endswith("/audio/speech"):
+        return SPEECH  # audio bytes, not JSON
+    if path.endswith("/embeddings"):
+        return {"object": "list", "model": model,
+                "data": [{"object": "embedding", "index": 0, "embedding": [0.1, -0.2]}]}
+    if path.endswith("/moderations"):
+        return {"id": "modr-1", "model": model, "results": [{"flagged": False}]}
+    if path.endswith("/images/generations"):
+        return {"created": 1, "data": [{"b64_json": "iVBORw0KGgo="}]}
+    if path.endswith("/completions") and not path.endswith("/chat/completions"):
+        return {"id": "cmpl-1", "object": "text_completion", "model": model,
+                "choices": [{"index": 0, "text": "Hi", "finish_reason": "length"}]}
     if path.endswith("/messages"):
         return {"id": "msg_1", "type": "message", "role": "assistant", "model": model,
                 "content": [{"type": "text", "text": "Hi"}], "stop_reason": "max_tokens"}
@@ -83,12 +113,13 @@ def make_handler(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
                                       body))
                 calls = sum(1 for s in fake.seen if s.body.get("model") == body.get("model"))
             status, payload, extra = self.decide(body, calls)
-            data = json.dumps(payload).encode()
+            binary = isinstance(payload, bytes)
+            data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
             try:
                 self.send_response(status)
                 for name, value in extra.items():
                     self.send_header(name, value)
-                self.send_header("content-type", "application/json")
+                self.send_header("content-type", "audio/mpeg" if binary else "application/json")
                 self.send_header("content-length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -96,7 +127,7 @@ def make_handler(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
                 pass
 
         def decide(self, body: dict[str, Any], calls: int
-                   ) -> tuple[int, dict[str, Any], dict[str, str]]:
+                   ) -> tuple[int, dict[str, Any] | bytes, dict[str, str]]:
             anthropic = self.path.endswith("/messages")
             kind = "anthropic" if anthropic else "openai"
             sent = self.headers.get("x-api-key") if anthropic else (
@@ -108,6 +139,13 @@ def make_handler(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
                 return (*_error(kind, 401, "invalid_api_key",
                                 f"Incorrect API key provided: {sent}."), {})
             model = body.get("model", "")
+            endpoint = self.path.removeprefix("/v1")
+            if model in SCENARIOS and not _served(model, endpoint):
+                kind_of = "a chat model" if model not in SERVES else f"a {SERVES[model]} model"
+                return (*_error(kind, 404, None, f"This is {kind_of} and not supported in the "
+                                f"v1{endpoint} endpoint."), {})
+            if model in SERVES:
+                return 200, _answer(self.path, model), {}
             if model == "live-model":
                 return 200, _answer(self.path, "live-model-2025-04-14"), {}
             if model == "swapped-model":
