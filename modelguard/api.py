@@ -76,7 +76,10 @@ def collect(
     errors: list[Failed] = []
     skipped: list[Skipped] = []
     scanned: list[str] = []
+    notes: list[str] = []
     for result in results:
+        if not isinstance(result, Skipped):
+            notes.extend(result.notes)
         if isinstance(result, Scanned):
             scanned.append(result.path)
             if result.findings:
@@ -96,4 +99,5 @@ def collect(
         errors=tuple(sorted(errors, key=lambda e: e.path)),
         skipped=tuple(sorted(skipped, key=lambda s: s.path)),
         scanned_paths=tuple(sorted(scanned)),
+        notes=tuple(notes),
     )

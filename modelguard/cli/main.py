@@ -336,6 +336,8 @@ def check(
         )
     except FileNotFoundError as error:
         fatal(str(error))
+    for note in report.notes:
+        _warn(note)
     for skipped in report.skipped:
         if skipped.reason == UNSUPPORTED:
             _warn(f"{skipped.path}: skipped: {skipped.reason}")

@@ -41,6 +41,8 @@ class Report:
     # Which repository and commit were scanned, so reports of many repositories can be merged
     repository_name: str | None = None
     repository_commit: str | None = None
+    # Lines about the run that do not fail it (unknown codes in ignore comments): stderr only
+    notes: tuple[str, ...] = ()
 
     def fails(self, finding: Finding) -> bool:
         return finding.rule.code in _FAILING[self.fail_on]
