@@ -92,6 +92,8 @@ def collect(
     return Report(
         tool_version=__version__,
         registry_version=index.registry_version,
+        registry_origin=index.registry_origin,
+        registry_location=index.registry_location,
         as_of=settings.as_of,
         fail_on=fail_on,
         files_scanned=len(scanned),

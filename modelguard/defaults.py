@@ -29,3 +29,9 @@ SYNC_TIMEOUT = 20.0
 # `fix` removes the temp files of an earlier, killed run older than this many seconds from the
 # folders it writes; a younger one may belong to a run still writing.
 STALE_TEMP_SECONDS = 60.0
+
+# Which registry a project uses (`registry` in the configuration, --registry), besides a path:
+# the data shipped with modelguard (the default), or what `registry sync` installed for the user
+# (opt-in per project, so a user-wide sync never changes another project's results).
+BUNDLED = "bundled"
+SYNCED = "synced"

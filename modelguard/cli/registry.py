@@ -13,8 +13,15 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from modelguard.cli.common import EXIT_USAGE, fatal, parse_date, registry_in_use, registry_problems
-from modelguard.defaults import SYNC_URL
+from modelguard.cli.common import (
+    EXIT_USAGE,
+    fatal,
+    parse_date,
+    registry_in_use,
+    registry_option,
+    registry_problems,
+)
+from modelguard.defaults import BUNDLED, SYNC_URL
 from modelguard.files import write_atomic
 from modelguard.registry.bundle import bundle_bytes, checksum_line
 from modelguard.registry.importer import (
@@ -29,6 +36,7 @@ from modelguard.registry.index import build_index
 from modelguard.registry.lifecycle import Status, lifecycle
 from modelguard.registry.load import (
     Provider,
+    Registry,
     RegistryError,
     bundled_registry_dir,
     extend_registry,
@@ -36,7 +44,9 @@ from modelguard.registry.load import (
     parse_provider_file,
 )
 from modelguard.registry.sync import SyncError, fetch, sync
+from modelguard.registry.sync import rollback as rollback_sync
 from modelguard.registry.views import diff, reading, replacement_chain, rows, shutdown_text
+from modelguard.workspace.config import ConfigError, load_config, locate_config
 
 _problems = registry_problems
 
@@ -48,11 +58,21 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 def source_options(command: Callable[..., None]) -> Callable[..., None]:
     command = click.option("--offline", is_flag=True,
                            help="Use the bundled data, never the synced registry.")(command)
-    return click.option(
-        "--registry", "registry_dir",
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        help="Use this registry folder instead of the bundled or synced data.",
-    )(command)
+    return registry_option(command)
+
+
+def project_registry(registry_dir: str | None, offline: bool) -> Registry:
+    """The registry a scan of the working folder would use: --registry, else the `registry`
+    setting of the configuration found from here (bundled when there is none)."""
+    configured = BUNDLED
+    if registry_dir is None:
+        try:
+            configured = load_config(locate_config(Path("."))).registry
+        except ConfigError as error:
+            for problem in error.problems:
+                click.echo(f"modelguard: error: {problem}", err=True)
+            sys.exit(EXIT_USAGE)
+    return registry_in_use(registry_dir, offline, (), configured)
 
 
 as_of_option = click.option("--as-of", callback=_date, metavar="YYYY-MM-DD",
@@ -71,10 +91,10 @@ as_of_option = click.option("--as-of", callback=_date, metavar="YYYY-MM-DD",
               show_default=True)
 @source_options
 def registry_list(provider: str | None, status: str | None, as_of: dt.date,
-                  page_older_than: int | None, fmt: str, registry_dir: Path | None,
+                  page_older_than: int | None, fmt: str, registry_dir: str | None,
                   offline: bool) -> None:
     """List registry entries with their status at --as-of."""
-    registry = registry_in_use(registry_dir, offline)
+    registry = project_registry(registry_dir, offline)
     if provider is not None and registry.provider(provider) is None:
         known = ", ".join(p.slug for p in registry.providers)
         fatal(f"unknown provider {provider!r} (known: {known})")
@@ -99,11 +119,11 @@ def registry_list(provider: str | None, status: str | None, as_of: dt.date,
 @click.argument("model_id")
 @as_of_option
 @source_options
-def registry_show(model_id: str, as_of: dt.date, registry_dir: Path | None,
+def registry_show(model_id: str, as_of: dt.date, registry_dir: str | None,
                   offline: bool) -> None:
     """Show the entry for MODEL_ID as code writes it (any alias, routed or qualified form,
     e.g. openai:gpt-4.5-preview, us.anthropic.claude-3-haiku-20240307-v1:0) and how it was read."""
-    registry = registry_in_use(registry_dir, offline)
+    registry = project_registry(registry_dir, offline)
     index = build_index(registry, [p.slug for p in registry.providers])
     match = index.lookup(model_id)
     if match is None:
@@ -228,9 +248,9 @@ def registry_diff(old: Path, new: Path) -> None:
               default=Path("registry.json"), show_default=True,
               help="Bundle file to write; its checksum goes to the same name plus .sha256.")
 @source_options
-def registry_export(output: Path, registry_dir: Path | None, offline: bool) -> None:
+def registry_export(output: Path, registry_dir: str | None, offline: bool) -> None:
     """Write the registry as one JSON bundle plus its sha256 file, for `registry sync`."""
-    registry = registry_in_use(registry_dir, offline)
+    registry = project_registry(registry_dir, offline)
     data = bundle_bytes(registry)
     checksum = output.with_name(output.name + ".sha256")
     try:
@@ -241,21 +261,45 @@ def registry_export(output: Path, registry_dir: Path | None, offline: bool) -> N
     click.echo(f"wrote {output} (registry {registry.version}) and {checksum}")
 
 
+OPT_IN = 'projects use it with `registry = "synced"` in [tool.modelguard] (or --registry synced)'
+
+
 @click.command("sync")
-@click.option("--url", default=SYNC_URL, show_default=True,
-              help="Bundle URL (https); the checksum is fetched from URL.sha256.")
-def registry_sync(url: str) -> None:
-    """Install a newer published registry in the user cache; `check` then uses it."""
+@click.argument("source", required=False, metavar="[URL|FILE]")
+@click.option("--url", default=None,
+              help=f"Bundle URL (https); the checksum is fetched from URL.sha256 "
+                   f"[default: {SYNC_URL}].")
+@click.option("--rollback", is_flag=True,
+              help="Put back the synced registry the last sync replaced.")
+def registry_sync(source: str | None, url: str | None, rollback: bool) -> None:
+    """Install a newer registry bundle in the user cache: the published one, another URL, or
+    a local bundle FILE (`registry export` writes it, with FILE.sha256 beside it; the same
+    checks apply). Only projects that opt in use it: `registry = "synced"`."""
+    if source is not None and url is not None:
+        fatal("give the bundle as an argument or with --url, not both")
+    if rollback:
+        if source is not None or url is not None:
+            fatal("--rollback takes no bundle")
+        try:
+            undone = rollback_sync()
+        except SyncError as error:
+            fatal(str(error))
+        if undone.restored is None:
+            click.echo(f"set aside synced registry {undone.replaced}: projects that opt in use "
+                       "the bundled one until the next sync")
+        else:
+            click.echo(f"restored registry {undone.restored} (was {undone.replaced})")
+        return
     try:
-        result = sync(url)
+        result = sync(source or url or SYNC_URL)
     except SyncError as error:
         fatal(str(error))
     except RegistryError as error:
         _problems(error)
     if result.installed:
-        click.echo(f"installed registry {result.version} (was {result.previous})")
+        click.echo(f"installed registry {result.version} (was {result.previous}); {OPT_IN}")
     else:
-        click.echo(f"registry {result.version} is already in use")
+        click.echo(f"registry {result.version} is already installed")
 
 
 def _read_source(source: str) -> bytes:
@@ -283,13 +327,13 @@ def _read_source(source: str) -> bytes:
               help="Write one <provider>.toml per provider into this folder.")
 @source_options
 def registry_import(kind: str, source: str, output: Path | None, output_dir: Path | None,
-                    registry_dir: Path | None, offline: bool) -> None:
+                    registry_dir: str | None, offline: bool) -> None:
     """Turn an upstream model table (a path or an https URL) into TOML entries for review:
     ids the registry lacks, and commented-out entries where upstream gives another day.
     Curated entries are never changed; the summary and unmapped providers go to stderr."""
     if output is not None and output_dir is not None:
         fatal("--output and --output-dir cannot be used together")
-    registry = registry_in_use(registry_dir, offline)
+    registry = project_registry(registry_dir, offline)
     try:
         upstream = read_upstream(kind, _read_source(source))
         result = plan_import(upstream, registry)
