@@ -45,7 +45,15 @@ from modelguard.registry.load import (
 )
 from modelguard.registry.sync import SyncError, fetch, sync
 from modelguard.registry.sync import rollback as rollback_sync
-from modelguard.registry.views import diff, reading, replacement_chain, rows, shutdown_text
+from modelguard.registry.views import (
+    Row,
+    diff,
+    reading,
+    replacement_chain,
+    rows,
+    search,
+    shutdown_text,
+)
 from modelguard.workspace.config import ConfigError, load_config, locate_config
 
 _problems = registry_problems
@@ -115,23 +123,84 @@ def registry_list(provider: str | None, status: str | None, as_of: dt.date,
     click.echo(f"{len(found)} entries", err=True)
 
 
+def _known_provider(registry: Registry, provider: str | None) -> None:
+    if provider is not None and registry.provider(provider) is None:
+        known = ", ".join(p.slug for p in registry.providers)
+        fatal(f"unknown provider {provider!r} (known: {known})")
+
+
+def _squashed_nonempty(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def plain_table(headers: Sequence[str], table: Sequence[Sequence[str]]) -> str:
+    """Left-aligned columns, two spaces apart: fast, and the same on a terminal or in a pipe."""
+    widths = [max(len(row[i]) for row in (headers, *table)) for i in range(len(headers))]
+    return "".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths,
+                                                                     strict=True)).rstrip() + "\n"
+                   for row in (headers, *table))
+
+
+@click.command("search")
+@click.argument("text")
+@click.option("--provider", metavar="NAME", help="Only this provider's entries.")
+@as_of_option
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Show at most this many entries (0: all).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@source_options
+def registry_search(text: str, provider: str | None, as_of: dt.date, limit: int, fmt: str,
+                    registry_dir: str | None, offline: bool) -> None:
+    """Find entries by TEXT: a part of an id or alias (case, dashes and dots do not count:
+    gpt4o finds gpt-4o), a provider's name, or a near miss. Best matches first; exits 1 when
+    nothing matches."""
+    if not _squashed_nonempty(text):
+        fatal("give a part of a model id, an alias or a provider name to search for")
+    registry = project_registry(registry_dir, offline)
+    _known_provider(registry, provider)
+    hits = search(registry.providers, text, as_of, only_provider=provider)
+    shown = hits[:limit] if limit else hits
+    if fmt == "json":
+        click.echo(json.dumps([hit.as_json() for hit in shown], indent=2))
+    elif shown:
+        click.echo(plain_table(
+            ("provider", "id", "matched", "status", "shutdown", "replacement"),
+            [(h.row.entry.provider, h.row.entry.id,
+              "" if h.matched == h.row.entry.id else h.matched, h.row.status.value,
+              shutdown_text(h.row.entry), h.row.entry.replacement or "") for h in shown]),
+            nl=False)
+    more = f" (showing {len(shown)}; --limit 0 shows all)" if len(shown) < len(hits) else ""
+    click.echo(f"{len(hits)} entries match {text!r} in registry {registry.version} "
+               f"({registry.label}){more}", err=True)
+    if not hits:
+        sys.exit(1)
+
+
 @click.command("show")
 @click.argument("model_id")
+@click.option("--provider", metavar="NAME",
+              help="Read MODEL_ID as this provider's id (as `check --provider` does).")
 @as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
 @source_options
-def registry_show(model_id: str, as_of: dt.date, registry_dir: str | None,
-                  offline: bool) -> None:
+def registry_show(model_id: str, provider: str | None, as_of: dt.date, fmt: str,
+                  registry_dir: str | None, offline: bool) -> None:
     """Show the entry for MODEL_ID as code writes it (any alias, routed or qualified form,
     e.g. openai:gpt-4.5-preview, us.anthropic.claude-3-haiku-20240307-v1:0) and how it was read."""
     registry = project_registry(registry_dir, offline)
-    index = build_index(registry, [p.slug for p in registry.providers])
+    _known_provider(registry, provider)
+    index = build_index(registry, [provider] if provider else [p.slug for p in registry.providers])
     match = index.lookup(model_id)
     if match is None:
-        click.echo(f"modelguard: {model_id!r} is not in registry {registry.version}", err=True)
+        within = f" (provider {provider})" if provider else ""
+        click.echo(f"modelguard: {model_id!r} is not in registry {registry.version}{within}",
+                   err=True)
         sys.exit(1)
     entry = match.entry
-    provider = registry.provider(entry.provider)
-    assert provider is not None
+    provider_of = registry.provider(entry.provider)
+    assert provider_of is not None
     life = lifecycle(entry.announced, entry.shutdown, as_of)
     plain = model_id.casefold() in (name.casefold() for name in entry.names)
     rewrite = index.replacement(match, as_of)
@@ -139,9 +208,26 @@ def registry_show(model_id: str, as_of: dt.date, registry_dir: str | None,
         successor = index.successor(match, as_of)
         rewrite = "none: re-train the fine-tune on " + (
             successor.id if successor is not None else "a serving model") + " (no id replaces it)"
+    chain = replacement_chain(provider_of, entry)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "written": model_id,
+            "read_as": None if plain else reading(model_id, match),
+            **Row(entry, life.status, life.days_left).as_json(),
+            "provider_name": provider_of.name,
+            "as_of": as_of.isoformat(),
+            "rewrite": None if match.fine_tune else rewrite,
+            "fine_tune": match.fine_tune,
+            "notes": entry.notes,
+            "chain": [{"id": e.id, "status": lifecycle(e.announced, e.shutdown, as_of)
+                       .status.value} for e in chain],
+            "registry": {"version": registry.version, "source": registry.origin,
+                         "location": registry.location},
+        }, indent=2))
+        return
     lines = [
         ("read as", "" if plain else reading(model_id, match)),
-        ("provider", f"{provider.slug} ({provider.name})"),
+        ("provider", f"{provider_of.slug} ({provider_of.name})"),
         ("id", entry.id),
         ("aliases", ", ".join(entry.aliases)),
         ("announced", str(entry.announced or "")),
@@ -160,7 +246,6 @@ def registry_show(model_id: str, as_of: dt.date, registry_dir: str | None,
     for key, value in lines:
         if value:
             click.echo(f"{key + ':':13}{value}")
-    chain = replacement_chain(provider, entry)
     if chain:
         steps = [entry.id] + [
             f"{e.id} ({lifecycle(e.announced, e.shutdown, as_of).status.value})" for e in chain
@@ -230,7 +315,9 @@ def _providers_at(path: Path) -> tuple[str, tuple[Provider, ...]]:
 @click.command("diff")
 @click.argument("old", type=click.Path(exists=True, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, path_type=Path))
-def registry_diff(old: Path, new: Path) -> None:
+@click.option("--exit-code", is_flag=True,
+              help="Exit 1 when there are differences (as `git diff --exit-code`).")
+def registry_diff(old: Path, new: Path, exit_code: bool) -> None:
     """Entries added, removed and changed (dates, qualifier, replacement) from OLD to NEW:
     two registry folders or two provider files."""
     old_version, old_providers = _providers_at(old)
@@ -241,6 +328,8 @@ def registry_diff(old: Path, new: Path) -> None:
         click.echo(change.line())
     counts = {k: sum(c.kind == k for c in changes) for k in ("added", "removed", "changed")}
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()), err=True)
+    if exit_code and changes:
+        sys.exit(1)
 
 
 @click.command("export")
@@ -355,8 +444,8 @@ def registry_import(kind: str, source: str, output: Path | None, output_dir: Pat
         click.echo(line, err=True)
 
 
-COMMANDS = (registry_list, registry_show, registry_validate, registry_diff, registry_export,
-            registry_sync, registry_import)
+COMMANDS = (registry_list, registry_search, registry_show, registry_validate, registry_diff,
+            registry_export, registry_sync, registry_import)
 
 
 def add_registry_commands(group: click.Group) -> None:

@@ -84,6 +84,52 @@ def test_list_unknown_provider_is_one_line_exit_2() -> None:
     ]
 
 
+# --- search ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "expected", "code"), [
+    pytest.param(["gpt-4.5-preview"], [("openai", "gpt-4.5-preview", "gpt-4.5-preview", "exact")], 0, id="exact-id"),
+    pytest.param(["GPT45"], [("openai", "gpt-4.5-preview", "gpt-4.5-preview", "prefix")], 0, id="case-and-punctuation-do-not-count"),
+    pytest.param(["2025-02-27"], [("openai", "gpt-4.5-preview", "gpt-4.5-preview-2025-02-27", "substring")], 0, id="alias"),
+    pytest.param(["4-32"], [("azure-openai", "gpt-4-32k", "gpt-4-32k", "substring"),
+                            ("openai", "gpt-4-32k", "gpt-4-32k", "substring")], 0, id="substring-every-provider"),
+    pytest.param(["4-32", "--provider", "openai"], [("openai", "gpt-4-32k", "gpt-4-32k", "substring")], 0, id="one-provider"),
+    pytest.param(["Azure OpenAI"], [("azure-openai", "gpt-4-32k", "azure-openai", "provider"),
+                                    ("azure-openai", "gpt-4o", "azure-openai", "provider")], 0, id="provider-name"),
+    pytest.param(["gpt-4o"], [("azure-openai", "gpt-4o", "gpt-4o", "exact"), ("openai", "gpt-4o", "gpt-4o", "exact")], 0,
+                 id="exact-before-longer"),
+    pytest.param(["gpt-4.1-mni"], [("openai", "gpt-4.1", "gpt-4.1", "similar")], 0, id="typo-when-nothing-contains-it"),
+    pytest.param(["text-davinci-004"], [("openai", "text-davinci-003", "text-davinci-003", "similar")], 0, id="near-miss"),
+    pytest.param(["claude"], [], 1, id="nothing-exits-1"),
+])
+def test_search(args: list[str], expected: list[tuple[str, str, str, str]], code: int) -> None:
+    result = run("registry", "search", "--registry", TEST_REGISTRY, "--as-of", "2025-05-01",
+                 "--format", "json", *args)
+    assert result.exit_code == code, result.output
+    assert [(r["provider"], r["id"], r["matched"], r["match"]) for r in json.loads(result.stdout)] == expected
+    assert result.stderr.startswith(f"{len(expected)} entries match {args[0]!r} in registry 2000.01.01-test (")
+
+
+def test_search_text_table_and_limit() -> None:
+    result = run("registry", "search", "gpt", "--registry", TEST_REGISTRY, "--as-of", "2025-05-01",
+                 "--limit", "2")
+    assert result.exit_code == 0
+    header, *lines = result.stdout.splitlines()
+    assert header.split() == ["provider", "id", "matched", "status", "shutdown", "replacement"]
+    assert [line.split()[:2] for line in lines] == [["azure-openai", "gpt-4o"], ["openai", "gpt-4o"]]
+    assert result.stderr.endswith("(showing 2; --limit 0 shows all)\n")
+
+
+@pytest.mark.parametrize("args", [
+    pytest.param(["--", "-.-"], id="no-letters-or-digits"),
+    pytest.param(["gpt", "--provider", "acme"], id="unknown-provider"),
+])
+def test_search_usage_errors(args: list[str]) -> None:
+    result = run("registry", "search", "--registry", TEST_REGISTRY, *args)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+
+
 # --- show -----------------------------------------------------------------------------------
 
 
@@ -105,6 +151,32 @@ def test_show(written: str, expected_lines: list[str]) -> None:
     assert result.exit_code == 0, result.output
     for line in expected_lines:
         assert line in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    pytest.param(["gpt-4.5-preview"], {"provider": "openai", "id": "gpt-4.5-preview", "read_as": None,
+                                       "status": "deprecated", "days_left": 74, "rewrite": "gpt-4.1",
+                                       "chain": [{"id": "gpt-4.1", "status": "active"}]}, id="bare"),
+    pytest.param(["openai/gpt-4.5-preview"], {"id": "gpt-4.5-preview", "rewrite": "openai/gpt-4.1",
+                                              "read_as": "prefix 'openai/' (selects openai) + id 'gpt-4.5-preview'"},
+                 id="routed-keeps-its-prefix"),
+    pytest.param(["gpt-4-32k"], {"provider": "openai", "shutdown": "2025-06-06"}, id="first-provider-by-priority"),
+    pytest.param(["gpt-4-32k", "--provider", "azure-openai"], {"provider": "azure-openai", "provider_name": "Azure OpenAI",
+                                                               "shutdown": "2025-10-01"}, id="provider-chosen"),
+])
+def test_show_json(args: list[str], expected: dict[str, object]) -> None:
+    result = run("registry", "show", *args, "--registry", TEST_REGISTRY, "--as-of", "2025-05-01",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    assert {key: shown[key] for key in expected} == expected
+    assert shown["registry"]["version"] == "2000.01.01-test" and shown["registry"]["source"] == "file"
+
+
+def test_show_provider_without_the_id_exits_1() -> None:
+    result = run("registry", "show", "text-davinci-003", "--provider", "azure-openai", "--registry", TEST_REGISTRY)
+    assert result.exit_code == 1
+    assert result.stderr == "modelguard: 'text-davinci-003' is not in registry 2000.01.01-test (provider azure-openai)\n"
 
 
 def test_show_unknown_id_exits_1() -> None:
@@ -156,6 +228,23 @@ def test_diff_command_on_two_folders(tmp_path: Path) -> None:
         "registry diff 2000.01.01-test -> 2000.01.01-test",
         "~ openai gpt-4.5-preview  shutdown: 2025-07-14 -> 2025-08-14",
     ]
+
+
+@pytest.mark.parametrize(("changed", "args", "code"), [
+    pytest.param(False, (), 0, id="same"),
+    pytest.param(True, (), 0, id="differences-without-exit-code"),
+    pytest.param(False, ("--exit-code",), 0, id="same-with-exit-code"),
+    pytest.param(True, ("--exit-code",), 1, id="differences-with-exit-code"),
+])
+def test_diff_exit_code(tmp_path: Path, changed: bool, args: tuple[str, ...], code: int) -> None:
+    new = tmp_path / "new"
+    shutil.copytree(TEST_REGISTRY, new)
+    if changed:
+        path = new / "openai.toml"
+        path.write_text(path.read_text().replace("shutdown = 2025-07-14", "shutdown = 2025-08-14"))
+    result = run("registry", "diff", *args, TEST_REGISTRY, str(new))
+    assert result.exit_code == code
+    assert result.stderr == f"0 added, 0 removed, {int(changed)} changed\n"
 
 
 def test_diff_broken_input_exits_2(tmp_path: Path) -> None:
