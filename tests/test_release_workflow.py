@@ -88,3 +88,21 @@ def test_the_release_carries_the_bundle_registry_sync_fetches(workflow: dict[str
     bundle = SYNC_URL.rsplit("/", 1)[1]
     assert f"registry export --offline --output dist/{bundle}" in _runs(release)
     assert 'gh release create "$GITHUB_REF_NAME" dist/*' in _runs(release)
+
+
+def test_docs_install_the_distribution_not_the_other_project(distribution: str) -> None:
+    """`modelguard` on the package index is an unrelated project: every install command in the
+    docs and workflows names the distribution."""
+    import re
+
+    files = [REPO / "README.md", *sorted((REPO / "docs").glob("*")),
+             *sorted((REPO / ".github" / "workflows").glob("*.yml"))]
+    installs = [(path.name, match.group(1)) for path in files
+                for match in re.finditer(r"(?:pip|pipx|uv tool) install\s+([\w.\-\[\]=<>~]+)",
+                                         path.read_text(encoding="utf-8"))]
+    named = [(name, what) for name, what in installs
+             if re.match(r"modelguard\b", what) and not what.startswith(distribution)]
+    assert named == []
+    assert ("README.md", distribution) in installs
+    assert {name for name, what in installs if what.startswith(distribution)} >= {
+        "README.md", "github-workflow.yml", "org-workflow.yml", "github-actions.md"}
