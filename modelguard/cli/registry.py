@@ -10,8 +10,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from modelguard.cli.common import (
     EXIT_USAGE,
@@ -112,15 +110,14 @@ def registry_list(provider: str | None, status: str | None, as_of: dt.date,
     if fmt == "json":
         click.echo(json.dumps([row.as_json() for row in found], indent=2))
         return
-    table = Table(title=f"registry {registry.version} as of {as_of}")
-    for column in ("provider", "id", "status", "shutdown", "days left", "replacement"):
-        table.add_column(column, justify="right" if column == "days left" else "left")
-    for row in found:
-        e = row.entry
-        table.add_row(e.provider, e.id, row.status.value, shutdown_text(e),
-                      "" if row.days_left is None else str(row.days_left), e.replacement or "")
-    Console(width=200).print(table)
-    click.echo(f"{len(found)} entries", err=True)
+    # Plain columns, not a rich table: the same in a pipe, and a fifth of the time.
+    click.echo(plain_table(
+        ("provider", "id", "status", "shutdown", "days left", "replacement"),
+        [(row.entry.provider, row.entry.id, row.status.value, shutdown_text(row.entry),
+          "" if row.days_left is None else str(row.days_left), row.entry.replacement or "")
+         for row in found]), nl=False)
+    click.echo(f"{len(found)} entries in registry {registry.version} ({registry.label}) "
+               f"as of {as_of}", err=True)
 
 
 def _known_provider(registry: Registry, provider: str | None) -> None:

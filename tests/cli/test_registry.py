@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from modelguard.files import display_path
 from modelguard.registry.bundle import bundle_bytes, checksum_line, registry_from_bundle
 from modelguard.registry.load import (
     RegistryError,
@@ -74,6 +75,16 @@ def test_list_text_shows_qualifiers() -> None:
     assert result.exit_code == 0
     assert "not before 20" in result.stdout
     assert "(estimated)" in result.stdout
+
+
+def test_list_text_is_the_json_rows_as_columns() -> None:
+    args = ("registry", "list", "--registry", TEST_REGISTRY, "--as-of", "2025-05-01")
+    text, data = run(*args), run(*args, "--format", "json")
+    header, *lines = text.stdout.splitlines()
+    assert header.split() == ["provider", "id", "status", "shutdown", "days", "left", "replacement"]
+    rows = json.loads(data.stdout)
+    assert [line.split()[:3] for line in lines] == [[r["provider"], r["id"], r["status"]] for r in rows]
+    assert text.stderr == f"{len(rows)} entries in registry 2000.01.01-test ({display_path(Path(TEST_REGISTRY))}) as of 2025-05-01\n"
 
 
 def test_list_unknown_provider_is_one_line_exit_2() -> None:
