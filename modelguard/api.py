@@ -76,7 +76,10 @@ def collect(
     errors: list[Failed] = []
     skipped: list[Skipped] = []
     scanned: list[str] = []
+    notes: list[str] = []
     for result in results:
+        if not isinstance(result, Skipped):
+            notes.extend(result.notes)
         if isinstance(result, Scanned):
             scanned.append(result.path)
             if result.findings:
@@ -89,6 +92,8 @@ def collect(
     return Report(
         tool_version=__version__,
         registry_version=index.registry_version,
+        registry_origin=index.registry_origin,
+        registry_location=index.registry_location,
         as_of=settings.as_of,
         fail_on=fail_on,
         files_scanned=len(scanned),
@@ -96,4 +101,5 @@ def collect(
         errors=tuple(sorted(errors, key=lambda e: e.path)),
         skipped=tuple(sorted(skipped, key=lambda s: s.path)),
         scanned_paths=tuple(sorted(scanned)),
+        notes=tuple(notes),
     )

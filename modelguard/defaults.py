@@ -35,3 +35,8 @@ STALE_TEMP_SECONDS = 60.0
 LITELLM_TABLE_URL = (
     "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 )
+# Which registry a project uses (`registry` in the configuration, --registry), besides a path:
+# the data shipped with modelguard (the default), or what `registry sync` installed for the user
+# (opt-in per project, so a user-wide sync never changes another project's results).
+BUNDLED = "bundled"
+SYNCED = "synced"

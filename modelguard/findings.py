@@ -136,11 +136,13 @@ class Finding:
 class Scanned:
     path: str
     findings: tuple[Finding, ...]
+    # Warnings about the file that do not fail the run: unknown codes in ignore comments.
+    notes: tuple[str, ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Results cross from pool workers one per file: plain arguments pickle several times
         # faster than a frozen dataclass's state.
-        return (Scanned, (self.path, self.findings))
+        return (Scanned, (self.path, self.findings, self.notes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +154,7 @@ class Failed:
     path: str
     message: str
     findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

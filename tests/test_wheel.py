@@ -23,7 +23,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
         capture_output=True,
     )
-    (built,) = out.glob("modelguard-*.whl")
+    (built,) = out.glob("modelguard_cli-*.whl")
     return built
 
 

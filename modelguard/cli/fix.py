@@ -82,7 +82,9 @@ def run_fix(
         key=lambda f: f.sort_key,
     )
     report = Report(__version__, index.registry_version, settings.as_of, fail_on,
-                    len(run.files), tuple(remaining), tuple(sorted(errors, key=lambda e: e.path)))
+                    len(run.files), tuple(remaining), tuple(sorted(errors, key=lambda e: e.path)),
+                    registry_origin=index.registry_origin,
+                    registry_location=index.registry_location)
     for finding in report.failing:
         click.echo(printable(finding_line(finding)), err=True)
     for failed in report.errors:
@@ -91,7 +93,7 @@ def run_fix(
     verb = "Would rewrite" if dry else "Rewrote"
     click.echo(
         f"{verb} {fixed} model id(s) in {rewritten} file(s) with registry "
-        f"{index.registry_version} as of {settings.as_of}; {len(report.failing)} failing "
+        f"{report.registry_label} as of {settings.as_of}; {len(report.failing)} failing "
         f"finding(s) left (--fail-on {fail_on.value})"
         + (f", {len(report.errors)} error(s)" if report.errors else ""),
         err=True,

@@ -14,10 +14,15 @@ from typing import Any
 
 import click
 
-from modelguard import __version__
 from modelguard.api import UNSUPPORTED, check_paths
-from modelguard.cli.common import EXIT_USAGE, fatal, parse_date, registry_in_use
-from modelguard.defaults import SMOKE_TIMEOUT, WARN_WITHIN_DAYS
+from modelguard.cli.common import (
+    EXIT_USAGE,
+    fatal,
+    parse_date,
+    registry_in_use,
+    registry_option,
+)
+from modelguard.defaults import BUNDLED, SMOKE_TIMEOUT, WARN_WITHIN_DAYS
 from modelguard.engine.cache import default_cache_dir
 from modelguard.files import write_atomic
 from modelguard.findings import RULES, Finding, FixSafety, Selection
@@ -43,9 +48,10 @@ from modelguard.workspace.paths import PathSpec, PatternError, parse_pattern
 
 
 def _load(
-    registry_dir: Path | None, offline: bool = False, extra_files: tuple[Path, ...] = ()
+    registry_dir: str | None, offline: bool = False, extra_files: tuple[Path, ...] = (),
+    configured: str = BUNDLED,
 ) -> Registry:
-    return registry_in_use(registry_dir, offline, extra_files)
+    return registry_in_use(registry_dir, offline, extra_files, configured)
 
 
 class LazyGroup(click.Group):
@@ -71,18 +77,21 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
+def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:  # reads the configuration and the registry: only when asked
+        from modelguard.cli.version import print_version
+
+        print_version(ctx, param, value)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="modelguard")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_version,
+              help="Show the version and the registry in use, and exit.")
 def cli() -> None:
     """Find deprecated and retired LLM model ids in a codebase."""
 
 
-registry_option = click.option(
-    "--registry",
-    "registry_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Use this registry folder instead of the bundled data.",
-)
 
 
 def _rule_codes(
@@ -210,13 +219,13 @@ def resolve_config(
 def scan_context(
     *,
     as_of: dt.date | None,
-    registry_dir: Path | None,
+    registry_dir: str | None,
     offline: bool = False,
     paths: tuple[Path, ...] | list[Path] = (),
     **options: Any,
 ) -> ScanContext:
     config = resolve_config(paths, **options)
-    registry = _load(registry_dir, offline, config.extra_registries)
+    registry = _load(registry_dir, offline, config.extra_registries, config.registry)
     unknown = sorted(set(config.providers) - {p.slug for p in registry.providers})
     if unknown:
         known = ", ".join(p.slug for p in registry.providers)
@@ -336,6 +345,8 @@ def check(
         )
     except FileNotFoundError as error:
         fatal(str(error))
+    for note in report.notes:
+        _warn(note)
     for skipped in report.skipped:
         if skipped.reason == UNSUPPORTED:
             _warn(f"{skipped.path}: skipped: {skipped.reason}")

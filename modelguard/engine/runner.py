@@ -34,6 +34,7 @@ from modelguard.scan import (
     ScanSettings,
     findings_from_groups,
     scan_groups,
+    suppression_notes,
 )
 
 # A NUL byte in the first block marks a binary file (git's heuristic).
@@ -156,13 +157,15 @@ class _Worker:
         except ScanError as error:
             kept = findings_from_groups(shown, error.groups, config.index, config.settings)
             failed = cache_mod.encode_error(str(error), error.groups)
-            return Outcome(Failed(shown, str(error), kept), digest, failed, stat)
+            notes = suppression_notes(shown, error.groups)
+            return Outcome(Failed(shown, str(error), kept, notes), digest, failed, stat)
         except RecursionError:
             message = "too deeply nested to parse"
             return Outcome(Failed(shown, message), digest, cache_mod.encode_error(message), stat)
         entry = cache_mod.encode(groups) if digest is not None else None
         findings = findings_from_groups(shown, groups, config.index, config.settings)
-        return Outcome(Scanned(shown, findings), digest, entry, stat)
+        return Outcome(Scanned(shown, findings, suppression_notes(shown, groups)), digest, entry,
+                       stat)
 
     def decoded(self, shown: str, entry: cache_mod.Entry) -> FileResult | None:
         """The result a cache entry stands for; None when it does not decode."""
@@ -172,11 +175,13 @@ class _Worker:
         config = self.config
         if isinstance(found, cache_mod.CachedError):
             return Failed(shown, found.message, findings_from_groups(
-                shown, found.groups, config.index, config.settings))
+                shown, found.groups, config.index, config.settings),
+                suppression_notes(shown, found.groups))
         if found is None:
             return None
         return Scanned(shown, findings_from_groups(shown, found.groups, config.index,
-                                                   config.settings))
+                                                   config.settings),
+                       suppression_notes(shown, found.groups))
 
 
 _worker: _Worker | None = None

@@ -102,6 +102,10 @@ class ModelIndex:
     _separators: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     _tunable: frozenset[str] = field(default=frozenset(), repr=False, compare=False)  # base ids
     _longest_prefix: int = field(default=0, repr=False)
+    # Where the registry came from (`Registry.origin`, `location`, `label`): report headers.
+    registry_origin: str = "file"
+    registry_location: str | None = None
+    registry_label: str = "file"
 
     def prefilter(self) -> Prefilter:
         """The byte prefilter over every name and routed form this index knows."""
@@ -287,6 +291,9 @@ def build_index(registry: Registry, providers: Sequence[str] | None = None) -> M
         _separators=tuple(separators),
         _tunable=frozenset(name for _, slug in fine_tunes for name in by_provider[slug]),
         _longest_prefix=max((len(prefix) for prefix, _ in prefixes), default=0),
+        registry_origin=registry.origin,
+        registry_location=registry.location,
+        registry_label=registry.label,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +89,16 @@ class Provider:
 class Registry:
     version: str
     providers: tuple[Provider, ...]  # in lookup priority order
+    # Where the data came from, for report headers: "bundled" (shipped with modelguard),
+    # "synced" (installed by `registry sync`), or "file" (a folder or bundle named by
+    # --registry or the configuration; `location` says which).
+    origin: str = "file"
+    location: str | None = None
+
+    @property
+    def label(self) -> str:
+        """What a report header calls it: bundled, synced, or the file's path."""
+        return self.location or self.origin if self.origin == "file" else self.origin
 
     def provider(self, slug: str) -> Provider | None:
         return next((p for p in self.providers if p.slug == slug), None)
@@ -189,7 +199,7 @@ def extend_registry(registry: Registry, files: Iterable[Path]) -> Registry:
         added.append(provider)
     if problems:
         raise RegistryError(problems)
-    return Registry(version=registry.version, providers=(*registry.providers, *added))
+    return replace(registry, providers=(*registry.providers, *added))
 
 
 def load_provider(data: Mapping[str, Any], where: str) -> Provider:

@@ -168,3 +168,84 @@ def diff(old: Sequence[Provider], new: Sequence[Provider]) -> list[Change]:
                 if a != b:
                     changes.append(Change("changed", provider, model_id, name, a, b))
     return changes
+
+
+# How well a search text matched, best first: the whole id or alias, its start, a part of it,
+# the provider, or a near miss (a typo, a missing dash).
+SEARCH_KINDS = ("exact", "prefix", "substring", "provider", "similar")
+SIMILAR_AT_LEAST = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    row: Row
+    matched: str  # the id, alias or provider name the text matched
+    kind: str  # one of SEARCH_KINDS
+
+    def as_json(self) -> dict[str, Any]:
+        return {**self.row.as_json(), "matched": self.matched, "match": self.kind}
+
+
+def _squashed(text: str) -> str:
+    """Case, dashes, dots and spaces do not count when searching: `GPT4o` finds `gpt-4o`."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _kind(text: str, name: str) -> str | None:
+    folded, squashed = name.casefold(), _squashed(name)
+    wanted, wanted_squashed = text.casefold(), _squashed(text)
+    if folded == wanted or (wanted_squashed and squashed == wanted_squashed):
+        return "exact"
+    if folded.startswith(wanted) or (wanted_squashed and squashed.startswith(wanted_squashed)):
+        return "prefix"
+    if wanted in folded or (wanted_squashed and wanted_squashed in squashed):
+        return "substring"
+    return None
+
+
+def search(
+    providers: Iterable[Provider],
+    text: str,
+    as_of: dt.date,
+    *,
+    only_provider: str | None = None,
+    warn_within_days: int = WARN_WITHIN_DAYS,
+) -> list[SearchHit]:
+    """Entries whose id or alias contains `text` (ignoring case and punctuation), or whose
+    provider's slug or name does, best matches first; only when none does, the entries whose
+    id or alias is close to it (a typo), closest first."""
+    import difflib
+
+    chosen = tuple(providers)
+    named = {p.slug: any(_kind(text, name) is not None for name in (p.slug, p.name))
+             for p in chosen}
+    found: list[tuple[int, float, SearchHit]] = []
+    for row in rows(chosen, as_of, only_provider=only_provider,
+                    warn_within_days=warn_within_days):
+        best: tuple[int, float, str, str] | None = None
+        for name in row.entry.names:
+            kind = _kind(text, name)
+            if kind is None:
+                # A misspelt start of a longer id counts too: `claude-3-haikuu` is near
+                # `claude-3-haiku-20240307`.
+                wanted, squashed = _squashed(text), _squashed(name)
+                whole, start = (difflib.SequenceMatcher(None, wanted, candidate).ratio()
+                                for candidate in (squashed, squashed[:len(wanted)]))
+                if max(whole, start) < SIMILAR_AT_LEAST:
+                    continue
+                kind, score = "similar", -max(whole, start) - whole / 100  # ties: whole id
+            else:
+                score = float(len(name))  # the shorter name is the closer match
+            candidate = (SEARCH_KINDS.index(kind), score, name, kind)
+            if best is None or candidate[:2] < best[:2]:
+                best = candidate
+        if best is None and named[row.entry.provider]:
+            best = (SEARCH_KINDS.index("provider"), 0.0, row.entry.provider, "provider")
+        if best is not None:
+            rank, score, name, kind = best
+            found.append((rank, score, SearchHit(row, name, kind)))
+    if any(hit.kind != "similar" for _, _, hit in found):
+        found = [item for item in found if item[2].kind != "similar"]
+    found.sort(key=lambda item: (item[0], item[1], item[2].row.entry.provider,
+                                 item[2].row.entry.id))
+    return [hit for _, _, hit in found]

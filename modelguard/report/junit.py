@@ -36,6 +36,7 @@ class JunitReporter(Reporter):
         })
         properties = ET.SubElement(suite, "properties")
         for name, value in (("registry_version", report.registry_version),
+                            ("registry_source", report.registry_where),
                             ("as_of", report.as_of.isoformat()),
                             ("fail_on", report.fail_on.value)):
             ET.SubElement(properties, "property", {"name": name, "value": value})

@@ -80,7 +80,8 @@ class MarkdownReporter(Reporter):
             f"## modelguard {verdict}: {len(report.findings)} finding(s), "
             f"{failing} at or above `--fail-on`",
             "",
-            f"Registry `{report.registry_version}` as of {report.as_of.isoformat()}, "
+            f"Registry `{report.registry_version}` ({cell(report.registry_where)}) "
+            f"as of {report.as_of.isoformat()}, "
             f"`--fail-on {report.fail_on.value}`, {report.files_scanned} file(s) scanned.",
             "",
         ]

@@ -41,6 +41,23 @@ class Report:
     # Which repository and commit were scanned, so reports of many repositories can be merged
     repository_name: str | None = None
     repository_commit: str | None = None
+    # Where the registry came from: "bundled", "synced" or "file" (then `registry_location`)
+    registry_origin: str = "file"
+    registry_location: str | None = None
+    # Lines about the run that do not fail it (unknown codes in ignore comments): stderr only
+    notes: tuple[str, ...] = ()
+
+    @property
+    def registry_where(self) -> str:
+        """Where the registry came from, in words: bundled, synced, or the file's path."""
+        if self.registry_origin == "file":
+            return self.registry_location or "file"
+        return self.registry_origin
+
+    @property
+    def registry_label(self) -> str:
+        """The registry's version and where it came from, as report headers show them."""
+        return f"{self.registry_version} ({self.registry_where})"
 
     def fails(self, finding: Finding) -> bool:
         return finding.rule.code in _FAILING[self.fail_on]

@@ -167,6 +167,8 @@ def sarif_document(report: Report) -> dict[str, Any]:
             ],
             "properties": {
                 "registryVersion": report.registry_version,
+                "registrySource": report.registry_origin,
+                "registryLocation": report.registry_location,
                 "asOf": report.as_of.isoformat(),
                 "failOn": report.fail_on.value,
             },

@@ -105,7 +105,7 @@ def summary_line(report: Report) -> str:
     summary = report.summary()
     counts = ", ".join(f"{code}: {n}" for code, n in summary["by_rule"].items())  # type: ignore[attr-defined]
     return (
-        f"Scanned {report.files_scanned} file(s) with registry {report.registry_version} "
+        f"Scanned {report.files_scanned} file(s) with registry {report.registry_label} "
         f"as of {report.as_of}: {len(report.findings)} finding(s)"
         + (f" ({counts})" if counts else "")
         + f", {len(report.failing)} failing (--fail-on {report.fail_on.value})"

@@ -13,6 +13,7 @@ from modelguard.findings import (
     IMMINENT,
     MENTION,
     RETIRED,
+    RULES,
     Finding,
     FixSafety,
     Rule,
@@ -23,6 +24,7 @@ from modelguard.registry.load import ModelEntry
 from modelguard.scan.depth import too_deep
 from modelguard.scan.formats import text_format
 from modelguard.scan.hits import Hit, Suppressions
+from modelguard.scan.suppressions import unknown_codes
 
 if TYPE_CHECKING:
     from modelguard.scan.notebook import CellHits
@@ -107,6 +109,19 @@ def findings_from_groups(
             kept.extend(replace(f, cell=group.cell, file_line=group.file_lines.get(f.line))
                         for f in found)
     return tuple(sorted(kept, key=lambda f: f.sort_key))
+
+
+def suppression_notes(path: str, groups: Sequence[HitGroup]) -> tuple[str, ...]:
+    """One line per unknown code in an ignore comment (`ignore[MG999]`), as ruff warns about
+    unknown noqa codes: the comment silences nothing, and the run goes on."""
+    notes = []
+    for group in groups:
+        where = path if group.cell is None else f"{path}:cell {group.cell}"
+        for line, codes in sorted(group.suppressions.items()):
+            for code in unknown_codes(codes, RULES):
+                notes.append(f"{where}:{line}: unknown rule code {code!r} in a "
+                             f"`modelguard: ignore` comment (known: {', '.join(sorted(RULES))})")
+    return tuple(notes)
 
 
 def is_python(path: str) -> bool:

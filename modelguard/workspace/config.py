@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from modelguard.defaults import MAX_FILE_SIZE, WARN_WITHIN_DAYS
+from modelguard.defaults import BUNDLED, MAX_FILE_SIZE, SYNCED, WARN_WITHIN_DAYS
 from modelguard.findings import RULES
 from modelguard.smoke.settings import SmokeSettings, build_smoke, smoke_table, validate_smoke
 from modelguard.workspace.discover import DEFAULT_EXCLUDE
@@ -22,6 +22,7 @@ from modelguard.workspace.paths import PatternError, parse_pattern
 CONFIG_FILE = "modelguard.toml"
 PYPROJECT = "pyproject.toml"
 FAIL_ON = ("retired", "deprecated", "any", "never")
+REGISTRY_WORDS = (BUNDLED, SYNCED)  # the `registry` values that are not paths
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,10 @@ class Config:
     extra_registries: tuple[Path, ...] = ()  # absolute, resolved against the file's folder
     ignore_models: tuple[str, ...] = ()
     max_file_size: int = MAX_FILE_SIZE
+    # "bundled" (the data shipped with modelguard), "synced" (opt in to what `registry sync`
+    # installed for the user), or a registry folder or bundle file (absolute, resolved against
+    # the file's folder).
+    registry: str = BUNDLED
     smoke: SmokeSettings = field(default_factory=SmokeSettings)  # [tool.modelguard.smoke]
 
     @property
@@ -141,6 +146,9 @@ def validate_config(raw: Mapping[str, Any], where: str = "config") -> list[str]:
         value = raw.get(key, minimum)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             problems.append(f"{where}: {key}: expected an integer >= {minimum}, got {value!r}")
+    if "registry" in raw and (not isinstance(raw["registry"], str) or not raw["registry"]):
+        problems.append(f"{where}: registry: expected \"bundled\", \"synced\" or the path of "
+                        f"a registry folder or bundle file, got {raw['registry']!r}")
     if "force-exclude" in raw and not isinstance(raw["force-exclude"], bool):
         problems.append(f"{where}: force-exclude: expected true or false, "
                         f"got {raw['force-exclude']!r}")
@@ -185,6 +193,8 @@ def build_config(raw: Mapping[str, Any], source: Path | None) -> Config:
             )
         elif key == "extra-registries":
             value = tuple((root / item).absolute() for item in value)
+        elif key == "registry" and value not in REGISTRY_WORDS:
+            value = str((root / value).absolute())
         elif key in ("select", "ignore"):
             value = tuple(c.upper() for c in value)
         elif key == "smoke":
@@ -207,6 +217,9 @@ def load_config(path: Path | None) -> Config:
             f"{_where(path)}: extra-registries: no such file: {extra}"
             for extra in config.extra_registries if not extra.is_file()
         )
+        if config.registry not in REGISTRY_WORDS and not Path(config.registry).exists():
+            problems.append(f"{_where(path)}: registry: no such folder or file: "
+                            f"{config.registry} (or \"bundled\", \"synced\")")
     if problems or config is None:
         raise ConfigError(problems)
     return config

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
+from modelguard.files import display_path
 from modelguard.report import OutputFormat
 from tests.conftest import FIXTURES, REPO, run_cli
 
@@ -37,7 +38,8 @@ def test_json_report_shape(project: Path) -> None:
     code, report = check_json("mixed", "--as-of", "2025-05-01")
     assert code == 2  # broken.py could not be parsed
     assert report["tool"]["name"] == "modelguard"
-    assert report["registry"] == {"version": "2000.01.01-test"}
+    assert report["registry"] == {"version": "2000.01.01-test", "source": "file",
+                                  "location": display_path(Path(TEST_REGISTRY))}
     assert report["as_of"] == "2025-05-01"
     assert report["errors"] == [
         {"path": "mixed/pkg/broken.py", "message": report["errors"][0]["message"]}
@@ -130,7 +132,8 @@ def test_text_output(project: Path) -> None:
         "mixed/pkg/app.py:5:42 MG001 `text-davinci-003` was shut down on 2024-01-04, "
         "Replace with `gpt-3.5-turbo-instruct`",
     ]
-    assert "registry 2000.01.01-test as of 2025-08-01" in result.stderr
+    assert f"registry 2000.01.01-test ({display_path(Path(TEST_REGISTRY))}) as of 2025-08-01" \
+        in result.stderr
     assert "\x1b[" not in result.stdout  # no colour when not on a terminal
 
 
@@ -227,7 +230,9 @@ def test_python_dash_m(project: Path) -> None:
         [sys.executable, "-m", "modelguard", "--version"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0
-    assert done.stdout.startswith("modelguard, version ")
+    from modelguard import __version__
+
+    assert done.stdout.startswith(f"modelguard {__version__} (modelguard-cli)\n")
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from modelguard.files import display_path
 from modelguard.registry.bundle import bundle_bytes, checksum_line, registry_from_bundle
 from modelguard.registry.load import (
     RegistryError,
@@ -77,12 +78,68 @@ def test_list_text_shows_qualifiers() -> None:
     assert "(estimated)" in result.stdout
 
 
+def test_list_text_is_the_json_rows_as_columns() -> None:
+    args = ("registry", "list", "--registry", TEST_REGISTRY, "--as-of", "2025-05-01")
+    text, data = run(*args), run(*args, "--format", "json")
+    header, *lines = text.stdout.splitlines()
+    assert header.split() == ["provider", "id", "status", "shutdown", "days", "left", "replacement"]
+    rows = json.loads(data.stdout)
+    assert [line.split()[:3] for line in lines] == [[r["provider"], r["id"], r["status"]] for r in rows]
+    assert text.stderr == f"{len(rows)} entries in registry 2000.01.01-test ({display_path(Path(TEST_REGISTRY))}) as of 2025-05-01\n"
+
+
 def test_list_unknown_provider_is_one_line_exit_2() -> None:
     result = run("registry", "list", "--registry", TEST_REGISTRY, "--provider", "acme")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
         "modelguard: error: unknown provider 'acme' (known: openai, azure-openai)"
     ]
+
+
+# --- search ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "expected", "code"), [
+    pytest.param(["gpt-4.5-preview"], [("openai", "gpt-4.5-preview", "gpt-4.5-preview", "exact")], 0, id="exact-id"),
+    pytest.param(["GPT45"], [("openai", "gpt-4.5-preview", "gpt-4.5-preview", "prefix")], 0, id="case-and-punctuation-do-not-count"),
+    pytest.param(["2025-02-27"], [("openai", "gpt-4.5-preview", "gpt-4.5-preview-2025-02-27", "substring")], 0, id="alias"),
+    pytest.param(["4-32"], [("azure-openai", "gpt-4-32k", "gpt-4-32k", "substring"),
+                            ("openai", "gpt-4-32k", "gpt-4-32k", "substring")], 0, id="substring-every-provider"),
+    pytest.param(["4-32", "--provider", "openai"], [("openai", "gpt-4-32k", "gpt-4-32k", "substring")], 0, id="one-provider"),
+    pytest.param(["Azure OpenAI"], [("azure-openai", "gpt-4-32k", "azure-openai", "provider"),
+                                    ("azure-openai", "gpt-4o", "azure-openai", "provider")], 0, id="provider-name"),
+    pytest.param(["gpt-4o"], [("azure-openai", "gpt-4o", "gpt-4o", "exact"), ("openai", "gpt-4o", "gpt-4o", "exact")], 0,
+                 id="exact-before-longer"),
+    pytest.param(["gpt-4.1-mni"], [("openai", "gpt-4.1", "gpt-4.1", "similar")], 0, id="typo-when-nothing-contains-it"),
+    pytest.param(["text-davinci-004"], [("openai", "text-davinci-003", "text-davinci-003", "similar")], 0, id="near-miss"),
+    pytest.param(["claude"], [], 1, id="nothing-exits-1"),
+])
+def test_search(args: list[str], expected: list[tuple[str, str, str, str]], code: int) -> None:
+    result = run("registry", "search", "--registry", TEST_REGISTRY, "--as-of", "2025-05-01",
+                 "--format", "json", *args)
+    assert result.exit_code == code, result.output
+    assert [(r["provider"], r["id"], r["matched"], r["match"]) for r in json.loads(result.stdout)] == expected
+    assert result.stderr.startswith(f"{len(expected)} entries match {args[0]!r} in registry 2000.01.01-test (")
+
+
+def test_search_text_table_and_limit() -> None:
+    result = run("registry", "search", "gpt", "--registry", TEST_REGISTRY, "--as-of", "2025-05-01",
+                 "--limit", "2")
+    assert result.exit_code == 0
+    header, *lines = result.stdout.splitlines()
+    assert header.split() == ["provider", "id", "matched", "status", "shutdown", "replacement"]
+    assert [line.split()[:2] for line in lines] == [["azure-openai", "gpt-4o"], ["openai", "gpt-4o"]]
+    assert result.stderr.endswith("(showing 2; --limit 0 shows all)\n")
+
+
+@pytest.mark.parametrize("args", [
+    pytest.param(["--", "-.-"], id="no-letters-or-digits"),
+    pytest.param(["gpt", "--provider", "acme"], id="unknown-provider"),
+])
+def test_search_usage_errors(args: list[str]) -> None:
+    result = run("registry", "search", "--registry", TEST_REGISTRY, *args)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
 
 
 # --- show -----------------------------------------------------------------------------------
@@ -106,6 +163,32 @@ def test_show(written: str, expected_lines: list[str]) -> None:
     assert result.exit_code == 0, result.output
     for line in expected_lines:
         assert line in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    pytest.param(["gpt-4.5-preview"], {"provider": "openai", "id": "gpt-4.5-preview", "read_as": None,
+                                       "status": "deprecated", "days_left": 74, "rewrite": "gpt-4.1",
+                                       "chain": [{"id": "gpt-4.1", "status": "active"}]}, id="bare"),
+    pytest.param(["openai/gpt-4.5-preview"], {"id": "gpt-4.5-preview", "rewrite": "openai/gpt-4.1",
+                                              "read_as": "prefix 'openai/' (selects openai) + id 'gpt-4.5-preview'"},
+                 id="routed-keeps-its-prefix"),
+    pytest.param(["gpt-4-32k"], {"provider": "openai", "shutdown": "2025-06-06"}, id="first-provider-by-priority"),
+    pytest.param(["gpt-4-32k", "--provider", "azure-openai"], {"provider": "azure-openai", "provider_name": "Azure OpenAI",
+                                                               "shutdown": "2025-10-01"}, id="provider-chosen"),
+])
+def test_show_json(args: list[str], expected: dict[str, object]) -> None:
+    result = run("registry", "show", *args, "--registry", TEST_REGISTRY, "--as-of", "2025-05-01",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    assert {key: shown[key] for key in expected} == expected
+    assert shown["registry"]["version"] == "2000.01.01-test" and shown["registry"]["source"] == "file"
+
+
+def test_show_provider_without_the_id_exits_1() -> None:
+    result = run("registry", "show", "text-davinci-003", "--provider", "azure-openai", "--registry", TEST_REGISTRY)
+    assert result.exit_code == 1
+    assert result.stderr == "modelguard: 'text-davinci-003' is not in registry 2000.01.01-test (provider azure-openai)\n"
 
 
 def test_show_unknown_id_exits_1() -> None:
@@ -166,6 +249,23 @@ def test_diff_command_on_two_folders(tmp_path: Path) -> None:
         "registry diff 2000.01.01-test -> 2000.01.01-test",
         "~ openai gpt-4.5-preview  shutdown: 2025-07-14 -> 2025-08-14",
     ]
+
+
+@pytest.mark.parametrize(("changed", "args", "code"), [
+    pytest.param(False, (), 0, id="same"),
+    pytest.param(True, (), 0, id="differences-without-exit-code"),
+    pytest.param(False, ("--exit-code",), 0, id="same-with-exit-code"),
+    pytest.param(True, ("--exit-code",), 1, id="differences-with-exit-code"),
+])
+def test_diff_exit_code(tmp_path: Path, changed: bool, args: tuple[str, ...], code: int) -> None:
+    new = tmp_path / "new"
+    shutil.copytree(TEST_REGISTRY, new)
+    if changed:
+        path = new / "openai.toml"
+        path.write_text(path.read_text().replace("shutdown = 2025-07-14", "shutdown = 2025-08-14"))
+    result = run("registry", "diff", *args, TEST_REGISTRY, str(new))
+    assert result.exit_code == code
+    assert result.stderr == f"0 added, 0 removed, {int(changed)} changed\n"
 
 
 def test_diff_broken_input_exits_2(tmp_path: Path) -> None:
@@ -265,28 +365,170 @@ def _bundle(version: str) -> bytes:
     )
 
 
-def test_sync_installs_a_newer_bundle_and_check_uses_it(server: Server, tmp_path: Path) -> None:
-    url = server.publish("registry.json", _bundle("2999.01.01"))
-    result = run("registry", "sync", "--url", url)
+BUNDLED_VERSION = load_registry(bundled_registry_dir()).version
+
+
+@pytest.mark.parametrize(("config", "args", "expected"), [
+    pytest.param(None, (), (BUNDLED_VERSION, "bundled", None), id="no-config-keeps-the-bundled-data"),
+    pytest.param('registry = "bundled"\n', (), (BUNDLED_VERSION, "bundled", None), id="bundled-said-explicitly"),
+    pytest.param('registry = "synced"\n', (), ("2999.01.01", "synced", None), id="project-opts-in"),
+    pytest.param('registry = "synced"\n', ("--offline",), (BUNDLED_VERSION, "bundled", None), id="offline-overrides-opt-in"),
+    pytest.param(None, ("--registry", "synced"), ("2999.01.01", "synced", None), id="command-line-opt-in"),
+    pytest.param('registry = "synced"\n', ("--registry", "bundled"), (BUNDLED_VERSION, "bundled", None), id="command-line-wins"),
+    pytest.param('registry = "vendor/registry.json"\n', (), ("2500.01.01", "file", "vendor/registry.json"), id="bundle-file-in-config"),
+    pytest.param(None, ("--registry", "vendor/registry.json"), ("2500.01.01", "file", "vendor/registry.json"), id="bundle-file-on-command-line"),
+    pytest.param(None, ("--registry", TEST_REGISTRY), ("2000.01.01-test", "file", None), id="registry-folder"),
+])
+def test_a_sync_changes_only_projects_that_opt_in(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str | None,
+    args: tuple[str, ...], expected: tuple[str, str, str | None],
+) -> None:
+    result = run("registry", "sync", "--url", server.publish("registry.json", _bundle("2999.01.01")))
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("installed registry 2999.01.01 (was ")
-    assert active_registry()[0].version == "2999.01.01"
-    assert active_registry(offline=True)[0].version != "2999.01.01"
-    source = tmp_path / "app.py"
-    source.write_text('MODEL = "gpt-4.5-preview"\n')
-    for extra, version in [((), "2999.01.01"), (("--offline",), None), (("--registry", TEST_REGISTRY), "2000.01.01-test")]:
-        report = json.loads(run("check", str(source), "--format", "json", *extra).stdout)
-        if version is None:
-            assert report["registry"]["version"] == load_registry(bundled_registry_dir()).version
-        else:
-            assert report["registry"]["version"] == version
+    assert 'registry = "synced"' in result.stdout  # says how to opt in
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "registry.json").write_bytes(_bundle("2500.01.01"))
+    (tmp_path / "app.py").write_text('MODEL = "gpt-4.5-preview"\n')
+    if config is not None:
+        (tmp_path / "modelguard.toml").write_text(config)
+    monkeypatch.chdir(tmp_path)
+    report = json.loads(run("check", "app.py", "--format", "json", "--no-cache", *args).stdout)
+    version, source, location = expected
+    assert report["registry"]["version"] == version
+    assert report["registry"]["source"] == source
+    if location is not None or source != "file":
+        assert report["registry"]["location"] == location
+    where = location or report["registry"]["location"] if source == "file" else source
+    assert f"with registry {version} ({where}) as of " in run("check", "app.py", "--no-cache", *args).stderr
+
+
+def test_opting_in_with_nothing_synced_warns_and_uses_the_bundled_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.modelguard]\nregistry = "synced"\n')
+    (tmp_path / "app.py").write_text("x = 1\n")
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "app.py", "--no-cache")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == (
+        "modelguard: warning: the configuration asks for the synced registry, but none is "
+        "installed (run `modelguard registry sync`): using the bundled one")
+    assert f"with registry {BUNDLED_VERSION} (bundled)" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    pytest.param('"nowhere/registry.json"', "registry: no such folder or file: ", id="missing-path"),
+    pytest.param("3", "registry: expected \"bundled\", \"synced\" or the path", id="not-a-string"),
+    pytest.param('""', "registry: expected \"bundled\", \"synced\" or the path", id="empty"),
+])
+def test_bad_registry_setting_is_one_line_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, problem: str,
+) -> None:
+    (tmp_path / "modelguard.toml").write_text(f"registry = {value}\n")
+    monkeypatch.chdir(tmp_path)
+    for args in (("check", "."), ("registry", "list")):
+        result = run(*args)
+        assert result.exit_code == 2
+        (line,) = result.stderr.splitlines()
+        assert line.startswith(f"modelguard: error: {tmp_path / 'modelguard.toml'}: {problem}")
+
+
+def test_registry_option_rejects_a_missing_path() -> None:
+    result = run("check", "--registry", "no/such/registry", ".")
+    assert result.exit_code == 2
+    assert "'no/such/registry': no such folder or file (or 'bundled', 'synced')" in result.stderr
+
+
+# --- sync from a local file, and rollback ----------------------------------------------------
+
+
+def _export(folder: Path, version: str) -> Path:
+    """A bundle file and its .sha256 beside it, as `registry export` writes them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "registry.json"
+    data = _bundle(version)
+    path.write_bytes(data)
+    (folder / "registry.json.sha256").write_text(checksum_line(data, "registry.json"))
+    return path
+
+
+def _synced_version() -> str | None:
+    return registry_from_bundle(synced_path().read_bytes()).version if synced_path().exists() else None
+
+
+def test_sync_from_a_local_bundle_file(tmp_path: Path) -> None:
+    result = run("registry", "sync", str(_export(tmp_path / "a", "2999.01.01")))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"installed registry 2999.01.01 (was {BUNDLED_VERSION})")
+    assert _synced_version() == "2999.01.01"
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    pytest.param(lambda p: p.with_name("registry.json.sha256").unlink(),
+                 "registry.json.sha256: file not found (`registry export` writes it beside the bundle)", id="no-checksum-file"),
+    pytest.param(lambda p: p.write_bytes(p.read_bytes() + b" "), "checksum mismatch", id="edited-after-export"),
+    pytest.param(lambda p: p.unlink(), "registry.json: file not found", id="no-bundle"),
+])
+def test_a_local_bundle_gets_the_same_checks(
+    tmp_path: Path, damage: Callable[[Path], None], message: str,
+) -> None:
+    path = _export(tmp_path, "2999.01.01")
+    damage(path)
+    result = run("registry", "sync", str(path))
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("modelguard: error: ") and message in line
+    assert not synced_path().exists()
+
+
+def test_a_local_bundle_older_than_the_bundled_data_is_refused(tmp_path: Path) -> None:
+    result = run("registry", "sync", str(_export(tmp_path, "2001.01.01")))
+    assert result.exit_code == 2
+    assert f"refusing registry 2001.01.01: older than {BUNDLED_VERSION}, the bundled one" in result.stderr
+
+
+def test_rollback_steps_back_and_forth(tmp_path: Path) -> None:
+    """Each row: a command, then what it prints and the synced version it leaves."""
+    steps = [
+        (("--rollback",), 2, "nothing to roll back: no registry was synced", None),
+        ((str(_export(tmp_path / "a", "2999.01.01")),), 0, "installed registry 2999.01.01", "2999.01.01"),
+        ((str(_export(tmp_path / "b", "3000.01.01")),), 0, "installed registry 3000.01.01 (was 2999.01.01)", "3000.01.01"),
+        (("--rollback",), 0, "restored registry 2999.01.01 (was 3000.01.01)", "2999.01.01"),
+        (("--rollback",), 0, "restored registry 3000.01.01 (was 2999.01.01)", "3000.01.01"),
+    ]
+    for args, code, output, version in steps:
+        result = run("registry", "sync", *args)
+        assert result.exit_code == code, (args, result.output)
+        assert output in result.output
+        assert _synced_version() == version
+
+
+def test_rollback_after_the_first_sync_sets_it_aside(tmp_path: Path) -> None:
+    assert run("registry", "sync", str(_export(tmp_path, "2999.01.01"))).exit_code == 0
+    result = run("registry", "sync", "--rollback")
+    assert result.stdout == ("set aside synced registry 2999.01.01: projects that opt in use the "
+                             "bundled one until the next sync\n")
+    assert not synced_path().exists()
+    assert run("registry", "sync", "--rollback").stdout == "restored registry 2999.01.01 (was None)\n"
+    assert _synced_version() == "2999.01.01"
+
+
+@pytest.mark.parametrize("args", [
+    pytest.param(("--rollback", "x.json"), id="rollback-with-a-bundle"),
+    pytest.param(("a.json", "--url", "https://example.com/r.json"), id="argument-and-url"),
+])
+def test_sync_usage_errors(args: tuple[str, ...]) -> None:
+    result = run("registry", "sync", *args)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_sync_same_version_is_a_no_op(server: Server) -> None:
     current = load_registry(bundled_registry_dir()).version
     result = run("registry", "sync", "--url", server.publish("r.json", _bundle(current)))
     assert result.exit_code == 0
-    assert result.stdout == f"registry {current} is already in use\n"
+    assert result.stdout == f"registry {current} is already installed\n"
     assert not synced_path().exists()
 
 
@@ -301,7 +543,7 @@ def _installed(server: Server) -> bytes:
     ("publish", "message"),
     [
         pytest.param(lambda s: s.publish("r.json", _bundle("2998.01.01")),
-                     "refusing registry 2998.01.01: older than 2999.01.01, the one in use", id="older"),
+                     "refusing registry 2998.01.01: older than 2999.01.01, the synced one", id="older"),
         pytest.param(lambda s: s.publish("r.json", b"{corrupt", checksum_line(b"{corrupt", "r.json").encode()),
                      "invalid registry bundle: ", id="corrupt"),
         pytest.param(lambda s: s.publish("r.json", _bundle("3000.01.01"), b"0" * 64 + b"  r.json\n"),
@@ -396,3 +638,33 @@ def test_aggregator_dates_are_marked_in_list_and_show(provenance_registry: str) 
     assert "dates from:  LiteLLM or another aggregator" in shown.stdout
     assert {r["id"]: r["dates_from"] for r in json.loads(as_json.stdout)} == {
         "f-1": "provider", "s-1": "aggregator", "u-1": "provider"}
+
+
+# --- --version names the registry -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("synced", "config", "expected"), [
+    pytest.param(False, None, [f"registry {BUNDLED_VERSION} (bundled)"], id="fresh-install"),
+    pytest.param(True, None, [f"registry {BUNDLED_VERSION} (bundled)",
+                              'synced registry 2999.01.01 installed, not used here (opt in with '
+                              '`registry = "synced"` in [tool.modelguard])'], id="synced-but-not-opted-in"),
+    pytest.param(True, 'registry = "synced"\n', ["registry 2999.01.01 (synced)"], id="opted-in"),
+    pytest.param(False, 'registry = "vendor/registry.json"\n',
+                 ["registry 2500.01.01 (vendor/registry.json)"], id="bundle-file"),
+])
+def test_version_names_the_registry_in_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, synced: bool, config: str | None,
+    expected: list[str],
+) -> None:
+    from modelguard import __version__
+
+    if synced:
+        assert run("registry", "sync", str(_export(tmp_path / "published", "2999.01.01"))).exit_code == 0
+    project = tmp_path / "project"
+    _export(project / "vendor", "2500.01.01")
+    if config is not None:
+        (project / "modelguard.toml").write_text(config)
+    monkeypatch.chdir(project)
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [f"modelguard {__version__} (modelguard-cli)", *expected]

@@ -34,7 +34,8 @@ FILES: dict[OutputFormat, str] = {
 
 @pytest.fixture
 def golden_report(report: Report) -> Report:
-    return dataclasses.replace(report, tool_version=GOLDEN_VERSION)
+    return dataclasses.replace(report, tool_version=GOLDEN_VERSION, registry_origin="file",
+                               registry_location="tests/fixtures/registry")
 
 
 def test_every_format_has_one_golden_file() -> None:

@@ -54,5 +54,5 @@ def test_write_summary_prints_what_rich_prints(
 def test_the_summary_counts_by_rule(index: ModelIndex) -> None:
     report = build_report(index, {"app.py": APP})
     line = summary_line(report)
-    assert line.startswith(f"Scanned 1 file(s) with registry {report.registry_version} as of ")
+    assert line.startswith(f"Scanned 1 file(s) with registry {report.registry_version} (file) as of ")
     assert f"{len(report.findings)} finding(s) (MG" in line
