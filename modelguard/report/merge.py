@@ -44,6 +44,7 @@ class Move:
     shutdown: str | None  # YYYY-MM-DD; None when the provider announced no date
     replacement: str | None
     findings: int
+    entry: str | None = None  # the registry entry the model id resolved to (its source page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,7 @@ class _Finding:
     status: str
     shutdown: str | None
     replacement: str | None
+    entry: str | None
 
 
 def _text(value: Any) -> str | None:
@@ -84,7 +86,8 @@ def _parse_finding(item: Any, source: str, number: int) -> _Finding:
     if not isinstance(item, dict) or any(not isinstance(item.get(k), str) for k in _FINDING_KEYS):
         raise MergeError(f"{source}: finding #{number} lacks one of {', '.join(_FINDING_KEYS)}")
     return _Finding(item["path"], item["model"], item["context"], item["provider"],
-                    item["status"], _text(item.get("shutdown")), _text(item.get("replacement")))
+                    item["status"], _text(item.get("shutdown")), _text(item.get("replacement")),
+                    _text(item.get("entry")))
 
 
 def read_report(document: Any, source: str) -> tuple[str, str | None, list[_Finding]]:
@@ -106,7 +109,7 @@ def read_report(document: Any, source: str) -> tuple[str, str | None, list[_Find
     return _text(repository.get("name")) or source, _text(repository.get("commit")), findings
 
 
-def _worse(status: str, other: str) -> str:
+def worse_status(status: str, other: str) -> str:
     return status if _SEVERITY.get(status, 0) >= _SEVERITY.get(other, 0) else other
 
 
@@ -149,10 +152,11 @@ def merge(reports: Iterable[tuple[str, Any]]) -> Merged:
             known = moves.get(row)
             moves[row] = Move(
                 name, finding.provider, finding.model,
-                _worse(finding.status, known.status) if known else finding.status,
+                worse_status(finding.status, known.status) if known else finding.status,
                 _sooner(finding.shutdown, known.shutdown) if known else finding.shutdown,
                 (known.replacement if known else None) or finding.replacement,
                 (known.findings if known else 0) + 1,
+                (known.entry if known else None) or finding.entry,
             )
     return Merged(
         reports=count,
