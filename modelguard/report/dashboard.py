@@ -31,7 +31,6 @@ STATUS_COLOURS: Mapping[str, str] = {
     "active": "#0072b2",
 }
 _OTHER_COLOUR = "#7f7f7f"
-_EPOCH = date(1970, 1, 1)  # dates are drawn as days since this day (matplotlib's date.epoch)
 
 
 def missing_html_extra() -> str | None:
@@ -118,27 +117,27 @@ def timeline_svg(rows: tuple[TimelineRow, ...], today: date) -> str:
     from matplotlib.lines import Line2D
 
     def day(value: date) -> float:
-        return float((value - _EPOCH).days)
+        return float(mdates.date2num(value))  # type: ignore[no-untyped-call]
+
+    def kind(status: str) -> str:  # a status this page does not know is drawn as "other"
+        return status if status in STATUS_COLOURS else "other"
 
     # Deterministic SVG (ids, no date) with text kept as text and never read as mathtext ($…$).
     with rc_context({"svg.fonttype": "none", "svg.hashsalt": "modelguard",
-                     "text.parse_math": False, "font.family": "sans-serif", "font.size": 9,
-                     "date.epoch": f"{_EPOCH.isoformat()}T00:00:00"}):
+                     "text.parse_math": False, "font.family": "sans-serif", "font.size": 9}):
         figure = Figure(figsize=(10, 1.6 + 0.24 * len(rows)), layout="constrained")
         axes = figure.add_subplot()
         for position, row in enumerate(rows):
             axes.hlines(position, day(min(row.shutdown, today)), day(max(row.shutdown, today)),
                         color="#d0d0d0", linewidth=1, zorder=1)
-        statuses = sorted({r.status for r in rows},
-                          key=lambda s: list(STATUS_COLOURS).index(s) if s in STATUS_COLOURS
-                          else len(STATUS_COLOURS))
+        statuses = [s for s in (*STATUS_COLOURS, "other") if s in {kind(r.status) for r in rows}]
         for status in statuses:
-            chosen = [(i, r) for i, r in enumerate(rows) if r.status == status]
+            chosen = [(i, r) for i, r in enumerate(rows) if kind(r.status) == status]
             points = axes.scatter([day(r.shutdown) for _, r in chosen],
                                   [i for i, _ in chosen], s=42, zorder=3,
                                   color=STATUS_COLOURS.get(status, _OTHER_COLOUR),
                                   edgecolors="#202020", linewidths=0.5)
-            points.set_gid(f"timeline-{status if status in STATUS_COLOURS else 'other'}")
+            points.set_gid(f"timeline-{status}")
         axes.axvline(day(today), color="#202020", linestyle="--", linewidth=1.2,
                      zorder=2).set_gid("timeline-today")
         axes.annotate(f"today {today.isoformat()}", xy=(day(today), 1.0),

@@ -27,7 +27,7 @@ class Page:
     tables: list[Table] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
     scripts: list[str] = field(default_factory=list)
-    ids: set[str] = field(default_factory=set)
+    ids: list[str] = field(default_factory=list)
     loads: list[str] = field(default_factory=list)
     tags: dict[str, int] = field(default_factory=dict)
     svg_texts: list[str] = field(default_factory=list)
@@ -51,7 +51,7 @@ class _Reader(HTMLParser):
         values = {name: value or "" for name, value in attrs}
         self.page.tags[tag] = self.page.tags.get(tag, 0) + 1
         if "id" in values:
-            self.page.ids.add(values["id"])
+            self.page.ids.append(values["id"])
         self.page.loads += [values[name] for (element, name) in _LOADS
                             if element == tag and name in values and not
                             values[name].startswith("#")]

@@ -96,7 +96,8 @@ def test_the_timeline_marks_today_and_names_each_dated_model(
              if m["shutdown"]}
     assert page.tags.get("svg") == 1
     statuses = {m["status"] for r in merged["repositories"] for m in r["moves"] if m["shutdown"]}
-    assert {"timeline", "timeline-today"} | {f"timeline-{s}" for s in statuses} <= page.ids
+    assert {"timeline", "timeline-today"} | {f"timeline-{s}" for s in statuses} <= set(page.ids)
+    assert len(page.ids) == len(set(page.ids))
     assert f"today {TODAY}" in page.svg_texts
     labels = {t.split(" · ")[0] for t in page.svg_texts if " · " in t}
     assert labels == {f"{model} ({provider})" for model, provider in dated}
@@ -124,7 +125,7 @@ def _hostile_report() -> Any:
     document["findings"][0].update(model='<img src=x onerror="alert(2)">', entry="evil",
                                    path='"><b>path</b>', replacement="$x^2$ </td>",
                                    status='x" onmouseover="alert(3)')
-    document["findings"][1].update(entry="plain")
+    document["findings"][1].update(entry="plain", status="sunset")
     return document
 
 
@@ -142,9 +143,12 @@ def test_text_from_reports_and_registries_is_escaped_and_only_https_is_linked() 
     assert not {"img", "b"} & set(page.tags)
     table = next(t for t in page.tables if "moves" in t.classes)
     cells = {cell for row in table.rows for cell in row}
-    assert {'<img src=x onerror="alert(2)">', "$x^2$ </td>", 'x" onmouseover="alert(3)',
+    assert {'<img src=x onerror="alert(2)">', "$x^2$ </td>", 'x" onmouseover="alert(3)', "sunset",
             "javascript:alert(4)", "http://example.com/deprecations"} <= cells
     assert [href for href, _ in page.links] == ["#repo-1"]
+    # Statuses this version does not know share one colour, legend entry and element id.
+    assert page.ids.count("timeline-other") == 1
+    assert len(page.ids) == len(set(page.ids))
     index = next(t for t in page.tables if t.id == "repository-index")
     assert index.rows[0][0] == f"acme/{HOSTILE}"
     # The chart draws ids as text, dollar signs included (never read as mathtext).
