@@ -11,8 +11,8 @@ from typing import Any
 import click
 
 from modelguard import __version__
-from modelguard.cli.common import fatal, registry_in_use
-from modelguard.cli.registry import as_of_option, source_options
+from modelguard.cli.common import fatal, parse_date, registry_in_use
+from modelguard.cli.registry import source_options
 from modelguard.files import write_atomic
 from modelguard.registry.load import Registry
 from modelguard.report.dashboard import missing_html_extra, render_html
@@ -34,6 +34,10 @@ def _documents(paths: tuple[Path, ...]) -> Iterator[tuple[str, Any]]:
             raise MergeError(f"cannot read {path}: {error.strerror or error}") from None
         except (ValueError, RecursionError):  # JSON and UTF-8 errors are ValueErrors
             raise MergeError(f"{path}: not a modelguard JSON report (not valid JSON)") from None
+
+
+def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
+    return parse_date(ctx, param, value) or dt.date.today()
 
 
 def _sources(registry: Registry) -> Mapping[tuple[str, str], str]:
@@ -61,14 +65,14 @@ def _render(merged: Merged, fmt: str, as_of: dt.date, registry_dir: Path | None,
                    "needs the html extra.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the merged report here instead of standard output.")
-@as_of_option
+@click.option("--as-of", callback=_day, metavar="YYYY-MM-DD",
+              help="html: the day the timeline marks as today (default: today).")
 @source_options
 def merge_command(reports: tuple[Path, ...], fmt: str, output: Path | None, as_of: dt.date,
                   registry_dir: Path | None, offline: bool) -> None:
     """Merge JSON reports of many repositories: totals, and what each must move by when.
 
-    For html, --as-of is the day the timeline marks as today, and the registry (--registry,
-    --offline) gives each entry's source link."""
+    For html, the registry (--registry, --offline) gives each entry's source link."""
     if fmt == "html" and (missing := missing_html_extra()) is not None:
         fatal(missing)
     try:
