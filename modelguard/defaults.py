@@ -40,3 +40,7 @@ LITELLM_TABLE_URL = (
 # (opt-in per project, so a user-wide sync never changes another project's results).
 BUNDLED = "bundled"
 SYNCED = "synced"
+
+# The name on the package index (`modelguard` there is another project); the import package and
+# the command stay `modelguard`.
+DISTRIBUTION = "modelguard-cli"

@@ -3,7 +3,9 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -61,6 +63,32 @@ class QuietHTTPServer(http.server.ThreadingHTTPServer):
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", default=False,
                      help="Rewrite tests/golden/* from the current reporters (review the diff).")
+
+
+_ARTIFACTS = pytest.StashKey[list[Path]]()
+
+
+@pytest.fixture
+def keep_artifact(request: pytest.FixtureRequest,
+                  tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """A path under the session's artifacts folder to write a file a person should look at
+    (a screenshot); each is listed at the end of the run."""
+
+    def path(name: str) -> Path:
+        folder = tmp_path_factory.getbasetemp() / "artifacts"
+        folder.mkdir(exist_ok=True)
+        request.config.stash.setdefault(_ARTIFACTS, []).append(folder / name)
+        return folder / name
+
+    return path
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    kept = [p for p in config.stash.get(_ARTIFACTS, []) if p.exists()]
+    if kept:
+        terminalreporter.write_sep("-", "test artifacts")
+        for artifact in kept:
+            terminalreporter.write_line(str(artifact))
 
 
 def run_cli(*args: str) -> Result:

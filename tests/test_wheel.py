@@ -34,6 +34,12 @@ def test_wheel_contains_the_registry(wheel: Path) -> None:
     assert not any(name.startswith("registry/") for name in names)
 
 
+def test_wheel_contains_the_dashboard_template_and_script(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"modelguard/report/templates/dashboard.html.j2",
+            "modelguard/report/templates/sortable.js"} <= names
+
+
 def test_installed_wheel_scans_without_the_source_tree(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

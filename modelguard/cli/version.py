@@ -8,13 +8,11 @@ from pathlib import Path
 import click
 
 from modelguard import __version__
-from modelguard.defaults import BUNDLED, SYNCED
+from modelguard.defaults import BUNDLED, DISTRIBUTION, SYNCED
 from modelguard.files import display_path
 from modelguard.registry.load import RegistryError
 from modelguard.registry.sync import chosen_registry, load_synced
 from modelguard.workspace.config import ConfigError, load_config, locate_config
-
-DISTRIBUTION = "modelguard-cli"  # the name on the package index (`modelguard` is taken)
 
 
 def version_lines() -> list[str]:

@@ -45,6 +45,7 @@ class Move:
     replacement: str | None
     findings: int
     manual_migration: str | None = None  # "completions → chat": the move changes the call
+    entry: str | None = None  # the registry entry the model id resolved to (its source page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,7 @@ class _Finding:
     shutdown: str | None
     replacement: str | None
     manual_migration: str | None = None  # absent from reports before endpoints were recorded
+    entry: str | None = None
 
 
 def _text(value: Any) -> str | None:
@@ -87,7 +89,8 @@ def _parse_finding(item: Any, source: str, number: int) -> _Finding:
         raise MergeError(f"{source}: finding #{number} lacks one of {', '.join(_FINDING_KEYS)}")
     return _Finding(item["path"], item["model"], item["context"], item["provider"],
                     item["status"], _text(item.get("shutdown")), _text(item.get("replacement")),
-                    _text(item.get("manual_migration")))
+                    _text(item.get("manual_migration")),
+                    _text(item.get("entry")))
 
 
 def read_report(document: Any, source: str) -> tuple[str, str | None, list[_Finding]]:
@@ -109,7 +112,7 @@ def read_report(document: Any, source: str) -> tuple[str, str | None, list[_Find
     return _text(repository.get("name")) or source, _text(repository.get("commit")), findings
 
 
-def _worse(status: str, other: str) -> str:
+def worse_status(status: str, other: str) -> str:
     return status if _SEVERITY.get(status, 0) >= _SEVERITY.get(other, 0) else other
 
 
@@ -156,11 +159,12 @@ def merge(reports: Iterable[tuple[str, Any]]) -> Merged:
                 else (finding.replacement, finding.manual_migration))
             moves[row] = Move(
                 name, finding.provider, finding.model,
-                _worse(finding.status, known.status) if known else finding.status,
+                worse_status(finding.status, known.status) if known else finding.status,
                 _sooner(finding.shutdown, known.shutdown) if known else finding.shutdown,
                 replacement,
                 (known.findings if known else 0) + 1,
                 migration,
+                (known.entry if known else None) or finding.entry,
             )
     return Merged(
         reports=count,

@@ -87,7 +87,8 @@ def test_one_row_per_repository_and_model_with_the_worst_status_and_soonest_date
                                 path="svc/other.py")
     merged = merge([("api.json", _report("api.json")), ("later.json", later)])
     assert [m for m in merged.moves if m.model == "gpt-4.5-preview"] == [
-        Move("acme/api", "openai", "gpt-4.5-preview", "deprecated", "2025-07-14", "gpt-4.1", 2)]
+        Move("acme/api", "openai", "gpt-4.5-preview", "deprecated", "2025-07-14", "gpt-4.1", 2,
+             entry="gpt-4.5-preview")]
 
 
 def test_reports_are_read_one_at_a_time() -> None:
