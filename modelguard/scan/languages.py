@@ -93,7 +93,12 @@ DOCKER_ENV = Slot(re.compile(r"(?im)^\s*ENV\s+(?P<key>\w+)\s+$"), re.compile(r"\
 SQL_SLOT = Slot(re.compile(_KEY + r"\s*(?:=|<>|!=|\bLIKE|\bDEFAULT)\s*$", re.IGNORECASE), _ANY)
 SQL_DEFAULT = Slot(re.compile(r"(?i)\b(?P<key>\w+)\s+[\w() ]+\bDEFAULT\s+$"), _ANY)
 
+# Go's `Name Type = "…"` (a line of a `const ( … )` block).
+GO_TYPED = Slot(re.compile(r"^\s*(?P<key>\w+)\s+[\w.]+\s*=\s*$"), _VALUE_END)
+RSPEC_LET = Slot(re.compile(r"\blet!?\(:(?P<key>\w+)\)\s*\{\s*$"), re.compile(r"\s*\}"))
+
 _C_SLOTS = (ASSIGN, TYPED, CALL, PAIR, FLAG_ITEM)
+_NAMED = (ASSIGN, TYPED, GO_VAR, GO_TYPED)  # slots whose key is the name of a variable
 
 # A model slot in a method name: `.model(…)`, `setModel(…)`, `withModelName(…)`; a predicate
 # (`supportsModel("gpt-4")`) asks about the id rather than choosing it.
@@ -160,7 +165,7 @@ LANGUAGES: dict[TextFormat, Language] = {
             ("//",),
             _C_COMMENTS,
             (Quote("`", "`", escapes=False, multiline=True), _DOUBLE, _CHAR),
-            (*_C_SLOTS, GO_VAR),
+            (*_C_SLOTS, GO_VAR, GO_TYPED),
         ),
         Language(
             TextFormat.RUST,
@@ -222,7 +227,7 @@ LANGUAGES: dict[TextFormat, Language] = {
                 Quote("'", "'", multiline=True),
                 Quote('"', '"', multiline=True, interpolation="#{"),
             ),
-            _C_SLOTS,
+            (*_C_SLOTS, RSPEC_LET),
             conversion=re.compile(r"\.freeze\b"),
         ),
         Language(
@@ -287,6 +292,7 @@ LANGUAGE_MODEL_VALUE = TextContext(
         ("Program.cs", 'new Options { DeploymentName = @"gpt-4.5-preview" };\n'),
         ("app.rb", 'client.chat(parameters: { model: "gpt-4.5-preview" })\n'),
         ("app.rb", "MODEL = ENV.fetch('OPENAI_MODEL', 'gpt-4.5-preview')\n"),
+        ("chat_spec.rb", 'let(:model) { "gpt-4.5-preview" }\n'),
         ("index.php", "<?php\n$payload = ['model' => 'gpt-4.5-preview'];\n"),
         ("index.php", "<?php\n$this->model = \"gpt-4.5-preview\";\n"),
         ("App.swift", 'let query = ChatQuery(messages: [], model: "gpt-4.5-preview")\n'),
@@ -315,6 +321,8 @@ LANGUAGE_QUOTED = TextContext(
         ("app.rb", "SIZES = { 'gpt-4.5-preview' => 128_000 }\n"),
         ("index.php", "<?php\nif ($m === 'gpt-4.5-preview') {}\n"),
         ("App.swift", 'case gpt45 = "gpt-4.5-preview"\n'),
+        ("main.go", 'GPT45Preview ChatModel = "gpt-4.5-preview"\n'),
+        ("App.java", 'static final String GPT_4_5_MODEL = "gpt-4.5-preview";\n'),
         ("main.tf", 'resource "x" "y" {\n  name = "gpt-4.5-preview"\n}\n'),
         ("run.sh", 'echo "gpt-4.5-preview"\n'),
         ("schema.sql", "SELECT * FROM runs WHERE name = 'gpt-4.5-preview';\n"),
@@ -671,22 +679,25 @@ class _Scanner:
             closed = _CLOSE_CALL.match(after)
             if wrapped is not None and closed is not None:
                 before, after = before[:wrapped.start()], after[closed.end():]
-        model = False
+        model = enumerated = False
         for slot in language.slots:
             found = slot.before.search(before)
             if found is None or slot.after.match(after) is None:
                 continue
             key = found.group("key")
+            # A constant with a digit in its name stands for one id (`GPT4Turbo = "…"`,
+            # `CreateImageModelDallE2 = "dall-e-2"`): rewriting its value makes the name lie.
+            enumerated = enumerated or (slot in _NAMED and any(c.isdigit() for c in key))
             if slot is CALL:
                 words = {word.lower() for word in ctx.words(key)}
                 if not ctx.names_a_model(key) or words & _PREDICATES:
                     continue
-            if ctx.names_a_model(key) or (slot is ASSIGN and self.hcl_slot(key)):
-                model = True
-                break
+            model = model or ctx.names_a_model(key) or (slot is ASSIGN and self.hcl_slot(key))
         if not model:
             return QUOTED, False
-        return (SQL_MODEL_COLUMN if language.unsafe_slots else MODEL_VALUE), True
+        if language.unsafe_slots:
+            return SQL_MODEL_COLUMN, True
+        return (QUOTED if enumerated else MODEL_VALUE), True
 
     def follow_blocks(self, start: int, end: int) -> None:
         """Keep the header of every open `{ … }` block (HCL)."""
