@@ -91,7 +91,9 @@ SHELL_ASSIGN = Slot(re.compile(r"(?<![^\s;&|(])(?P<key>[A-Za-z_]\w*)=$"), _WORD_
 SHELL_FLAG = Slot(re.compile(r"(?<![^\s;&|(])--(?P<key>[\w-]+)(?:=|[ \t]+)$"), _WORD_END)
 DOCKER_ENV = Slot(re.compile(r"(?im)^\s*ENV\s+(?P<key>\w+)\s+$"), re.compile(r"\s*$"))
 SQL_SLOT = Slot(re.compile(_KEY + r"\s*(?:=|<>|!=|\bLIKE|\bDEFAULT)\s*$", re.IGNORECASE), _ANY)
-SQL_DEFAULT = Slot(re.compile(r"(?i)\b(?P<key>\w+)\s+[\w() ]+\bDEFAULT\s+$"), _ANY)
+# A column definition: `model VARCHAR(64) NOT NULL DEFAULT '…'`.
+SQL_DEFAULT = Slot(re.compile(r"(?i)(?:^|[(,])\s*(?P<key>\w+)\s+[^,(]*(?:\([\d\s,]*\))?[^,(]*"
+                              r"\bDEFAULT\s+$"), _ANY)
 
 # Go's `Name Type = "…"` (a line of a `const ( … )` block).
 GO_TYPED = Slot(re.compile(r"^\s*(?P<key>\w+)\s+[\w.]+\s*=\s*$"), _VALUE_END)
@@ -335,6 +337,7 @@ SQL_MODEL_COLUMN = TextContext(
     (
         ("schema.sql", "UPDATE runs SET model = 'gpt-4.5-preview' WHERE id = 1;\n"),
         ("schema.sql", "model TEXT NOT NULL DEFAULT 'gpt-4.5-preview',\n"),
+        ("schema.sql", "CREATE TABLE t (id INT, model VARCHAR(64) DEFAULT 'gpt-4.5-preview');\n"),
     ),
 )
 LANGUAGE_BARE_VALUE = TextContext(
