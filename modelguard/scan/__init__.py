@@ -162,8 +162,8 @@ def findings_from_hits(
 def _other_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[HitGroup, ...]:
     """Notebooks and text formats: UTF-8 text, then the format's own scanner."""
     # Loaded on first use: a run answered from the cache scans nothing.
+    from modelguard.scan.languages import scan_format
     from modelguard.scan.notebook import NotebookError, scan_notebook
-    from modelguard.scan.text import scan_text
 
     try:
         text = source.decode("utf-8-sig") if isinstance(source, bytes) else source
@@ -173,7 +173,7 @@ def _other_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[Hi
         raise ScanError(f"cannot decode as UTF-8: byte {error.start}") from None
     fmt = text_format(path)
     if fmt is not None:
-        hits, suppressions = scan_text(text, fmt, index)
+        hits, suppressions = scan_format(text, fmt, index)
         return (HitGroup(tuple(hits), suppressions),) if hits or suppressions else ()
     try:
         cells = scan_notebook(text, index)

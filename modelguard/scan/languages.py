@@ -31,7 +31,7 @@ from modelguard.scan import contexts as ctx
 from modelguard.scan.formats import TextFormat
 from modelguard.scan.hits import Hit, Span, Suppressions, mention_hits
 from modelguard.scan.suppressions import IN_COMMENT, ignored_codes
-from modelguard.scan.text import BARE_VALUE, MODEL_VALUE, QUOTED, TextContext
+from modelguard.scan.text import BARE_VALUE, MODEL_VALUE, QUOTED, TextContext, scan_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -544,6 +544,14 @@ def _embedded_end(text: str, at: int) -> int:
             return i
         i += 1
     return n
+
+
+def scan_format(text: str, fmt: TextFormat, index: ModelIndex) -> tuple[list[Hit], Suppressions]:
+    """The scanner of every text format: the languages of `LANGUAGES` here, config files,
+    JavaScript/TypeScript and Markdown in `scan.text`."""
+    if fmt in LANGUAGES:
+        return scan_language(text, fmt, index)
+    return scan_text(text, fmt, index)
 
 
 def scan_language(

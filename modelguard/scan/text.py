@@ -99,11 +99,6 @@ _TOML_MULTILINE = re.compile(r"""=\s*("{3}|'{3})""")
 _COMMENT_HASH = frozenset({TextFormat.YAML, TextFormat.TOML, TextFormat.ENV, TextFormat.INI})
 _COMMENT_SLASH = frozenset({TextFormat.JS, TextFormat.JSON})
 _BARE_VALUES = frozenset({TextFormat.YAML, TextFormat.ENV, TextFormat.INI})
-# Source languages: their syntax is a table in scan.languages.
-_LANGUAGES = frozenset(TextFormat) - {
-    TextFormat.YAML, TextFormat.JSON, TextFormat.TOML, TextFormat.ENV, TextFormat.INI,
-    TextFormat.JS, TextFormat.MARKDOWN,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +110,6 @@ class _Segment:
 
 def scan_text(text: str, fmt: TextFormat, index: ModelIndex) -> tuple[list[Hit], Suppressions]:
     """All model ids in a text file: whole values with their context, and mentions."""
-    if fmt in _LANGUAGES:
-        from modelguard.scan.languages import scan_language
-
-        return scan_language(text, fmt, index)
     hits: list[Hit] = []
     suppressions: Suppressions = {}
     in_block = False

@@ -8,12 +8,18 @@ shutdown (gpt-4-32k is retired too; `command` is a plain-word id).
 
 from __future__ import annotations
 
-import pytest
+import dataclasses
 
-from modelguard.registry.index import ModelIndex
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from modelguard.registry.index import ModelIndex, build_index
+from modelguard.registry.load import bundled_registry_dir, load_registry
 from modelguard.scan import ScanSettings, can_scan, scan_source
 from modelguard.scan.formats import TextFormat, text_format
 from modelguard.scan.languages import LANGUAGE_CONTEXTS, LANGUAGES
+from modelguard.scan.prefilter import build_prefilter
 from modelguard.scan.text import TextContext
 from tests.conftest import AFTER
 
@@ -166,3 +172,60 @@ def test_suppressions(index: ModelIndex, name: str, source: str, expected: list[
 def test_text_format(path: str, expected: TextFormat | None) -> None:
     assert text_format(path) is expected
     assert can_scan(path) is (expected is not None)
+
+
+# The prefilter may let a file through in vain, never hold back one with a finding: the same
+# findings with it as with a prefilter that lets everything through.
+_NAMES = ["o1", "o3-mini", "tts-1", "ada", "command", "whisper-1", "claude-2.1", "gpt-4",
+          "dall-e-3", "anthropic.claude-v2:1", "gpt-4-32k", "gpt-4.5-preview"]
+_FILLER = ["x", "model", " ", "-", ".", "/", ":", "_", "ß", "\\n", "\\x2d", "$", "{", "}", "#",
+           "'", '"', "`", "//", "--", "/*", "*/", "\n", "<<EOF\n", "EOF\n", "=", "(", ")"]
+_SHAPES = {
+    "a.go": ['Model: "{}",', "x := `{}`", "// {}", 'if m == "{}" {{', "/* {} */"],
+    "a.rs": ['.model("{}")', 'let m = r#"{}"#;', "/* {} /* {} */ */", 'm: "{}".into(),'],
+    "A.java": ['b.modelName("{}");', 'String p = """\n{}\n""";', "// {}"],
+    "A.kt": ['val model = "{}"', 'val s = "${{x}}{}"', 'val r = """{}"""'],
+    "A.cs": ['var m = @"{}";', 'var s = $"{{x}}{}";', "Model = \"{}\","],
+    "a.rb": ["model: '{}',", 'x = "#{{y}}{}"', "t = <<~EOS\n{}\nEOS", "# {}"],
+    "a.php": ["<?php $a = ['model' => '{}'];", "<p>{}</p>", "# {}"],
+    "a.swift": ['ChatQuery(model: "{}")', 'let r = #"{}"#', 'let s = "\\(x){}"'],
+    "a.sql": ["SET model = '{}';", "-- {}", "SELECT $${}$$;"],
+    "a.sh": ["export OPENAI_MODEL={}", 'M="${{X_MODEL:-{}}}"', "run --model {} # {}",
+             "cat <<EOF\n{}\nEOF"],
+    "Dockerfile": ["ENV OPENAI_MODEL {}", "ARG MODEL={}", '"--model", "{}"]', "# {}"],
+    "main.tf": ['model {{\n name = "{}"\n}}', 'default = "{}"', "d = <<EOT\n{}\nEOT"],
+}
+
+
+@st.composite
+def _word(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from(["", "", "openai/", "azure/"])) + draw(st.sampled_from(_NAMES))
+    if draw(st.booleans()):
+        text = text.upper() if draw(st.booleans()) else text.replace("s", "\u017f")
+    return text
+
+
+@st.composite
+def _language_file(draw: st.DrawFn) -> tuple[str, str]:
+    path = draw(st.sampled_from(sorted(_SHAPES)))
+    lines = []
+    for _ in range(draw(st.integers(1, 5))):
+        parts = draw(st.lists(st.one_of(_word(), st.sampled_from(_FILLER)), min_size=1,
+                              max_size=4))
+        shape = draw(st.sampled_from(_SHAPES[path]))
+        lines.append(shape.replace("{}", "".join(parts)).replace("{{", "{").replace("}}", "}"))
+    return path, "\n".join(lines) + draw(st.sampled_from(["\n", "", "\r\n"]))
+
+
+@pytest.fixture(scope="module")
+def bundled_index() -> ModelIndex:
+    return build_index(load_registry(bundled_registry_dir()))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(file=_language_file())
+def test_prefilter_keeps_every_finding(bundled_index: ModelIndex, file: tuple[str, str]) -> None:
+    path, source = file
+    everything = dataclasses.replace(bundled_index, _prefilter=build_prefilter(["--"]))
+    expected = scan_source(path, source, everything, ScanSettings(AFTER))
+    assert scan_source(path, source, bundled_index, ScanSettings(AFTER)) == expected
