@@ -453,7 +453,11 @@ def _tokens(text: str, language: Language, pos: int = 0) -> Iterator[_Token]:
             body_end = len(text) if last is None else last.start()
             end = len(text) if last is None else last.end()
             # The rest of the opening line is code (`cat <<EOF > out`): lexed on its own.
-            yield from _tokens(text[:line_end], _without_heredocs(language), body)
+            line_start = text.rfind("\n", 0, body) + 1
+            for token in _tokens(text[line_start:line_end], _without_heredocs(language),
+                                 body - line_start):
+                yield _Token(token.kind, token.start + line_start, token.end + line_start,
+                             token.body + line_start, token.body_end + line_start)
             yield _Token("prose", line_end + 1, end, line_end + 1, body_end)
             pos = end
             continue
