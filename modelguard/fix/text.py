@@ -20,9 +20,9 @@ from typing import Any
 
 from modelguard.fix.plan import Edit, EditMismatch, FixedSource, FixError, FixPlan, apply_fixes
 from modelguard.registry.index import ModelIndex
+from modelguard.scan import scan_format
 from modelguard.scan.formats import TextFormat
 from modelguard.scan.hits import Hit
-from modelguard.scan.languages import scan_format
 from modelguard.tomlcompat import tomllib
 
 _BOM = codecs.BOM_UTF8

@@ -21,7 +21,7 @@ from modelguard.registry.index import Match, ModelIndex
 from modelguard.registry.lifecycle import Status, lifecycle
 from modelguard.registry.load import ModelEntry
 from modelguard.scan.depth import too_deep
-from modelguard.scan.formats import text_format
+from modelguard.scan.formats import LANGUAGE_FORMATS, TextFormat, text_format
 from modelguard.scan.hits import Hit, Suppressions
 
 if TYPE_CHECKING:
@@ -162,7 +162,6 @@ def findings_from_hits(
 def _other_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[HitGroup, ...]:
     """Notebooks and text formats: UTF-8 text, then the format's own scanner."""
     # Loaded on first use: a run answered from the cache scans nothing.
-    from modelguard.scan.languages import scan_format
     from modelguard.scan.notebook import NotebookError, scan_notebook
 
     try:
@@ -183,6 +182,18 @@ def _other_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[Hi
             return ()  # likewise: a broken notebook that names no model is not reported
         raise ScanError(str(error), recovered) from None
     return _cell_groups(cells)
+
+
+def scan_format(text: str, fmt: TextFormat, index: ModelIndex) -> tuple[list[Hit], Suppressions]:
+    """The hits in a file of a text format: source languages through scan.languages, config
+    files, JavaScript/TypeScript and Markdown through scan.text (each loaded when first used)."""
+    if fmt in LANGUAGE_FORMATS:
+        from modelguard.scan.languages import scan_language
+
+        return scan_language(text, fmt, index)
+    from modelguard.scan.text import scan_text
+
+    return scan_text(text, fmt, index)
 
 
 def _cell_groups(cells: Sequence[CellHits]) -> tuple[HitGroup, ...]:

@@ -29,6 +29,14 @@ class TextFormat(str, enum.Enum):
     SQL = "sql"
 
 
+# Read by scan.languages (a table of comment, string and model-slot syntax); the others by
+# scan.text.
+LANGUAGE_FORMATS = frozenset({
+    TextFormat.SHELL, TextFormat.DOCKERFILE, TextFormat.HCL, TextFormat.GO, TextFormat.RUST,
+    TextFormat.JAVA, TextFormat.KOTLIN, TextFormat.CSHARP, TextFormat.RUBY, TextFormat.PHP,
+    TextFormat.SWIFT, TextFormat.SQL,
+})
+
 _SUFFIXES: dict[str, TextFormat] = {
     ".yaml": TextFormat.YAML,
     ".yml": TextFormat.YAML,

@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from modelguard.findings import FixSafety
 from modelguard.registry.index import ModelIndex
@@ -31,7 +31,7 @@ from modelguard.scan import contexts as ctx
 from modelguard.scan.formats import TextFormat
 from modelguard.scan.hits import Hit, Span, Suppressions, mention_hits
 from modelguard.scan.suppressions import IN_COMMENT, ignored_codes
-from modelguard.scan.text import BARE_VALUE, MODEL_VALUE, QUOTED, TextContext, scan_text
+from modelguard.scan.text import BARE_VALUE, MODEL_VALUE, QUOTED, TextContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,18 +383,13 @@ class _Token:
 
 @dataclass(frozen=True, slots=True)
 class _Lexer:
-    master: re.Pattern[str]
+    language: Language
+    master: re.Pattern[str]  # every opener, longest forms first (as the table lists them)
     closers: dict[str, tuple[str, Quote | None]]  # group name -> (closing text, quote)
+    rest_of_line: _Lexer | None  # after a heredoc's opener: the same language, no heredocs
 
 
-_LEXERS: dict[TextFormat, _Lexer] = {}
-
-
-def _lexer(language: Language) -> _Lexer:
-    """The language's openers as one regex (longest forms first, as the table lists them)."""
-    found = _LEXERS.get(language.fmt)
-    if found is not None:
-        return found
+def _build(language: Language) -> _Lexer:
     parts: list[str] = []
     closers: dict[str, tuple[str, Quote | None]] = {}
     for number, pattern in enumerate(language.line_comments):
@@ -406,14 +401,18 @@ def _lexer(language: Language) -> _Lexer:
     for number, quote in enumerate(language.quotes):
         parts.append(f"(?P<q{number}>{quote.opener.replace('(?P<x>', f'(?P<x{number}>')})")
         closers[f"q{number}"] = (quote.close, quote)
-    built = _Lexer(re.compile("|".join(parts)), closers)
-    if language is LANGUAGES.get(language.fmt):
-        _LEXERS[language.fmt] = built  # a cache of a pure function of the table
-    return built
+    plain = [q for q in language.quotes if not q.heredoc]
+    rest = None
+    if len(plain) < len(language.quotes):
+        rest = _build(replace(language, quotes=tuple(plain), starts_in_text=""))
+    return _Lexer(language, re.compile("|".join(parts)), closers, rest)
 
 
-def _tokens(text: str, language: Language, pos: int = 0) -> Iterator[_Token]:
-    lexer = _lexer(language)
+_LEXERS: dict[TextFormat, _Lexer] = {fmt: _build(language) for fmt, language in LANGUAGES.items()}
+
+
+def _tokens(text: str, lexer: _Lexer, pos: int = 0) -> Iterator[_Token]:
+    language = lexer.language
     if language.starts_in_text:
         opens = text.find(language.starts_in_text)
         pos = len(text) if opens == -1 else opens
@@ -443,7 +442,7 @@ def _tokens(text: str, language: Language, pos: int = 0) -> Iterator[_Token]:
             continue
         if "{x}" in quote.close:
             close = close.replace("{x}", found.group("x" + name[1:]) or "")
-        if quote.heredoc:
+        if quote.heredoc and lexer.rest_of_line is not None:
             line_end = text.find("\n", body)
             if line_end == -1:
                 pos = body
@@ -454,7 +453,7 @@ def _tokens(text: str, language: Language, pos: int = 0) -> Iterator[_Token]:
             end = len(text) if last is None else last.end()
             # The rest of the opening line is code (`cat <<EOF > out`): lexed on its own.
             line_start = text.rfind("\n", 0, body) + 1
-            for token in _tokens(text[line_start:line_end], _without_heredocs(language),
+            for token in _tokens(text[line_start:line_end], lexer.rest_of_line,
                                  body - line_start):
                 yield _Token(token.kind, token.start + line_start, token.end + line_start,
                              token.body + line_start, token.body_end + line_start)
@@ -468,11 +467,6 @@ def _tokens(text: str, language: Language, pos: int = 0) -> Iterator[_Token]:
         end = body_end + len(close)
         yield _Token("prose" if quote.prose else "string", start, end, body, body_end)
         pos = end
-
-
-def _without_heredocs(language: Language) -> Language:
-    return Language(language.fmt, language.line_comments, language.block_comments,
-                    tuple(q for q in language.quotes if not q.heredoc), language.slots)
 
 
 def _block_end(text: str, at: int, opener: str, close: str, nested: bool) -> int:
@@ -550,14 +544,6 @@ def _embedded_end(text: str, at: int) -> int:
     return n
 
 
-def scan_format(text: str, fmt: TextFormat, index: ModelIndex) -> tuple[list[Hit], Suppressions]:
-    """The scanner of every text format: the languages of `LANGUAGES` here, config files,
-    JavaScript/TypeScript and Markdown in `scan.text`."""
-    if fmt in LANGUAGES:
-        return scan_language(text, fmt, index)
-    return scan_text(text, fmt, index)
-
-
 def scan_language(
     text: str, fmt: TextFormat, index: ModelIndex
 ) -> tuple[list[Hit], Suppressions]:
@@ -569,7 +555,7 @@ def scan_language(
         starts.append(at + 1)
         at = text.find("\n", at + 1)
     scanner = _Scanner(text, language, index, starts)
-    tokens = list(_tokens(text, language))
+    tokens = list(_tokens(text, _LEXERS[fmt]))
     pos = 0
     for number, token in enumerate(tokens):
         if token.start > pos:

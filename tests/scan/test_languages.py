@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from modelguard.registry.index import ModelIndex, build_index
 from modelguard.registry.load import bundled_registry_dir, load_registry
 from modelguard.scan import ScanSettings, can_scan, scan_source
-from modelguard.scan.formats import TextFormat, text_format
+from modelguard.scan.formats import LANGUAGE_FORMATS, TextFormat, text_format
 from modelguard.scan.languages import LANGUAGE_CONTEXTS, LANGUAGES
 from modelguard.scan.prefilter import build_prefilter
 from modelguard.scan.text import TextContext
@@ -45,6 +45,10 @@ def test_context_examples(index: ModelIndex, context: TextContext, name: str, so
         if f.model == "gpt-4.5-preview"
     ]
     assert (finding.context, finding.fix) == (context.name, context.fix)
+
+
+def test_the_language_table_covers_the_language_formats() -> None:
+    assert set(LANGUAGES) == LANGUAGE_FORMATS
 
 
 def test_every_language_has_examples() -> None:
