@@ -60,6 +60,9 @@ class Slot:
 
 @dataclass(frozen=True, slots=True)
 class Language:
+    """One row of the table: how a language writes comments and strings, and where a literal
+    is a model slot."""
+
     fmt: TextFormat
     line_comments: tuple[str, ...]  # regexes
     block_comments: tuple[tuple[str, str], ...]  # (opener regex, closing text)
@@ -568,6 +571,9 @@ def scan_language(
     return scanner.hits, scanner.suppressions
 
 
+_BRACES = re.compile(r"[{}]")
+
+
 class _Scanner:
     """The hits of one file, gathered token by token (in order, so HCL blocks can be
     followed)."""
@@ -702,12 +708,11 @@ class _Scanner:
 
     def follow_blocks(self, start: int, end: int) -> None:
         """Keep the header of every open `{ … }` block (HCL)."""
-        code = self.text[start:end]
-        for at, char in enumerate(code):
-            if char == "{":
-                line_start = self.text.rfind("\n", 0, start + at) + 1
-                self.blocks.append(self.text[line_start:start + at])
-            elif char == "}" and self.blocks:
+        for brace in _BRACES.finditer(self.text, start, end):
+            at = brace.start()
+            if brace.group() == "{":
+                self.blocks.append(self.text[self.text.rfind("\n", 0, at) + 1:at])
+            elif self.blocks:
                 self.blocks.pop()
 
     def hcl_slot(self, key: str) -> bool:

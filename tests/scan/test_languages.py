@@ -233,3 +233,24 @@ def test_prefilter_keeps_every_finding(bundled_index: ModelIndex, file: tuple[st
     everything = dataclasses.replace(bundled_index, _prefilter=build_prefilter(["--"]))
     expected = scan_source(path, source, everything, ScanSettings(AFTER))
     assert scan_source(path, source, bundled_index, ScanSettings(AFTER)) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "expected"),
+    [
+        pytest.param("a.go", '/* never closed\nm := "gpt-4-32k"\n', [("MG004", 2, 7, 16, "none")], id="unclosed-block-comment-is-comment"),
+        pytest.param("a.rb", "x = 'never closed\nm = \"gpt-4-32k\"\n", [("MG001", 2, 5, 16, "unsafe")], id="unclosed-multiline-quote-is-code"),
+        pytest.param("a.sh", "cat <<EOF\nMODEL=gpt-4-32k\n", [("MG004", 2, 7, 16, "none")], id="unclosed-heredoc-runs-to-the-end"),
+        pytest.param("a.sh", "cat <<EOF", [], id="heredoc-opener-at-the-end"),
+        pytest.param("a.php", "no code at all: 'gpt-4-32k'\n", [("MG004", 1, 18, 27, "none")], id="php-without-code"),
+        pytest.param("a.rs", 'let s = r##"a "# gpt-4-32k"##;\n', [("MG004", 1, 18, 27, "none")], id="rust-raw-needs-its-hashes"),
+        pytest.param("a.swift", '"\\(f("a\\"b"))gpt-4-32k"\n', [("MG004", 1, 14, 23, "none")], id="swift-quotes-inside-interpolation"),
+        pytest.param("a.kt", '"${m["k"]}"; x = "gpt-4-32k"\n', [("MG001", 1, 18, 29, "unsafe")], id="kotlin-quotes-inside-template"),
+        pytest.param("a.sql", "SELECT $fn$ 'gpt-4-32k' $fn$, 'gpt-4-32k';\n", [("MG004", 1, 14, 23, "none"), ("MG001", 1, 31, 42, "unsafe")], id="sql-dollar-quote-is-prose"),
+        pytest.param("main.tf", "}\n}\nmodel = \"gpt-4-32k\"\n", [("MG001", 3, 9, 20, "safe")], id="hcl-stray-braces"),
+        pytest.param("a.go", "", [], id="empty"),
+    ],
+)
+def test_broken_and_odd_sources(index: ModelIndex, name: str, source: str,
+                                expected: list[Row]) -> None:
+    assert _scan(index, name, source) == expected
