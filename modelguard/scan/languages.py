@@ -56,6 +56,7 @@ class Slot:
 
     before: re.Pattern[str]
     after: re.Pattern[str]
+    model: bool = False  # the place takes a model whatever its key (`GetChatClient("…")`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,14 @@ SQL_DEFAULT = Slot(re.compile(r"(?i)(?:^|[(,])\s*(?P<key>\w+)\s+[^,(]*(?:\([\d\s
 
 # Go's `Name Type = "…"` (a line of a `const ( … )` block).
 GO_TYPED = Slot(re.compile(r"^\s*(?P<key>\w+)\s+[\w.]+\s*=\s*$"), _VALUE_END)
+# The official .NET SDK takes the model (or Azure deployment) as the first argument of its
+# clients: `GetChatClient("…")`, `new ChatClient("…", key)`, `ChatClient c = new("…", key)`.
+_CSHARP_CLIENT = r"(?:Chat|Audio|Image|Embedding|Moderation|Realtime|Response|OpenAIResponse)Client"
+CSHARP_GET_CLIENT = Slot(re.compile(rf"\bGet{_CSHARP_CLIENT}\(\s*$"), _CLOSE_CALL, model=True)
+CSHARP_NEW_CLIENT = Slot(
+    re.compile(rf"(?:\bnew\s+{_CSHARP_CLIENT}|\b{_CSHARP_CLIENT}\s+\w+\s*=\s*new)\(\s*$"),
+    re.compile(r"\s*[,)]"), model=True,
+)
 RSPEC_LET = Slot(re.compile(r"\blet!?\(:(?P<key>\w+)\)\s*\{\s*$"), re.compile(r"\s*\}"))
 
 _C_SLOTS = (ASSIGN, TYPED, CALL, PAIR, FLAG_ITEM)
@@ -218,7 +227,7 @@ LANGUAGES: dict[TextFormat, Language] = {
                 _DOUBLE,
                 _CHAR,
             ),
-            _C_SLOTS,
+            (*_C_SLOTS, CSHARP_GET_CLIENT, CSHARP_NEW_CLIENT),
         ),
         Language(
             TextFormat.RUBY,
@@ -295,6 +304,9 @@ LANGUAGE_MODEL_VALUE = TextContext(
         ("App.kt", 'ChatRequest(model = "gpt-4.5-preview", n = 1)\n'),
         ("Program.cs", 'var client = new ChatClient(model: "gpt-4.5-preview", key);\n'),
         ("Program.cs", 'new Options { DeploymentName = @"gpt-4.5-preview" };\n'),
+        ("Program.cs", 'ChatClient chat = client.GetChatClient("gpt-4.5-preview");\n'),
+        ("Program.cs", 'var chat = new ChatClient("gpt-4.5-preview", key);\n'),
+        ("Program.cs", 'AudioClient tts = new("gpt-4.5-preview", key);\n'),
         ("app.rb", 'client.chat(parameters: { model: "gpt-4.5-preview" })\n'),
         ("app.rb", "MODEL = ENV.fetch('OPENAI_MODEL', 'gpt-4.5-preview')\n"),
         ("chat_spec.rb", 'let(:model) { "gpt-4.5-preview" }\n'),
@@ -322,7 +334,7 @@ LANGUAGE_QUOTED = TextContext(
         ("lib.rs", 'match m { "gpt-4.5-preview" => 1, _ => 0 }\n'),
         ("App.java", 'List.of("gpt-4o", "gpt-4.5-preview");\n'),
         ("App.kt", 'if (name.startsWith("gpt-4.5-preview")) {}\n'),
-        ("Program.cs", 'new ChatClient("gpt-4.5-preview", key);\n'),
+        ("Program.cs", 'new Uri("gpt-4.5-preview", kind);\n'),
         ("app.rb", "SIZES = { 'gpt-4.5-preview' => 128_000 }\n"),
         ("index.php", "<?php\nif ($m === 'gpt-4.5-preview') {}\n"),
         ("App.swift", 'case gpt45 = "gpt-4.5-preview"\n'),
@@ -691,7 +703,7 @@ class _Scanner:
             found = slot.before.search(before)
             if found is None or slot.after.match(after) is None:
                 continue
-            key = found.group("key")
+            key = found.groupdict().get("key") or ""
             # A constant with a digit in its name stands for one id (`GPT4Turbo = "…"`,
             # `CreateImageModelDallE2 = "dall-e-2"`): rewriting its value makes the name lie.
             enumerated = enumerated or (slot in _NAMED and any(c.isdigit() for c in key))
@@ -699,7 +711,8 @@ class _Scanner:
                 words = {word.lower() for word in ctx.words(key)}
                 if not ctx.names_a_model(key) or words & _PREDICATES:
                     continue
-            model = model or ctx.names_a_model(key) or (slot is ASSIGN and self.hcl_slot(key))
+            model = (model or slot.model or ctx.names_a_model(key)
+                     or (slot is ASSIGN and self.hcl_slot(key)))
         if not model:
             return QUOTED, False
         if language.unsafe_slots:

@@ -66,6 +66,8 @@ FIXED = [
                  id="kotlin-typed"),
     pytest.param("Program.cs", 'new ChatClient(model: @"gpt-4-32k", key);\n',
                  'new ChatClient(model: @"gpt-4o", key);\n', id="csharp-verbatim"),
+    pytest.param("Program.cs", 'ChatClient c = openAi.GetChatClient("gpt-4-32k");\n',
+                 'ChatClient c = openAi.GetChatClient("gpt-4o");\n', id="csharp-get-client"),
     pytest.param("app.rb", "client.chat(parameters: { model: 'gpt-4-32k' })\n",
                  "client.chat(parameters: { model: 'gpt-4o' })\n", id="ruby-single-quotes"),
     pytest.param("index.php", "<?php\n$p = ['model' => \"gpt-4-32k\", 'n' => 1];\n",
