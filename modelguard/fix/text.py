@@ -1,5 +1,6 @@
-"""`fix` for text formats (YAML, JSON, TOML, .env, INI, JS/TS): `apply_fixes` on the decoded
-text, lines counted as the text scanner counts them (LF only). Nothing is parsed and dumped again,
+"""`fix` for text formats (YAML, JSON, TOML, .env, INI, JS/TS, the source languages of
+scan.languages): `apply_fixes` on the decoded text, lines counted as the text scanner counts
+them (LF only). Nothing is parsed and dumped again,
 so comments, key order, indentation, escapes, line endings, a UTF-8 BOM and the final newline all
 survive.
 
@@ -19,9 +20,9 @@ from typing import Any
 
 from modelguard.fix.plan import Edit, EditMismatch, FixedSource, FixError, FixPlan, apply_fixes
 from modelguard.registry.index import ModelIndex
+from modelguard.scan import scan_format
 from modelguard.scan.formats import TextFormat
 from modelguard.scan.hits import Hit
-from modelguard.scan.text import scan_text
 from modelguard.tomlcompat import tomllib
 
 _BOM = codecs.BOM_UTF8
@@ -60,7 +61,8 @@ def fix_text_source(
         return FixError(str(error))
     problem = (
         _only_planned_lines(text, fixed, plan.edits)
-        or same_hits(scan_text(text, fmt, index)[0], scan_text(fixed, fmt, index)[0], plan.edits)
+        or same_hits(scan_format(text, fmt, index)[0], scan_format(fixed, fmt, index)[0],
+                     plan.edits)
         or _still_parses(text, fixed, fmt, plan.edits)
     )
     if problem is not None:

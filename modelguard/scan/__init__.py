@@ -22,7 +22,7 @@ from modelguard.registry.index import Match, ModelIndex
 from modelguard.registry.lifecycle import Status, lifecycle
 from modelguard.registry.load import ModelEntry
 from modelguard.scan.depth import too_deep
-from modelguard.scan.formats import text_format
+from modelguard.scan.formats import LANGUAGE_FORMATS, TextFormat, text_format
 from modelguard.scan.hits import Hit, Suppressions
 from modelguard.scan.suppressions import unknown_codes
 
@@ -178,7 +178,6 @@ def _other_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[Hi
     """Notebooks and text formats: UTF-8 text, then the format's own scanner."""
     # Loaded on first use: a run answered from the cache scans nothing.
     from modelguard.scan.notebook import NotebookError, scan_notebook
-    from modelguard.scan.text import scan_text
 
     try:
         text = source.decode("utf-8-sig") if isinstance(source, bytes) else source
@@ -188,7 +187,7 @@ def _other_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[Hi
         raise ScanError(f"cannot decode as UTF-8: byte {error.start}") from None
     fmt = text_format(path)
     if fmt is not None:
-        hits, suppressions = scan_text(text, fmt, index)
+        hits, suppressions = scan_format(text, fmt, index)
         return (HitGroup(tuple(hits), suppressions),) if hits or suppressions else ()
     try:
         cells = scan_notebook(text, index)
@@ -198,6 +197,18 @@ def _other_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[Hi
             return ()  # likewise: a broken notebook that names no model is not reported
         raise ScanError(str(error), recovered) from None
     return _cell_groups(cells)
+
+
+def scan_format(text: str, fmt: TextFormat, index: ModelIndex) -> tuple[list[Hit], Suppressions]:
+    """The hits in a file of a text format: source languages through scan.languages, config
+    files, JavaScript/TypeScript and Markdown through scan.text (each loaded when first used)."""
+    if fmt in LANGUAGE_FORMATS:
+        from modelguard.scan.languages import scan_language
+
+        return scan_language(text, fmt, index)
+    from modelguard.scan.text import scan_text
+
+    return scan_text(text, fmt, index)
 
 
 def _cell_groups(cells: Sequence[CellHits]) -> tuple[HitGroup, ...]:

@@ -19,9 +19,14 @@ _WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _MODEL_WORDS = frozenset({"model", "engine", "deployment", "llm"})
 
 
+def words(name: str) -> list[str]:
+    """The words of an identifier: `setModelName` → set, Model, Name."""
+    return _WORDS.findall(name)
+
+
 def names_a_model(name: str) -> bool:
     """Does this identifier or key name a model slot?"""
-    return any(word.lower() in _MODEL_WORDS for word in _WORDS.findall(name))
+    return any(word.lower() in _MODEL_WORDS for word in words(name))
 
 
 def distinctive(name: str) -> bool:

@@ -10,6 +10,9 @@ _DIRECTIVE = r"\s*modelguard:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?"
 PYTHON_COMMENT = re.compile("#" + _DIRECTIVE)
 # YAML/TOML/INI/.env `#`, JS/JSONC `//`, INI `;`, Markdown/HTML `<!--`.
 TEXT_COMMENT = re.compile("(?:#|//|;|<!--)" + _DIRECTIVE)
+# Source languages (scan.languages) search only their comment tokens, whatever the marker
+# (`--`, `/*`, `#`, `//`).
+IN_COMMENT = re.compile(r"(?<![\w:])" + _DIRECTIVE)
 
 
 def unknown_codes(codes: frozenset[str] | None, known: Iterable[str]) -> list[str]:

@@ -80,10 +80,11 @@ def test_both_hooks_force_excludes(hooks: str) -> None:
 
 @pytest.fixture
 def plain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project with a retired id in app.py (safe to fix) and a Dockerfile; no configuration."""
+    """A project with a retired id in app.py (safe to fix) and a Makefile (a type modelguard
+    does not read); no configuration."""
     (tmp_path / "modelguard.toml").write_text("", encoding="utf-8")
     (tmp_path / "app.py").write_text(RETIRED, encoding="utf-8")
-    (tmp_path / "Dockerfile").write_text("ENV MODEL=text-davinci-003\n", encoding="utf-8")
+    (tmp_path / "Makefile").write_text("MODEL=text-davinci-003\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -105,13 +106,22 @@ def test_broken_pyproject_exits_2_naming_file_and_line(
         assert len(result.stderr.splitlines()) == 1
 
 
+def test_named_dockerfile_is_scanned(plain: Path) -> None:
+    (plain / "Dockerfile").write_text("ENV MODEL=text-davinci-003\n", encoding="utf-8")
+    result = run_cli(*CHECK, "Dockerfile")
+    assert result.exit_code == 1, result.output
+    assert "Dockerfile:1:11 MG001" in result.stdout
+    assert "Scanned 1 file(s)" in result.stderr
+    assert "skipped" not in result.stderr
+
+
 @pytest.mark.parametrize(("args", "code", "stdout", "stderr"), [
-    pytest.param(("Dockerfile", "app.py"), 1, "app.py:1:9 MG001",
-                 "modelguard: warning: Dockerfile: skipped: not a file type modelguard scans\n"
+    pytest.param(("Makefile", "app.py"), 1, "app.py:1:9 MG001",
+                 "modelguard: warning: Makefile: skipped: not a file type modelguard scans\n"
                  "Scanned 1 file(s)", id="unsupported-named-file-skipped"),
-    pytest.param(("Dockerfile",), 0, "",
-                 "warning: Dockerfile: skipped: not a file type modelguard scans\n"
-                 "modelguard: warning: no files to scan under Dockerfile\nScanned 0 file(s)",
+    pytest.param(("Makefile",), 0, "",
+                 "warning: Makefile: skipped: not a file type modelguard scans\n"
+                 "modelguard: warning: no files to scan under Makefile\nScanned 0 file(s)",
                  id="only-unsupported-scans-nothing"),
     pytest.param(("--select", "MG002,MG003", "app.py"), 0, "", "0 finding(s)",
                  id="select-comma-list"),

@@ -42,6 +42,7 @@ NOT_FOR_AN_EMPTY_CHECK = (
     "modelguard.report.markdown",
     "modelguard.scan.prefilter",
     "modelguard.scan.text",
+    "modelguard.scan.languages",
     "modelguard.scan.notebook",
 )
 
@@ -52,6 +53,7 @@ NOT_FOR_A_WARM_CHECK = (
     "modelguard.scan.python",
     "modelguard.scan.pylex",
     "modelguard.scan.text",
+    "modelguard.scan.languages",
     "modelguard.scan.notebook",
     "concurrent.futures.process",
 )
