@@ -50,7 +50,9 @@ from modelguard.registry.sync import rollback as rollback_sync
 from modelguard.registry.tables import provider_tables
 from modelguard.registry.views import (
     Row,
+    describe_parameter_fact,
     diff,
+    parameter_fact_json,
     reading,
     replacement_chain,
     rows,
@@ -224,6 +226,7 @@ def registry_show(model_id: str, provider: str | None, as_of: dt.date, fmt: str,
             "rewrite": None if match.fine_tune else rewrite,
             "fine_tune": match.fine_tune,
             "notes": entry.notes,
+            "parameters": [parameter_fact_json(f) for f in index.parameter_facts(entry)],
             "chain": [{"id": e.id, "status": lifecycle(e.announced, e.shutdown, as_of)
                        .status.value} for e in chain],
             "registry": {"version": registry.version, "source": registry.origin,
@@ -250,6 +253,8 @@ def registry_show(model_id: str, provider: str | None, as_of: dt.date, fmt: str,
          match.fine_tune else rewrite or ""),
         ("source", entry.source or ""),
         ("notes", entry.notes or ""),
+        *(("parameters", f"{describe_parameter_fact(f)} ({f.source})")
+          for f in index.parameter_facts(entry)),
     ]
     for key, value in lines:
         if value:

@@ -16,6 +16,7 @@ from modelguard.files import sha256_hex
 from modelguard.registry.load import (
     SCHEMA,
     ModelEntry,
+    ParameterFact,
     Provider,
     Registry,
     RegistryError,
@@ -40,6 +41,21 @@ def parse_checksum(text: str) -> str | None:
 def version_key(version: str) -> tuple[int, ...]:
     """CalVer '2026.11.29' → (2026, 11, 29), comparable; unparsable parts count as 0."""
     return tuple(int(part) if part.isdigit() else 0 for part in re.split(r"[.\-]", version))
+
+
+def _parameters_table(fact: ParameterFact) -> dict[str, Any]:
+    """A `[[parameters]]` table as its file spells it (optional keys only when set)."""
+    table: dict[str, Any] = {"models": list(fact.models), "endpoints": list(fact.endpoints)}
+    if fact.renamed:
+        table["renamed"] = dict(fact.renamed)
+    if fact.unsupported:
+        table["unsupported"] = list(fact.unsupported)
+    if fact.exclusive:
+        table["exclusive"] = [list(group) for group in fact.exclusive]
+    table["source"] = fact.source
+    if fact.notes is not None:
+        table["notes"] = fact.notes
+    return table
 
 
 def _entry_table(entry: ModelEntry, default_endpoints: tuple[str, ...]) -> dict[str, Any]:
@@ -82,6 +98,8 @@ def to_bundle(registry: Registry) -> dict[str, Any]:
                     ("qualifiers", p.qualifiers), ("fine_tunes", p.fine_tunes),
                     ("date_separators", p.date_separators),
                     ("default_endpoints", p.default_endpoints)) if value},
+                **({"parameters": [_parameters_table(f) for f in p.parameters]}
+                   if p.parameters else {}),
             }
             for p in registry.providers
         ],

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from modelguard.files import sha256_hex
 from modelguard.registry.chain import follow
 from modelguard.registry.lifecycle import Status, lifecycle
-from modelguard.registry.load import ModelEntry, Provider, Registry
+from modelguard.registry.load import ModelEntry, ParameterFact, Provider, Registry
 
 if TYPE_CHECKING:  # loaded with the first file to scan: a run answered from the cache has none
     from modelguard.scan.prefilter import Prefilter
@@ -106,6 +106,8 @@ class ModelIndex:
     registry_origin: str = "file"
     registry_location: str | None = None
     registry_label: str = "file"
+    # Provider slug -> its `[[parameters]]` facts (rule MG005).
+    _parameters: dict[str, tuple[ParameterFact, ...]] = field(default_factory=dict, repr=False)
 
     def prefilter(self) -> Prefilter:
         """The byte prefilter over every name and routed form this index knows."""
@@ -219,6 +221,19 @@ class ModelIndex:
         """The entry `entry_id` of `provider`, if this index holds it."""
         return self._by_provider.get(provider, {}).get(entry_id.casefold())
 
+    def parameter_facts(self, entry: ModelEntry) -> tuple[ParameterFact, ...]:
+        """The `[[parameters]]` facts of the entry's provider that name the entry."""
+        return tuple(fact for fact in self._parameters.get(entry.provider, ())
+                     if fact.covers(entry.names))
+
+    @property
+    def parameter_names(self) -> frozenset[str]:
+        """Every parameter some fact names: a source holding none of them needs no MG005 pass."""
+        return frozenset(
+            name for facts in self._parameters.values() for fact in facts
+            for name in (*(old for old, _ in fact.renamed), *fact.unsupported,
+                         *(n for group in fact.exclusive for n in group)))
+
     def replacement(self, match: Match, as_of: date) -> str | None:
         """The replacement as it should be written: everything but the id kept as written
         (routing prefix, region qualifier, dated spelling). None for a fine-tune: it is a model
@@ -294,12 +309,13 @@ def build_index(registry: Registry, providers: Sequence[str] | None = None) -> M
         registry_origin=registry.origin,
         registry_location=registry.location,
         registry_label=registry.label,
+        _parameters={p.slug: p.parameters for p in chosen if p.parameters},
     )
 
 
 def _fingerprint(version: str, chosen: Sequence[Provider], providers: Sequence[str] | None) -> str:
     # The dataclass reprs hold every field, in a fixed order; where the file lies does not count.
     data = [(p.slug, p.name, p.prefixes, p.match_bare, p.qualifiers, p.fine_tunes,
-             p.date_separators, p.models) for p in chosen]
+             p.date_separators, p.models, p.parameters) for p in chosen]
     text = repr((version, data, None if providers is None else sorted(providers)))
     return sha256_hex(text.encode("utf-8"))

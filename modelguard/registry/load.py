@@ -7,6 +7,7 @@ data PR can be fixed in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -33,8 +34,13 @@ ENDPOINTS = (
 )
 _PROVIDER_KEYS = frozenset(
     {"provider", "name", "prefixes", "match_bare", "page_version", "qualifiers", "fine_tunes",
-     "date_separators", "default_endpoints", "models"}
+     "date_separators", "default_endpoints", "models", "parameters"}
 )
+_PARAMETER_KEYS = frozenset(
+    {"models", "endpoints", "renamed", "unsupported", "exclusive", "source", "notes"}
+)
+# A request parameter's name as the APIs spell it (`max_tokens`, `top_p`).
+_PARAMETER_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _ENTRY_KEYS = frozenset(
     {"id", "aliases", "announced", "shutdown", "shutdown_qualifier", "dates_from", "replacement",
      "source", "notes", "endpoints"}
@@ -64,6 +70,29 @@ class ModelEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ParameterFact:
+    """What some models of a provider refuse in requests (a registry `[[parameters]]` table).
+
+    `models` are ids or `fnmatch` globs (casefolded) matched against an entry's id and aliases;
+    `renamed` maps a refused parameter to the one to send instead; `unsupported` are refused
+    (or accepted only at their default value) with no stand-in; each `exclusive` group may be
+    sent one at a time only."""
+
+    models: tuple[str, ...]
+    endpoints: tuple[str, ...]
+    renamed: tuple[tuple[str, str], ...] = ()
+    unsupported: tuple[str, ...] = ()
+    exclusive: tuple[tuple[str, ...], ...] = ()
+    source: str = ""
+    notes: str | None = None
+
+    def covers(self, names: Sequence[str]) -> bool:
+        """Whether one of `names` (an entry's id and aliases) matches one of `models`."""
+        return any(fnmatch.fnmatchcase(name.casefold(), pattern.casefold())
+                   for name in names for pattern in self.models)
+
+
+@dataclass(frozen=True, slots=True)
 class Provider:
     slug: str
     name: str
@@ -83,6 +112,8 @@ class Provider:
     date_separators: tuple[str, ...] = ()
     # The endpoints of every entry that names none of its own.
     default_endpoints: tuple[str, ...] = ()
+    # Request parameters some of its models refuse (`[[parameters]]`; rule MG005).
+    parameters: tuple[ParameterFact, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,11 +317,84 @@ def _parse_provider(where: str, data: Mapping[str, Any], problems: list[str]) ->
     _check_names(entries, labels, problems)
     if len(problems) == start:
         _check_replacements(entries, labels, problems)
+    raw_parameters = data.get("parameters", [])
+    if not isinstance(raw_parameters, list):
+        problems.append(f"{where}: parameters: expected an array of tables ([[parameters]])")
+        raw_parameters = []
+    parameters = [fact for number, raw in enumerate(raw_parameters)
+                  if (fact := _parse_parameters(raw, f"{where}: parameters[{number}]", entries,
+                                                problems)) is not None]
     if len(problems) > start:
         return None
     return Provider(slug, name, tuple(prefixes), tuple(entries), where, match_bare,
                     page_version, tuple(qualifiers), tuple(fine_tunes), tuple(date_separators),
-                    default_endpoints)
+                    default_endpoints, tuple(parameters))
+
+
+def _parameter_names(raw: Mapping[str, Any], key: str, label: str,
+                     problems: list[str]) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not _is_str_list(value) or not all(_PARAMETER_NAME.fullmatch(v) for v in value):
+        problems.append(f"{label}: {key}: expected a list of parameter names such as 'top_p'")
+        return ()
+    return tuple(value)
+
+
+def _parse_parameters(raw: object, label: str, entries: Sequence[ModelEntry],
+                      problems: list[str]) -> ParameterFact | None:
+    """One `[[parameters]]` table; None (with its problems) when it is wrong."""
+    if not isinstance(raw, dict):
+        problems.append(f"{label}: expected a table")
+        return None
+    start = len(problems)
+    for key in sorted(set(raw) - _PARAMETER_KEYS):
+        problems.append(f"{label}: unknown key {key!r}")
+    models = raw.get("models")
+    if not _is_str_list(models) or not models:
+        problems.append(f"{label}: models: expected a non-empty list of ids or globs")
+        models = []
+    endpoints = _endpoints(raw, "endpoints", label, problems)
+    if not endpoints and "endpoints" in raw and not problems[start:]:
+        problems.append(f"{label}: endpoints: expected at least one endpoint")
+    elif "endpoints" not in raw:
+        problems.append(f"{label}: endpoints: expected the endpoints the fact holds on")
+    renamed_raw = raw.get("renamed", {})
+    renamed: list[tuple[str, str]] = []
+    if not isinstance(renamed_raw, dict) or not all(
+            isinstance(v, str) and _PARAMETER_NAME.fullmatch(k) and _PARAMETER_NAME.fullmatch(v)
+            and k != v for k, v in renamed_raw.items()):
+        problems.append(f"{label}: renamed: expected a table of old = \"new\" parameter names")
+    else:
+        renamed = sorted(renamed_raw.items())
+    unsupported = _parameter_names(raw, "unsupported", label, problems)
+    exclusive_raw = raw.get("exclusive", [])
+    exclusive: list[tuple[str, ...]] = []
+    if not isinstance(exclusive_raw, list) or not all(
+            _is_str_list(group) and len(group) >= 2
+            and all(_PARAMETER_NAME.fullmatch(v) for v in group) for group in exclusive_raw):
+        problems.append(f"{label}: exclusive: expected a list of groups of two or more "
+                        "parameter names")
+    else:
+        exclusive = [tuple(group) for group in exclusive_raw]
+    if not (renamed or unsupported or exclusive) and not problems[start:]:
+        problems.append(f"{label}: expected at least one of renamed, unsupported, exclusive")
+    both = set(dict(renamed)) & set(unsupported)
+    if both:
+        problems.append(f"{label}: {sorted(both)[0]!r} is both renamed and unsupported")
+    source = raw.get("source")
+    if not isinstance(source, str) or not source.startswith("https://"):
+        problems.append(f"{label}: source: expected the https:// page that states the fact")
+        source = ""
+    notes = raw.get("notes")
+    if notes is not None and (not isinstance(notes, str) or not notes):
+        problems.append(f"{label}: notes: expected a non-empty string")
+        notes = None
+    fact = ParameterFact(tuple(models), endpoints, tuple(renamed), unsupported,
+                         tuple(exclusive), source, notes)
+    for pattern in fact.models:
+        if not any(ParameterFact((pattern,), ()).covers(e.names) for e in entries):
+            problems.append(f"{label}: models: {pattern!r} matches no entry of this provider")
+    return fact if len(problems) == start else None
 
 
 # The shapes of the id grammar's parts (see SCHEMA.md); `index.ModelIndex.lookup` relies on them.

@@ -24,9 +24,9 @@ from modelguard import __version__
 from modelguard.defaults import MAX_CACHE_SIZE
 from modelguard.files import display_path, keep_newest, write_atomic
 from modelguard.registry import load as registry_mod
-from modelguard.registry.load import ModelEntry, Provider, Registry, load_registry
+from modelguard.registry.load import ModelEntry, ParameterFact, Provider, Registry, load_registry
 
-FORMAT = 4
+FORMAT = 5
 FILE_PREFIX = "registry-parsed"
 KEEP = 16
 
@@ -119,6 +119,11 @@ def to_data(registry: Registry) -> dict[str, Any]:
                 "qualifiers": list(p.qualifiers),
                 "fine_tunes": list(p.fine_tunes), "date_separators": list(p.date_separators),
                 "default_endpoints": list(p.default_endpoints),
+                "parameters": [
+                    [list(f.models), list(f.endpoints), [list(r) for r in f.renamed],
+                     list(f.unsupported), [list(g) for g in f.exclusive], f.source, f.notes]
+                    for f in p.parameters
+                ],
                 "models": [
                     [m.provider, m.id, list(m.aliases), _iso(m.announced), _iso(m.shutdown),
                      m.shutdown_qualifier, m.replacement, m.source, m.notes, m.dates_from,
@@ -144,7 +149,14 @@ def from_data(data: dict[str, Any]) -> Registry:
                                   p["match_bare"], _date(p["page_version"]),
                                   tuple(p["qualifiers"]), tuple(p["fine_tunes"]),
                                   tuple(p["date_separators"]),
-                                  tuple(p["default_endpoints"])))
+                                  tuple(p["default_endpoints"]),
+                                  tuple(ParameterFact(tuple(models), tuple(endpoints),
+                                                      tuple((old, new) for old, new in renamed),
+                                                      tuple(unsupported),
+                                                      tuple(tuple(g) for g in exclusive),
+                                                      source, notes)
+                                        for (models, endpoints, renamed, unsupported, exclusive,
+                                             source, notes) in p["parameters"])))
     return Registry(data["version"], tuple(providers))
 
 

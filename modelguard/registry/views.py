@@ -11,7 +11,7 @@ from modelguard.defaults import WARN_WITHIN_DAYS
 from modelguard.registry.chain import follow
 from modelguard.registry.index import Match
 from modelguard.registry.lifecycle import Status, lifecycle
-from modelguard.registry.load import ModelEntry, Provider
+from modelguard.registry.load import ModelEntry, ParameterFact, Provider
 
 
 def shutdown_text(entry: ModelEntry) -> str:
@@ -249,3 +249,20 @@ def search(
     found.sort(key=lambda item: (item[0], item[1], item[2].row.entry.provider,
                                  item[2].row.entry.id))
     return [hit for _, _, hit in found]
+
+
+def describe_parameter_fact(fact: ParameterFact) -> str:
+    """One line for `registry show`: `on chat: max_tokens -> max_completion_tokens; refuses
+    temperature, top_p; one of temperature, top_p`."""
+    parts = [f"{old} -> {new}" for old, new in fact.renamed]
+    if fact.unsupported:
+        parts.append("refuses " + ", ".join(fact.unsupported))
+    parts.extend("only one of " + ", ".join(group) for group in fact.exclusive)
+    return f"on {', '.join(fact.endpoints)}: " + "; ".join(parts)
+
+
+def parameter_fact_json(fact: ParameterFact) -> dict[str, object]:
+    return {"models": list(fact.models), "endpoints": list(fact.endpoints),
+            "renamed": dict(fact.renamed), "unsupported": list(fact.unsupported),
+            "exclusive": [list(group) for group in fact.exclusive],
+            "source": fact.source, "notes": fact.notes}
