@@ -38,8 +38,12 @@ RETIRED = Rule("MG001", "retired-model", "Model was shut down by its provider")
 DEPRECATED = Rule("MG002", "deprecated-model", "Model is deprecated; shutdown is scheduled")
 IMMINENT = Rule("MG003", "imminent-shutdown", "Model shuts down within the warning window")
 MENTION = Rule("MG004", "model-mention", "A deprecated or retired model is named in text")
+PARAMETER = Rule("MG005", "parameter-not-accepted",
+                 "A request parameter is not accepted by the model (or its replacement)")
 
-RULES: dict[str, Rule] = {rule.code: rule for rule in (RETIRED, DEPRECATED, IMMINENT, MENTION)}
+RULES: dict[str, Rule] = {
+    rule.code: rule for rule in (RETIRED, DEPRECATED, IMMINENT, MENTION, PARAMETER)
+}
 
 
 def manual_migration(endpoints: tuple[str, ...], replacement_endpoints: tuple[str, ...]

@@ -125,6 +125,47 @@ DOCS: dict[str, RuleDoc] = {
         ),
         references=_DEPRECATIONS,
     ),
+    "MG005": RuleDoc(
+        rule=RULES["MG005"],
+        level="warning",
+        what=(
+            "Checks the request parameters written beside a literal model id, in the same call "
+            "(OpenAI `chat.completions.create` and `responses.create`, Anthropic "
+            "`messages.create`, LiteLLM `completion`, LangChain `ChatOpenAI`/`ChatAnthropic`) "
+            "or in a dict literal with a `\"model\"` key, against the registry's "
+            "`[[parameters]]` facts for the model, or for its replacement when the model is "
+            "deprecated or retired. Reported: a renamed parameter (`max_tokens` on OpenAI's "
+            "reasoning models in Chat Completions, which take `max_completion_tokens`), a "
+            "refused one (`temperature`, `top_p`, penalties, `logprobs` on the same models), "
+            "and a group sent together that the model takes one at a time (`temperature` and "
+            "`top_p` on Claude Sonnet 4.5). LangChain and LiteLLM rename `max_tokens` "
+            "themselves, so only refused parameters are reported for them."
+        ),
+        why=(
+            "Moving a call to a reasoning model is not a string swap: the request fails with "
+            "`unsupported_parameter` on its first call. The id check (MG001-MG003) alone would "
+            "rewrite the model and ship a call that cannot succeed."
+        ),
+        example=(
+            'client.chat.completions.create(model="o1-preview", max_tokens=256, '
+            "messages=messages)"
+        ),
+        use_instead=(
+            'client.chat.completions.create(model="o3", max_completion_tokens=256, '
+            "messages=messages)"
+        ),
+        fix_safety=(
+            "Reported only: `fix` does not rename or remove parameters yet. Not seen: a model "
+            "held in a variable, parameters passed through `**kwargs`, and dicts built over "
+            "several statements."
+        ),
+        references=(
+            "https://platform.openai.com/docs/api-reference/chat/create#chat-create-max_tokens",
+            "https://learn.microsoft.com/en-us/azure/foundry/openai/how-to/reasoning",
+            "https://platform.claude.com/docs/en/about-claude/models/migrating-to-claude-4",
+            "registry/SCHEMA.md, section Parameters",
+        ),
+    ),
 }
 
 

@@ -28,7 +28,8 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _UNDECODABLE = re.compile("[\ud800-\udfff]")
 _NAMED_CONTROL = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
-_STYLE = {"MG001": "bold red", "MG002": "yellow", "MG003": "bold yellow", "MG004": "cyan"}
+_STYLE = {"MG001": "bold red", "MG002": "yellow", "MG003": "bold yellow", "MG004": "cyan",
+          "MG005": "magenta"}
 
 
 def finding_line(finding: Finding) -> str:

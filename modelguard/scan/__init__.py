@@ -12,18 +12,21 @@ from modelguard.findings import (
     DEPRECATED,
     IMMINENT,
     MENTION,
+    PARAMETER,
     RETIRED,
     RULES,
     Finding,
     FixSafety,
     Rule,
+    manual_migration,
 )
 from modelguard.registry.index import Match, ModelIndex
 from modelguard.registry.lifecycle import Status, lifecycle
-from modelguard.registry.load import ModelEntry
+from modelguard.registry.load import ModelEntry, ParameterFact
 from modelguard.scan.depth import too_deep
 from modelguard.scan.formats import LANGUAGE_FORMATS, TextFormat, text_format
 from modelguard.scan.hits import Hit, Suppressions
+from modelguard.scan.parameters import ParameterSite
 from modelguard.scan.suppressions import unknown_codes
 
 if TYPE_CHECKING:
@@ -142,7 +145,8 @@ def scan_hits(source: str | bytes, index: ModelIndex) -> tuple[tuple[Hit, ...], 
     if not index.may_contain(source):
         return (), {}
     # libcst takes a third of a second to import: a run served from the cache never pays it.
-    from modelguard.scan.python import ParseFailure, scan_python
+    from modelguard.scan.parameters import parameter_hits
+    from modelguard.scan.python import ParseFailure, decoded, scan_python
 
     deep = too_deep(source)
     if deep is not None:
@@ -151,6 +155,9 @@ def scan_hits(source: str | bytes, index: ModelIndex) -> tuple[tuple[Hit, ...], 
         hits, suppressions = scan_python(source, index)
     except ParseFailure as error:
         raise ScanError(str(error), _group(error.hits, error.suppressions)) from None
+    text = source if isinstance(source, str) else decoded(source)
+    if text is not None:
+        hits.extend(parameter_hits(text, index))  # rule MG005
     return tuple(hits), suppressions
 
 
@@ -234,6 +241,9 @@ def _suppressed(finding: Finding, hit: Hit, suppressions: Suppressions) -> bool:
 
 
 def _finding(path: str, hit: Hit, index: ModelIndex, settings: ScanSettings) -> Finding | None:
+    site = ParameterSite.parse(hit.context)
+    if site is not None:
+        return _parameter_finding(path, hit, site, index, settings)
     entry = hit.match.entry
     state = lifecycle(entry.announced, entry.shutdown, settings.as_of, settings.warn_within_days)
     if state.status is Status.ACTIVE:
@@ -277,6 +287,66 @@ def _finding(path: str, hit: Hit, index: ModelIndex, settings: ScanSettings) -> 
         endpoints=entry.endpoints,
         replacement_endpoints=() if successor is None else successor.endpoints,
     )
+
+
+def _parameter_finding(path: str, hit: Hit, site: ParameterSite, index: ModelIndex,
+                       settings: ScanSettings) -> Finding | None:
+    """MG005 when the model the request goes to refuses the parameter: the replacement `fix`
+    writes into the call when there is one (the literal is a model slot), else the model."""
+    entry = hit.match.entry
+    state = lifecycle(entry.announced, entry.shutdown, settings.as_of, settings.warn_within_days)
+    successor = (None if state.status is Status.ACTIVE or is_recording(path)
+                 else index.successor(hit.match, settings.as_of))
+    if successor is not None and manual_migration(entry.endpoints, successor.endpoints):
+        successor = None  # `fix` leaves the call alone: the request keeps its model
+    target = successor or entry
+    advice = refused(index.parameter_facts(target), site)
+    if advice is None:
+        return None
+    whose = f"`{hit.written if successor is None else target.id}`" + ("" if successor is None else
+                                f" (the replacement of `{hit.written}`)")
+    return Finding(
+        path=path,
+        line=hit.span.line,
+        column=hit.span.column,
+        end_line=hit.span.end_line,
+        end_column=hit.span.end_column,
+        rule=PARAMETER,
+        model=hit.written,
+        provider=entry.provider,
+        entry=entry.id,
+        status=state.status,
+        announced=entry.announced,
+        shutdown=entry.shutdown,
+        shutdown_qualifier=entry.shutdown_qualifier,
+        days_left=state.days_left,
+        replacement=None,
+        fix=FixSafety.NONE,
+        context=hit.context,
+        message=f"`{site.name}` is not accepted by {whose} on "
+                f"{'/'.join(site.endpoints)}: {advice}",
+        endpoints=entry.endpoints,
+    )
+
+
+def refused(facts: Sequence[ParameterFact], site: ParameterSite) -> str | None:
+    """What to do about the site's parameter when a fact on one of its endpoints refuses it
+    (send the new name, remove it, keep one of a group); None when it is accepted."""
+    for fact in facts:
+        if not set(fact.endpoints) & set(site.endpoints):
+            continue
+        new = dict(fact.renamed).get(site.name)
+        if new is not None and not site.client_renames:
+            if new in site.siblings:
+                return f"remove it (`{new}` is already sent)"
+            return f"send `{new}` instead"
+        if site.name in fact.unsupported:
+            return "remove it (only the default value is accepted)"
+        for group in fact.exclusive:
+            present = [name for name in group if name in site.siblings]
+            if site.name in present[1:]:
+                return f"send {' or '.join(f'`{n}`' for n in present)}, not both"
+    return None
 
 
 # Folders of recorded HTTP traffic (VCR.py, pytest-recording, vcrpy cassettes) and of test

@@ -12,7 +12,7 @@ from tests.conftest import FIXTURES, run_cli
 TEST_REGISTRY = str(FIXTURES / "registry")
 CHECK = ("check", "--registry", TEST_REGISTRY, "--as-of", "2025-05-01")
 RETIRED = '"text-davinci-003"'  # MG001 in the test registry at this date
-KNOWN = "(known: MG001, MG002, MG003, MG004)"
+KNOWN = "(known: MG001, MG002, MG003, MG004, MG005)"
 
 
 def _warning(where: str, code: str) -> str:

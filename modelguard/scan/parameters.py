@@ -1,0 +1,161 @@
+"""Rule MG005: request parameters written beside a model literal, in the same call or dict.
+
+The scan records where each parameter some registry fact names (`ModelIndex.parameter_names`)
+is written next to a literal model id: the keyword of a call (`client.chat.completions.create(
+model="o3", max_tokens=5)`), or a key of a dict literal with a "model" key. Whether the model
+(or the replacement `fix` writes) refuses it is decided with the findings, at the as-of date
+(`scan.parameter_finding`), since the replacement depends on it.
+
+A site travels as a `Hit` (so the result cache keeps it unchanged): the span of the parameter's
+name, the model as written, the model's match, and a context string `parameter …` holding the
+endpoints of the call, the parameter and its siblings (`ParameterSite.context`).
+
+Left out, by design: a model held in a variable, parameters passed through `**kwargs` (their
+names are not in the source), positional arguments, and dicts built up over several statements.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from modelguard.findings import FixSafety
+from modelguard.registry.index import Match, ModelIndex
+from modelguard.scan.hits import Hit, Span
+
+CONTEXT = "parameter"
+
+# The last names of a call → the endpoints it sends to, and whether the client library itself
+# sends a renamed parameter under its new name (LangChain's ChatOpenAI and LiteLLM move
+# `max_tokens` to `max_completion_tokens` for the models that need it, so only refused and
+# exclusive parameters are reported for them).
+_CALLS: dict[tuple[str, ...], tuple[tuple[str, ...], bool]] = {
+    ("chat", "completions", "create"): (("chat",), False),
+    ("chat", "completions", "parse"): (("chat",), False),
+    ("chat", "completions", "stream"): (("chat",), False),
+    ("responses", "create"): (("responses",), False),
+    ("responses", "parse"): (("responses",), False),
+    ("responses", "stream"): (("responses",), False),
+    ("messages", "create"): (("messages",), False),
+    ("messages", "stream"): (("messages",), False),
+    ("completion",): (("chat", "messages"), True),
+    ("acompletion",): (("chat", "messages"), True),
+    ("ChatOpenAI",): (("chat",), True),
+    ("AzureChatOpenAI",): (("chat",), True),
+    ("ChatAnthropic",): (("messages",), True),
+}
+_MODEL_KEYWORDS = ("model", "model_name")
+# Lines as `ast` counts them (CRLF, LF or a lone CR; not the other breaks `splitlines` knows).
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterSite:
+    """A parameter written beside a model literal: what `parameter_finding` judges."""
+
+    endpoints: tuple[str, ...]
+    name: str
+    siblings: tuple[str, ...]  # every parameter name of the call or dict, sorted
+    client_renames: bool  # the client library sends renamed parameters under their new name
+
+    @property
+    def context(self) -> str:
+        return " ".join((CONTEXT, ",".join(self.endpoints), self.name, ",".join(self.siblings),
+                         "client-renames" if self.client_renames else "as-written"))
+
+    @staticmethod
+    def parse(context: str) -> ParameterSite | None:
+        parts = context.split(" ")
+        if len(parts) != 5 or parts[0] != CONTEXT:
+            return None
+        return ParameterSite(tuple(parts[1].split(",")), parts[2],
+                             tuple(parts[3].split(",")), parts[4] == "client-renames")
+
+
+def parameter_hits(text: str, index: ModelIndex) -> list[Hit]:
+    """Every site of a parameter some fact names, beside a literal model id, in a module."""
+    names = index.parameter_names
+    if not names or not any(name in text for name in names):
+        return []
+    try:
+        with warnings.catch_warnings():  # "invalid escape sequence" is the user's, not ours
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    lines = _LINES.findall(text)
+    hits: list[Hit] = []
+    for node in ast.walk(tree):
+        for site, model, span in _sites(node, names, index, lines):
+            hits.append(Hit(span, model[0], model[1], FixSafety.SAFE, site.context))
+    return hits
+
+
+def _sites(node: ast.AST, names: frozenset[str], index: ModelIndex, lines: list[str]
+           ) -> Iterator[tuple[ParameterSite, tuple[str, Match], Span]]:
+    if isinstance(node, ast.Call):
+        kind = _CALLS.get(_call_names(node.func))
+        if kind is None:
+            return
+        keywords = {kw.arg: kw for kw in node.keywords if kw.arg is not None}
+        model = _model(next((keywords[k].value for k in _MODEL_KEYWORDS if k in keywords), None),
+                       index)
+        if model is None:
+            return
+        siblings = tuple(sorted(keywords))
+        for name, kw in keywords.items():
+            if name in names:
+                start = _column(lines, kw.lineno, kw.col_offset)
+                span = Span(kw.lineno, start, kw.lineno, start + len(name))
+                yield ParameterSite(kind[0], name, siblings, kind[1]), model, span
+    elif isinstance(node, ast.Dict):
+        keys = {key.value: key for key in node.keys
+                if isinstance(key, ast.Constant) and isinstance(key.value, str)}
+        endpoints = (("chat", "messages") if "messages" in keys
+                     else ("responses",) if "input" in keys else None)
+        if endpoints is None or "model" not in keys:
+            return
+        value = node.values[node.keys.index(keys["model"])]
+        model = _model(value, index)
+        if model is None:
+            return
+        siblings = tuple(sorted(keys))
+        for name, key in keys.items():
+            if name in names and key.end_lineno == key.lineno and key.end_col_offset is not None:
+                start = _column(lines, key.lineno, key.col_offset)
+                end = _column(lines, key.lineno, key.end_col_offset)
+                yield ParameterSite(endpoints, name, siblings, False), model, \
+                    Span(key.lineno, start, key.lineno, end)
+
+
+def _call_names(func: ast.expr) -> tuple[str, ...]:
+    """The trailing names of a called expression that `_CALLS` knows: `client.chat.completions
+    .create` → ("chat", "completions", "create"); `litellm.completion` → ("completion",)."""
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+    parts.reverse()
+    for size in (3, 2, 1):
+        if tuple(parts[-size:]) in _CALLS and len(parts) >= size:
+            return tuple(parts[-size:])
+    return ()
+
+
+def _model(value: ast.expr | None, index: ModelIndex) -> tuple[str, Match] | None:
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        match = index.lookup(value.value)
+        if match is not None and not match.fine_tune:
+            return value.value, match
+    return None
+
+
+def _column(lines: list[str], line: int, byte_offset: int) -> int:
+    """The 1-based character column of an `ast` UTF-8 byte offset."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1

@@ -1,0 +1,97 @@
+"""Rule MG005: a request parameter written beside a literal model id that the model, or the
+replacement `fix` writes, does not accept. One row per call shape and per kind of fact."""
+
+from __future__ import annotations
+
+import pytest
+
+from modelguard.findings import FixSafety
+from modelguard.registry.index import ModelIndex, build_index
+from modelguard.registry.load import load_registry
+from modelguard.scan import ScanError, ScanSettings, scan_source
+from tests.conftest import AFTER, FIXTURES
+
+OAI = "client.chat.completions.create"
+
+
+@pytest.fixture(scope="module")
+def facts() -> ModelIndex:
+    return build_index(load_registry(FIXTURES / "registry-parameters"))
+
+
+def mg005(source: str, index: ModelIndex, path: str = "app.py") -> list[tuple[str, str]]:
+    """(`line text-at-the-span`, message tail) of every MG005 finding, in order: the span must
+    cover the parameter's name exactly (characters, not bytes)."""
+    lines = source.splitlines()
+    return [(f"{f.line} {lines[f.line - 1][f.column - 1:f.end_column - 1]}",
+             f.message.split(": ", 1)[1])
+            for f in scan_source(path, source, index, ScanSettings(AFTER))
+            if f.rule.code == "MG005"]
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    pytest.param(f'{OAI}(model="o3", max_tokens=5, messages=[])\n',
+                 [("1 max_tokens", "send `max_completion_tokens` instead")],
+                 id="reasoning-model-rename"),
+    pytest.param(f'{OAI}(model="gpt-4-32k", max_tokens=5, messages=[])\n',
+                 [("1 max_tokens", "send `max_completion_tokens` instead")],
+                 id="replacement-is-a-reasoning-model"),
+    pytest.param(f'{OAI}(model="o3", temperature=0.2, top_p=1)\n',
+                 [("1 temperature", "remove it (only the default value is accepted)"),
+                  ("1 top_p", "remove it (only the default value is accepted)")],
+                 id="unsupported-sampling"),
+    pytest.param(f'{OAI}(model="o3", max_tokens=5, max_completion_tokens=5)\n',
+                 [("1 max_tokens", "remove it (`max_completion_tokens` is already sent)")],
+                 id="new-name-already-sent"),
+    pytest.param(f'{OAI}(\n    model="o3",\n    max_tokens=5,\n)\n',
+                 [("3 max_tokens", "send `max_completion_tokens` instead")],
+                 id="multi-line-call"),
+    pytest.param('client.messages.create(model="claude-sonnet-4-5", temperature=0.5, top_p=0.9)\n',
+                 [("1 top_p", "send `temperature` or `top_p`, not both")],
+                 id="anthropic-exclusive-pair"),
+    pytest.param('payload = {"model": "o3", "messages": [], "max_tokens": 10}\n',
+                 [("1 \"max_tokens\"", "send `max_completion_tokens` instead")],
+                 id="chat-payload-dict"),
+    pytest.param('litellm.completion(model="o3", max_tokens=5, temperature=0)\n',
+                 [("1 temperature", "remove it (only the default value is accepted)")],
+                 id="litellm-renames-max-tokens-itself"),
+    pytest.param('ChatOpenAI(model="o1-preview", max_tokens=5)\n', [],
+                 id="langchain-renames-max-tokens-itself"),
+    pytest.param('x = "é"; client.chat.completions.create(model="o3", max_tokens=5)\n',
+                 [("1 max_tokens", "send `max_completion_tokens` instead")],
+                 id="columns-count-characters"),
+])
+def test_parameters_the_model_refuses(facts: ModelIndex, source: str,
+                                      expected: list[tuple[str, str]]) -> None:
+    assert mg005(source, facts) == expected
+
+
+@pytest.mark.parametrize("source", [
+    pytest.param(f'{OAI}(model="gpt-4o", max_tokens=5, temperature=0.2)\n', id="chat-model"),
+    pytest.param('client.responses.create(model="o3", max_tokens=5)\n', id="fact-on-chat-only"),
+    pytest.param('client.messages.create(model="claude-sonnet-4-5", temperature=0.5)\n',
+                 id="one-of-the-pair"),
+    pytest.param(f'{OAI}(model=MODEL, max_tokens=5)\n', id="model-in-a-variable"),
+    pytest.param(f'{OAI}(model="o3", **options)\n', id="kwargs"),
+    pytest.param('payload = {"model": "o3", "max_tokens": 10}\n', id="dict-not-a-payload"),
+    pytest.param('send(model="o3", max_tokens=5)\n', id="unknown-call"),
+])
+def test_nothing_to_report(facts: ModelIndex, source: str) -> None:
+    assert mg005(source, facts) == []
+
+
+def test_a_module_that_does_not_parse_has_no_mg005(facts: ModelIndex) -> None:
+    with pytest.raises(ScanError) as raised:
+        scan_source("app.py", f'{OAI}(model="o3", max_tokens=5\n', facts, ScanSettings(AFTER))
+    assert [f.rule.code for f in raised.value.findings] == []  # o3 is active: no MG00x either
+
+
+def test_mg005_is_reported_not_fixed(facts: ModelIndex) -> None:
+    [found] = [f for f in scan_source("app.py", f'{OAI}(model="o3", max_tokens=5)\n', facts,
+                                      ScanSettings(AFTER)) if f.rule.code == "MG005"]
+    assert (found.fix, found.replacement, found.model) == (FixSafety.NONE, None, "o3")
+
+
+def test_suppressed_like_any_rule(facts: ModelIndex) -> None:
+    source = f'{OAI}(model="o3", max_tokens=5)  # modelguard: ignore[MG005]\n'
+    assert mg005(source, facts) == []
