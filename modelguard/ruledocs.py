@@ -155,9 +155,13 @@ DOCS: dict[str, RuleDoc] = {
             "messages=messages)"
         ),
         fix_safety=(
-            "Reported only: `fix` does not rename or remove parameters yet. Not seen: a model "
-            "held in a variable, parameters passed through `**kwargs`, and dicts built over "
-            "several statements."
+            "A renamed parameter is a safe fix: the model literal sits in the same call or "
+            "dict, so `fix` renames the keyword (or the dict key, quotes kept) in the same edit "
+            "that rewrites the id, and verifies that nothing else changed. Refused parameters "
+            "and exclusive groups are reported only: removing a sampling setting changes the "
+            "request, so that is left to a human (not even `--unsafe-fixes` removes them). "
+            "Not seen: a model held in a variable, parameters passed through `**kwargs`, and "
+            "dicts built over several statements."
         ),
         references=(
             "https://platform.openai.com/docs/api-reference/chat/create#chat-create-max_tokens",

@@ -11,7 +11,7 @@ import click
 
 from modelguard import __version__
 from modelguard.defaults import SMOKE_TIMEOUT
-from modelguard.findings import Failed, Selection
+from modelguard.findings import PARAMETER, Failed, Selection
 from modelguard.fix.files import remove_stale_temps_near, write_fix
 from modelguard.fix.run import FixRun, fix_paths
 from modelguard.fix.verify import (
@@ -89,10 +89,13 @@ def run_fix(
         click.echo(printable(finding_line(finding)), err=True)
     for failed in report.errors:
         click.echo(printable(f"{failed.path}: error: {failed.message}"), err=True)
-    fixed = sum(len(f.plan.edits) for f in run.changed if f.shown not in unwritten)
+    edits = [e for f in run.changed if f.shown not in unwritten for e in f.plan.edits]
+    renamed = sum(1 for e in edits if e.finding.rule is PARAMETER)
     verb = "Would rewrite" if dry else "Rewrote"
     click.echo(
-        f"{verb} {fixed} model id(s) in {rewritten} file(s) with registry "
+        f"{verb} {len(edits) - renamed} model id(s)"
+        + (f" and renamed {renamed} parameter(s)" if renamed else "")
+        + f" in {rewritten} file(s) with registry "
         f"{report.registry_label} as of {settings.as_of}; {len(report.failing)} failing "
         f"finding(s) left (--fail-on {fail_on.value})"
         + (f", {len(report.errors)} error(s)" if report.errors else ""),

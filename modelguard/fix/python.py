@@ -69,7 +69,12 @@ def _fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
     collector = _LiteralCollector()
     wrapper.visit(collector)
     for edit in plan.edits:
-        if (edit.line, edit.column, edit.end_line, edit.end_column) not in collector.literals:
+        span = (edit.line, edit.column, edit.end_line, edit.end_column)
+        if span in collector.keywords:
+            if collector.keywords[span].value != edit.old:
+                return FixError(f"{edit.line}:{edit.column}: no keyword `{edit.old}` at the "
+                                "planned span")
+        elif span not in collector.literals:
             return FixError(f"{edit.line}:{edit.column}: no string literal at the planned span")
     plan = plan.without(_duplicate_keys(plan, collector))
     if not plan.edits:
@@ -153,6 +158,8 @@ class _LiteralCollector(cst.CSTVisitor):
         super().__init__()
         self.literals: dict[_Span, _Literal] = {}
         self.dicts: list[cst.Dict] = []
+        # The names of keyword arguments (`max_tokens` in `f(max_tokens=5)`): MG005 renames.
+        self.keywords: dict[_Span, cst.Name] = {}
 
     def _add(self, node: _Literal) -> None:
         where = self.get_metadata(PositionProvider, node)
@@ -168,12 +175,18 @@ class _LiteralCollector(cst.CSTVisitor):
     def visit_Dict(self, node: cst.Dict) -> None:
         self.dicts.append(node)
 
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            where = self.get_metadata(PositionProvider, node.keyword)
+            self.keywords[(where.start.line, where.start.column + 1, where.end.line,
+                           where.end.column + 1)] = node.keyword
+
 
 def _duplicate_keys(plan: FixPlan, collector: _LiteralCollector) -> list[SkippedFix]:
     """Edits of dict keys that would make two keys of one dict literal equal."""
     new_value = {
-        id(collector.literals[(e.line, e.column, e.end_line, e.end_column)]): e
-        for e in plan.edits
+        id(collector.literals[span]): e for e in plan.edits
+        if (span := (e.line, e.column, e.end_line, e.end_column)) in collector.literals
     }
     dropped: list[SkippedFix] = []
     for node in collector.dicts:
@@ -220,6 +233,14 @@ class _RewriteLiterals(cst.CSTTransformer):
                                  f"`{edit.new}`")
         return new
 
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        edit = self.targets.get(id(original_node))
+        if edit is None:
+            return updated_node
+        if original_node.value != edit.old:
+            self.problems.append(f"{edit.line}:{edit.column}: the keyword is not `{edit.old}`")
+        return updated_node.with_changes(value=edit.new)
+
     def leave_FormattedStringText(
         self, original_node: cst.FormattedStringText, updated_node: cst.FormattedStringText
     ) -> cst.FormattedStringText:
@@ -238,7 +259,11 @@ def _verify(
 ) -> str | None:
     targets: dict[int, Edit] = {}
     for edit in plan.edits:
-        node = collector.literals[(edit.line, edit.column, edit.end_line, edit.end_column)]
+        span = (edit.line, edit.column, edit.end_line, edit.end_column)
+        if span in collector.keywords:
+            targets[id(collector.keywords[span])] = edit
+            continue
+        node = collector.literals[span]
         if isinstance(node, cst.FormattedString):
             parts = [p for p in node.parts if isinstance(p, cst.FormattedStringText)]
             if len(parts) != 1:

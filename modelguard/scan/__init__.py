@@ -300,9 +300,10 @@ def _parameter_finding(path: str, hit: Hit, site: ParameterSite, index: ModelInd
     if successor is not None and manual_migration(entry.endpoints, successor.endpoints):
         successor = None  # `fix` leaves the call alone: the request keeps its model
     target = successor or entry
-    advice = refused(index.parameter_facts(target), site)
-    if advice is None:
+    verdict = refused(index.parameter_facts(target), site)
+    if verdict is None:
         return None
+    advice, renamed = verdict
     whose = f"`{hit.written if successor is None else target.id}`" + ("" if successor is None else
                                 f" (the replacement of `{hit.written}`)")
     return Finding(
@@ -320,8 +321,10 @@ def _parameter_finding(path: str, hit: Hit, site: ParameterSite, index: ModelInd
         shutdown=entry.shutdown,
         shutdown_qualifier=entry.shutdown_qualifier,
         days_left=state.days_left,
-        replacement=None,
-        fix=FixSafety.NONE,
+        # A rename is safe: the model literal sits in the same call or dict, so `fix` writes
+        # the parameter the model it leaves there takes. A removal changes the request.
+        replacement=renamed,
+        fix=FixSafety.NONE if renamed is None else FixSafety.SAFE,
         context=hit.context,
         message=f"`{site.name}` is not accepted by {whose} on "
                 f"{'/'.join(site.endpoints)}: {advice}",
@@ -329,23 +332,25 @@ def _parameter_finding(path: str, hit: Hit, site: ParameterSite, index: ModelInd
     )
 
 
-def refused(facts: Sequence[ParameterFact], site: ParameterSite) -> str | None:
+def refused(facts: Sequence[ParameterFact], site: ParameterSite
+            ) -> tuple[str, str | None] | None:
     """What to do about the site's parameter when a fact on one of its endpoints refuses it
-    (send the new name, remove it, keep one of a group); None when it is accepted."""
+    (send the new name, remove it, keep one of a group), with the new name when `fix` may
+    rename it; None when it is accepted."""
     for fact in facts:
         if not set(fact.endpoints) & set(site.endpoints):
             continue
         new = dict(fact.renamed).get(site.name)
         if new is not None and not site.client_renames:
             if new in site.siblings:
-                return f"remove it (`{new}` is already sent)"
-            return f"send `{new}` instead"
+                return f"remove it (`{new}` is already sent)", None
+            return f"send `{new}` instead", new
         if site.name in fact.unsupported:
-            return "remove it (only the default value is accepted)"
+            return "remove it (only the default value is accepted)", None
         for group in fact.exclusive:
             present = [name for name in group if name in site.siblings]
             if site.name in present[1:]:
-                return f"send {' or '.join(f'`{n}`' for n in present)}, not both"
+                return f"send {' or '.join(f'`{n}`' for n in present)}, not both", None
     return None
 
 

@@ -86,10 +86,17 @@ def test_a_module_that_does_not_parse_has_no_mg005(facts: ModelIndex) -> None:
     assert [f.rule.code for f in raised.value.findings] == []  # o3 is active: no MG00x either
 
 
-def test_mg005_is_reported_not_fixed(facts: ModelIndex) -> None:
-    [found] = [f for f in scan_source("app.py", f'{OAI}(model="o3", max_tokens=5)\n', facts,
-                                      ScanSettings(AFTER)) if f.rule.code == "MG005"]
-    assert (found.fix, found.replacement, found.model) == (FixSafety.NONE, None, "o3")
+@pytest.mark.parametrize(("source", "fix", "replacement"), [
+    pytest.param(f'{OAI}(model="o3", max_tokens=5)\n', FixSafety.SAFE, "max_completion_tokens",
+                 id="rename-is-safe"),
+    pytest.param(f'{OAI}(model="o3", temperature=0)\n', FixSafety.NONE, None,
+                 id="removal-is-reported-only"),
+])
+def test_fix_class_of_mg005(facts: ModelIndex, source: str, fix: FixSafety,
+                            replacement: str | None) -> None:
+    [found] = [f for f in scan_source("app.py", source, facts, ScanSettings(AFTER))
+               if f.rule.code == "MG005"]
+    assert (found.fix, found.replacement, found.model) == (fix, replacement, "o3")
 
 
 def test_suppressed_like_any_rule(facts: ModelIndex) -> None:
