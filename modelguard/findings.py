@@ -89,6 +89,8 @@ class Finding:
     # The endpoints (registry `endpoints`) the model serves and those its replacement serves.
     endpoints: tuple[str, ...] = ()
     replacement_endpoints: tuple[str, ...] = ()
+    # MG005: the request parameter the span covers (its `replacement` is the new name).
+    parameter: str | None = None
 
     @property
     def manual_migration(self) -> str | None:

@@ -11,8 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from modelguard.findings import MENTION, PARAMETER, Finding, FixSafety
-from modelguard.scan.parameters import ParameterSite
+from modelguard.findings import MENTION, Finding, FixSafety
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +90,8 @@ def plan_fixes(findings: Iterable[Finding], allow_unsafe: bool = False) -> FixPl
                 finding, f"unsafe fix ({finding.context}); rerun with --unsafe-fixes to apply"))
             continue
         # MG005 renames the parameter its span covers; every other rule rewrites the id.
-        site = ParameterSite.parse(finding.context) if finding.rule is PARAMETER else None
         edit = Edit(finding.line, finding.column, finding.end_line, finding.end_column,
-                    finding.model if site is None else site.name, finding.replacement, finding)
+                    finding.parameter or finding.model, finding.replacement, finding)
         if edits and edits[-1].finding.cell == finding.cell and edit.start < edits[-1].end:
             skipped.append(SkippedFix(finding, "overlaps another fix"))
             continue

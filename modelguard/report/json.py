@@ -42,6 +42,8 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "fails": None,  # filled in by render: depends on the run's --fail-on
     }
+    if finding.parameter is not None:  # MG005: the parameter (its new name is `replacement`)
+        item["parameter"] = finding.parameter
     if finding.cell is not None:  # notebooks: line and column are in the cell's source
         item["cell"] = finding.cell
         item["file_line"] = finding.file_line

@@ -325,10 +325,11 @@ def _parameter_finding(path: str, hit: Hit, site: ParameterSite, index: ModelInd
         # the parameter the model it leaves there takes. A removal changes the request.
         replacement=renamed,
         fix=FixSafety.NONE if renamed is None else FixSafety.SAFE,
-        context=hit.context,
+        context=site.shown,
         message=f"`{site.name}` is not accepted by {whose} on "
                 f"{'/'.join(site.endpoints)}: {advice}",
         endpoints=entry.endpoints,
+        parameter=site.name,
     )
 
 

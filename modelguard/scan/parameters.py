@@ -60,19 +60,27 @@ class ParameterSite:
     name: str
     siblings: tuple[str, ...]  # every parameter name of the call or dict, sorted
     client_renames: bool  # the client library sends renamed parameters under their new name
+    in_dict: bool = False  # a key of a payload dict, not a keyword argument
 
     @property
     def context(self) -> str:
-        return " ".join((CONTEXT, ",".join(self.endpoints), self.name, ",".join(self.siblings),
+        """The site as a `Hit` context (what the cache stores)."""
+        return " ".join((CONTEXT, "key" if self.in_dict else "keyword", ",".join(self.endpoints),
+                         self.name, ",".join(self.siblings),
                          "client-renames" if self.client_renames else "as-written"))
+
+    @property
+    def shown(self) -> str:
+        """The context reports show."""
+        return "parameter payload key" if self.in_dict else "parameter keyword argument"
 
     @staticmethod
     def parse(context: str) -> ParameterSite | None:
         parts = context.split(" ")
-        if len(parts) != 5 or parts[0] != CONTEXT:
+        if len(parts) != 6 or parts[0] != CONTEXT:
             return None
-        return ParameterSite(tuple(parts[1].split(",")), parts[2],
-                             tuple(parts[3].split(",")), parts[4] == "client-renames")
+        return ParameterSite(tuple(parts[2].split(",")), parts[3], tuple(parts[4].split(",")),
+                             parts[5] == "client-renames", parts[1] == "key")
 
 
 def parameter_hits(text: str, index: ModelIndex) -> list[Hit]:
@@ -127,7 +135,7 @@ def _sites(node: ast.AST, names: frozenset[str], index: ModelIndex, lines: list[
             if name in names and key.end_lineno == key.lineno and key.end_col_offset is not None:
                 start = _column(lines, key.lineno, key.col_offset)
                 end = _column(lines, key.lineno, key.end_col_offset)
-                yield ParameterSite(endpoints, name, siblings, False), model, \
+                yield ParameterSite(endpoints, name, siblings, False, True), model, \
                     Span(key.lineno, start, key.lineno, end)
 
 

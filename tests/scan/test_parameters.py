@@ -74,6 +74,8 @@ def test_parameters_the_model_refuses(facts: ModelIndex, source: str,
     pytest.param(f'{OAI}(model=MODEL, max_tokens=5)\n', id="model-in-a-variable"),
     pytest.param(f'{OAI}(model="o3", **options)\n', id="kwargs"),
     pytest.param('payload = {"model": "o3", "max_tokens": 10}\n', id="dict-not-a-payload"),
+    pytest.param('payload = {"model": "o3", "input": "hi", "max_tokens": 10}\n',
+                 id="responses-payload-fact-on-chat-only"),
     pytest.param('send(model="o3", max_tokens=5)\n', id="unknown-call"),
 ])
 def test_nothing_to_report(facts: ModelIndex, source: str) -> None:
@@ -86,17 +88,20 @@ def test_a_module_that_does_not_parse_has_no_mg005(facts: ModelIndex) -> None:
     assert [f.rule.code for f in raised.value.findings] == []  # o3 is active: no MG00x either
 
 
-@pytest.mark.parametrize(("source", "fix", "replacement"), [
-    pytest.param(f'{OAI}(model="o3", max_tokens=5)\n', FixSafety.SAFE, "max_completion_tokens",
-                 id="rename-is-safe"),
-    pytest.param(f'{OAI}(model="o3", temperature=0)\n', FixSafety.NONE, None,
-                 id="removal-is-reported-only"),
+@pytest.mark.parametrize(("source", "parameter", "fix", "replacement", "context"), [
+    pytest.param(f'{OAI}(model="o3", max_tokens=5)\n', "max_tokens", FixSafety.SAFE,
+                 "max_completion_tokens", "parameter keyword argument", id="rename-is-safe"),
+    pytest.param(f'{OAI}(model="o3", temperature=0)\n', "temperature", FixSafety.NONE, None,
+                 "parameter keyword argument", id="removal-is-reported-only"),
+    pytest.param('p = {"model": "o3", "messages": [], "top_p": 1}\n', "top_p", FixSafety.NONE,
+                 None, "parameter payload key", id="payload-key"),
 ])
-def test_fix_class_of_mg005(facts: ModelIndex, source: str, fix: FixSafety,
-                            replacement: str | None) -> None:
+def test_what_a_finding_carries(facts: ModelIndex, source: str, parameter: str, fix: FixSafety,
+                                replacement: str | None, context: str) -> None:
     [found] = [f for f in scan_source("app.py", source, facts, ScanSettings(AFTER))
                if f.rule.code == "MG005"]
-    assert (found.fix, found.replacement, found.model) == (fix, replacement, "o3")
+    assert (found.parameter, found.fix, found.replacement, found.context, found.model) == \
+        (parameter, fix, replacement, context, "o3")
 
 
 def test_suppressed_like_any_rule(facts: ModelIndex) -> None:
