@@ -46,7 +46,8 @@ class _ModelRow:
 def _model_rows(report: Report) -> list[_ModelRow]:
     groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in report.findings:
-        groups[(finding.provider, finding.entry)].append(finding)
+        if finding.parameter is None:  # MG005 is about a request parameter, not a model to move
+            groups[(finding.provider, finding.entry)].append(finding)
     rows = []
     for (provider, entry), found in groups.items():
         first = found[0]

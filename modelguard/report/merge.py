@@ -107,8 +107,10 @@ def read_report(document: Any, source: str) -> tuple[str, str | None, list[_Find
                          f"(this modelguard reads 1 to {SCHEMA_VERSION}; upgrade modelguard)")
     repository = document.get("repository")
     repository = repository if isinstance(repository, dict) else {}
+    # MG005 rows (they name a `parameter`) are about a request, not a model to move.
     findings = [_parse_finding(item, source, number)
-                for number, item in enumerate(document["findings"], 1)]
+                for number, item in enumerate(document["findings"], 1)
+                if not (isinstance(item, dict) and "parameter" in item)]
     return _text(repository.get("name")) or source, _text(repository.get("commit")), findings
 
 
