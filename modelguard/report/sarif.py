@@ -50,7 +50,8 @@ def id_region(finding: Finding) -> dict[str, int] | None:
     """
     if finding.line != finding.end_line:
         return None
-    extra = (finding.end_column - finding.column) - len(finding.model)
+    written = finding.parameter or finding.model  # MG005 rewrites the parameter's name
+    extra = (finding.end_column - finding.column) - len(written)
     if extra == 0:
         quote_width = 0
     elif 2 <= extra <= 4:
@@ -60,7 +61,7 @@ def id_region(finding: Finding) -> dict[str, int] | None:
     else:
         return None
     end = finding.end_column - quote_width
-    return {"startLine": finding.line, "startColumn": end - len(finding.model),
+    return {"startLine": finding.line, "startColumn": end - len(written),
             "endLine": finding.line, "endColumn": end}
 
 

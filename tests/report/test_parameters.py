@@ -18,7 +18,8 @@ from modelguard.report.model import FailOn, Report
 from modelguard.scan import ScanSettings, scan_source
 from tests.conftest import AFTER, FIXTURES
 
-SOURCE = 'client.chat.completions.create(model="o1-preview", max_tokens=5, temperature=0)\n'
+# The id and the parameter differ in length: a SARIF region computed from the id would show.
+SOURCE = 'client.chat.completions.create(model="gpt-4-32k", max_tokens=5, temperature=0)\n'
 
 
 @pytest.fixture(scope="module")
@@ -38,21 +39,30 @@ def test_json_names_the_parameter(report: Report) -> None:
     ]
 
 
-def test_sarif_fix_replaces_the_keyword_only(report: Report) -> None:
+@pytest.mark.parametrize(("source", "name"), [
+    pytest.param(SOURCE, "max_tokens", id="keyword"),
+    pytest.param("p = {'model': 'gpt-4-32k', 'messages': [], 'max_tokens': 1}\n", "max_tokens",
+                 id="payload-key-without-its-quotes"),
+])
+def test_sarif_fix_replaces_the_parameter_name_only(source: str, name: str) -> None:
+    index = build_index(load_registry(FIXTURES / "registry-parameters"))
+    settings = ScanSettings(AFTER)
+    report = collect([Scanned("app.py", scan_source("app.py", source, index, settings))],
+                     index, settings, FailOn.RETIRED, Selection())
     [run] = json.loads(render(report, OutputFormat.SARIF))["runs"]
     rename = next(r for r in run["results"] if r["ruleId"] == "MG005" and "fixes" in r)
     [change] = rename["fixes"][0]["artifactChanges"]
     [replacement] = change["replacements"]
     region = replacement["deletedRegion"]
-    line = SOURCE.splitlines()[region["startLine"] - 1]
-    assert line[region["startColumn"] - 1:region["endColumn"] - 1] == "max_tokens"
+    line = source.splitlines()[region["startLine"] - 1]
+    assert line[region["startColumn"] - 1:region["endColumn"] - 1] == name
     assert replacement["insertedContent"]["text"] == "max_completion_tokens"
     assert "MG005" in {rule["id"] for rule in run["tool"]["driver"]["rules"]}
 
 
 def test_text_says_what_to_send(report: Report) -> None:
     text = render(report, OutputFormat.TEXT)
-    assert "MG005 `max_tokens` is not accepted by `o3` (the replacement of `o1-preview`) on " \
+    assert "MG005 `max_tokens` is not accepted by `o3` (the replacement of `gpt-4-32k`) on " \
         "chat: send `max_completion_tokens` instead, Replace with `max_completion_tokens`" in text
 
 
@@ -61,4 +71,4 @@ def test_model_views_leave_mg005_out(report: Report) -> None:
     assert [line.split(" | ")[3] for line in by_model.splitlines()
             if line.startswith("| <code>")] == ["<code>o3</code>"]
     merged = merge([("app", json.loads(render(report, OutputFormat.JSON)))])
-    assert [(m.model, m.replacement) for m in merged.moves] == [("o1-preview", "o3")]
+    assert [(m.model, m.replacement) for m in merged.moves] == [("gpt-4-32k", "o3")]
