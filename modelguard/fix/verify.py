@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from modelguard.defaults import SMOKE_CONCURRENCY, SMOKE_TIMEOUT
-from modelguard.findings import PARAMETER
 from modelguard.fix.files import FileFix
 from modelguard.fix.plan import FixPlan, SkippedFix
 from modelguard.fix.run import FixRun
@@ -53,10 +52,8 @@ class VerifyUsageError(Exception):
 
 def planned_targets(run: FixRun, index: ModelIndex) -> list[Target]:
     """The distinct targets the changed files would be moved to, sorted."""
-    # An MG005 edit renames a parameter: its `replacement` is no model.
     return sorted({t for f in run.changed for e in f.plan.edits
-                   if e.finding.rule is not PARAMETER
-                   and (t := target_of(e.finding, index)) is not None})
+                   if (t := target_of(e.finding, index)) is not None})
 
 
 def smoke_replacements(

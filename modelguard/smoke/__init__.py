@@ -86,8 +86,8 @@ def target_of(finding: Finding, index: ModelIndex) -> Target | None:
     """
     from modelguard.smoke.interface import Target
 
-    if finding.replacement is None:
-        return None
+    if finding.replacement is None or finding.parameter is not None:
+        return None  # MG005's replacement is a parameter's new name, not a model
     match = index.lookup(finding.model)
     prefix = match.prefix if match is not None else ""
     # The replacement is called on its own endpoint (registry `endpoints`), not the finding's.

@@ -16,6 +16,7 @@ from modelguard.report import OutputFormat, render
 from modelguard.report.merge import merge
 from modelguard.report.model import FailOn, Report
 from modelguard.scan import ScanSettings, scan_source
+from modelguard.smoke import targets_from_findings
 from tests.conftest import AFTER, FIXTURES
 
 # The id and the parameter differ in length: a SARIF region computed from the id would show.
@@ -72,3 +73,9 @@ def test_model_views_leave_mg005_out(report: Report) -> None:
             if line.startswith("| <code>")] == ["<code>o3</code>"]
     merged = merge([("app", json.loads(render(report, OutputFormat.JSON)))])
     assert [(m.model, m.replacement) for m in merged.moves] == [("gpt-4-32k", "o3")]
+
+
+def test_smoke_targets_are_models_never_parameters(report: Report) -> None:
+    index = build_index(load_registry(FIXTURES / "registry-parameters"))
+    assert [(t.provider, t.model) for t in targets_from_findings(report.findings, index)] == [
+        ("openai", "o3")]
