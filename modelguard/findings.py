@@ -89,7 +89,8 @@ class Finding:
     # The endpoints (registry `endpoints`) the model serves and those its replacement serves.
     endpoints: tuple[str, ...] = ()
     replacement_endpoints: tuple[str, ...] = ()
-    # MG005: the request parameter the span covers (its `replacement` is the new name).
+    # MG005: the request parameter the span covers; `replacement` is its new name, or "" when
+    # `fix --unsafe-fixes` removes the whole argument.
     parameter: str | None = None
 
     @property
@@ -113,6 +114,14 @@ class Finding:
         if self.manual_migration is not None:
             return f" (manual migration: {self.manual_migration})"
         return " (unsafe fix)" if self.fix is FixSafety.UNSAFE else ""
+
+    @property
+    def fix_title(self) -> str:
+        """What applying the fix does: "Replace with `gpt-4.1`", or for an MG005 parameter
+        the model refuses, "Remove `temperature`"."""
+        if self.parameter is not None and not self.replacement:
+            return f"Remove `{self.parameter}`"
+        return f"Replace with `{self.replacement}`"
 
     @property
     def sort_key(self) -> tuple[str, int, int, int, str]:

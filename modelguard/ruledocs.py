@@ -157,9 +157,11 @@ DOCS: dict[str, RuleDoc] = {
         fix_safety=(
             "A renamed parameter is a safe fix: the model literal sits in the same call or "
             "dict, so `fix` renames the keyword (or the dict key, quotes kept) in the same edit "
-            "that rewrites the id, and verifies that nothing else changed. Refused parameters "
-            "and exclusive groups are reported only: removing a sampling setting changes the "
-            "request, so that is left to a human (not even `--unsafe-fixes` removes them). "
+            "that rewrites the id, and verifies that nothing else changed. Removing a refused "
+            "keyword argument (or the later one of an exclusive group) changes the request: "
+            "an unsafe fix, made only with `--unsafe-fixes`, and verified to leave the same "
+            "syntax tree minus that argument; an argument with a comment beside it, and a "
+            "payload dict's key, are left to a human. "
             "Not seen: a model held in a variable, parameters passed through `**kwargs`, and "
             "dicts built over several statements."
         ),

@@ -90,11 +90,13 @@ def run_fix(
     for failed in report.errors:
         click.echo(printable(f"{failed.path}: error: {failed.message}"), err=True)
     edits = [e for f in run.changed if f.shown not in unwritten for e in f.plan.edits]
-    renamed = sum(1 for e in edits if e.finding.rule is PARAMETER)
+    renamed = sum(1 for e in edits if e.finding.rule is PARAMETER and e.new)
+    removed = sum(1 for e in edits if e.finding.rule is PARAMETER and not e.new)
     verb = "Would rewrite" if dry else "Rewrote"
     click.echo(
-        f"{verb} {len(edits) - renamed} model id(s)"
-        + (f" and renamed {renamed} parameter(s)" if renamed else "")
+        f"{verb} {len(edits) - renamed - removed} model id(s)"
+        + (f", renamed {renamed} parameter(s)" if renamed else "")
+        + (f", removed {removed} argument(s)" if removed else "")
         + f" in {rewritten} file(s) with registry "
         f"{report.registry_label} as of {settings.as_of}; {len(report.failing)} failing "
         f"finding(s) left (--fail-on {fail_on.value})"
@@ -134,8 +136,9 @@ def _write_or_show(run: FixRun, errors: list[Failed], unwritten: set[str], show_
         for note in file.plan.skipped:
             cell = f"cell {note.finding.cell}:" if note.finding.cell is not None else ""
             where = f"{note.finding.path}:{cell}{note.finding.line}:{note.finding.column}"
-            click.echo(printable(f"{where}: note: `{note.finding.model}` not rewritten: "
-                                 f"{note.reason}"), err=True)
+            what = note.finding.parameter or note.finding.model
+            click.echo(printable(f"{where}: note: `{what}` not rewritten: {note.reason}"),
+                       err=True)
         if not file.changed:
             continue
         if show_diff:

@@ -12,6 +12,7 @@ replacement.
 
 from __future__ import annotations
 
+import ast
 import io
 import tokenize
 from dataclasses import replace
@@ -56,7 +57,14 @@ def fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
     return _fix_python_source(source, plan)
 
 
+def _removes(edit: Edit) -> bool:
+    """An MG005 edit that removes a whole keyword argument (`--unsafe-fixes`)."""
+    return edit.finding.parameter is not None and edit.new == ""
+
+
 def _fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
+    if any(_removes(edit) for edit in plan.edits):
+        return _fix_with_removals(source, plan)
     try:
         module = parse(source)
     except ParseFailure as error:
@@ -158,8 +166,11 @@ class _LiteralCollector(cst.CSTVisitor):
         super().__init__()
         self.literals: dict[_Span, _Literal] = {}
         self.dicts: list[cst.Dict] = []
-        # The names of keyword arguments (`max_tokens` in `f(max_tokens=5)`): MG005 renames.
+        # The names of keyword arguments (`max_tokens` in `f(max_tokens=5)`), in source order:
+        # MG005 renames them, or removes their arguments.
         self.keywords: dict[_Span, cst.Name] = {}
+        self.arguments: list[cst.Arg] = []
+        self.calls: dict[int, cst.Call] = {}  # id of a keyword argument -> its call
 
     def _add(self, node: _Literal) -> None:
         where = self.get_metadata(PositionProvider, node)
@@ -175,8 +186,13 @@ class _LiteralCollector(cst.CSTVisitor):
     def visit_Dict(self, node: cst.Dict) -> None:
         self.dicts.append(node)
 
+    def visit_Call(self, node: cst.Call) -> None:
+        for arg in node.args:
+            self.calls[id(arg)] = node
+
     def visit_Arg(self, node: cst.Arg) -> None:
         if node.keyword is not None:
+            self.arguments.append(node)
             where = self.get_metadata(PositionProvider, node.keyword)
             self.keywords[(where.start.line, where.start.column + 1, where.end.line,
                            where.end.column + 1)] = node.keyword
@@ -282,5 +298,122 @@ def _verify(
     except ParseFailure as error:
         return f"the result does not parse ({error})"
     if not reparsed.deep_equals(expected):
+        return "the result parses to a different tree"
+    return None
+
+
+# Removing arguments (MG005 with --unsafe-fixes) --------------------------------------------------
+
+
+def _fix_with_removals(source: bytes, plan: FixPlan) -> FixedSource | FixError:
+    """The other edits first (verified as always), then each removed keyword argument is taken
+    out through the CST; the result must parse to the same `ast` as the first step's with
+    exactly those keywords gone."""
+    removals = [edit for edit in plan.edits if _removes(edit)]
+    rest = FixPlan(tuple(e for e in plan.edits if not _removes(e)), plan.skipped)
+    try:
+        module = parse(source)
+    except ParseFailure as error:
+        return FixError(str(error))
+    collector = _LiteralCollector()
+    MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
+    spans = list(collector.keywords)
+    ordinals = []
+    skipped: list[SkippedFix] = []
+    for edit in list(removals):
+        span = (edit.line, edit.column, edit.end_line, edit.end_column)
+        if span not in collector.keywords or collector.keywords[span].value != edit.old:
+            return FixError(f"{edit.line}:{edit.column}: no keyword `{edit.old}` at the planned "
+                            "span")
+        ordinal = spans.index(span)
+        if _comment_goes(module, collector, collector.arguments[ordinal]):
+            skipped.append(SkippedFix(edit.finding, f"a comment sits by `{edit.old}`; remove "
+                                                    "the argument by hand"))
+            removals.remove(edit)
+        else:
+            ordinals.append(ordinal)
+    rest = replace(rest, skipped=rest.skipped + tuple(skipped))
+    if not removals:
+        return _fix_python_source(source, rest)
+    first = _fix_python_source(source, rest) if rest.edits else FixedSource(source, rest)
+    if isinstance(first, FixError):
+        return first
+    # Literal edits change no structure: the n-th keyword argument is the same one after them.
+    edited = parse(first.source)
+    after = _LiteralCollector()
+    wrapper = MetadataWrapper(edited, unsafe_skip_copy=True)
+    wrapper.visit(after)
+    targets = {id(after.arguments[n]): edit for n, edit in zip(ordinals, removals, strict=True)}
+    fixed = edited.visit(_RemoveArguments(targets)).bytes
+    positions = wrapper.resolve(PositionProvider)
+    gone = {(positions[name].start.line, positions[name].start.column)
+            for name, arg in zip(after.keywords.values(), after.arguments, strict=True)
+            if id(arg) in targets}
+    problem = _same_tree_without(first.source, fixed, edited.encoding, gone)
+    if problem is not None:
+        return FixError(f"verification failed, file left unchanged: {problem}")
+    return FixedSource(fixed, FixPlan((*first.plan.edits, *removals), first.plan.skipped))
+
+
+class _RemoveArguments(cst.CSTTransformer):
+    """Drop the targeted keyword arguments of each call. A removed last argument hands its
+    comma (none, or a trailing one) and what follows it to the argument before, so no comma is
+    left dangling (`_comment_goes` has ruled out comments in what goes or moves)."""
+
+    def __init__(self, targets: dict[int, Edit]) -> None:
+        super().__init__()
+        self.targets = targets
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if not any(id(arg) in self.targets for arg in original_node.args):
+            return updated_node
+        kept: list[cst.Arg] = []
+        for original, arg in zip(original_node.args, updated_node.args, strict=True):
+            if id(original) not in self.targets:
+                kept.append(arg)
+                continue
+            if original is original_node.args[-1] and kept:
+                kept[-1] = kept[-1].with_changes(
+                    comma=arg.comma, whitespace_after_arg=arg.whitespace_after_arg)
+        return updated_node.with_changes(args=tuple(kept))
+
+
+def _comment_goes(module: cst.Module, collector: _LiteralCollector, arg: cst.Arg) -> bool:
+    """Would removing `arg` drop a comment: one in its own code, or (for a last argument,
+    which hands its comma to the one before) one after the previous argument's comma?"""
+    if "#" in module.code_for_node(arg):
+        return True
+    args = collector.calls[id(arg)].args
+    if arg is args[-1] and len(args) > 1 and not isinstance(args[-2].comma, cst.MaybeSentinel):
+        return "#" in module.code_for_node(args[-2].comma)
+    return False
+
+
+def _same_tree_without(before: bytes, after: bytes, encoding: str,
+                       gone: set[tuple[int, int]]) -> str | None:
+    """Does `after` parse to `before`'s tree with exactly the keywords at `gone` (line, 0-based
+    character column of the name) taken out of their calls?"""
+    try:
+        old_text, new_text = before.decode(encoding), after.decode(encoding)
+        old_tree, new_tree = ast.parse(old_text), ast.parse(new_text)
+    except (SyntaxError, ValueError, UnicodeDecodeError) as error:
+        return f"the result does not parse ({error})"
+    lines = old_text.splitlines()
+    removed = 0
+    for node in ast.walk(old_tree):
+        if isinstance(node, ast.Call):
+            keep = []
+            for keyword in node.keywords:
+                line = lines[keyword.lineno - 1] if keyword.lineno <= len(lines) else ""
+                column = len(line.encode("utf-8")[:keyword.col_offset].decode("utf-8",
+                                                                              "replace"))
+                if (keyword.lineno, column) in gone:
+                    removed += 1
+                else:
+                    keep.append(keyword)
+            node.keywords = keep
+    if removed != len(gone):
+        return "a removed argument was not found in the tree"
+    if ast.dump(old_tree) != ast.dump(new_tree):
         return "the result parses to a different tree"
     return None

@@ -34,7 +34,7 @@ def _kind(report: Report, finding: Finding) -> str:
 def _message(finding: Finding) -> str:
     message = finding.message
     if finding.replacement is not None and finding.fix is not FixSafety.NONE:
-        message += f", Replace with `{finding.replacement}`{finding.replacement_note}"
+        message += f", {finding.fix_title}{finding.replacement_note}"
     if finding.cell_location is not None:
         message += f" ({finding.cell_location})"
     return message

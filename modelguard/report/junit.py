@@ -52,7 +52,8 @@ class JunitReporter(Reporter):
                      else f"{finding.path}:{finding.line_in_file} ({finding.cell_location})")
             line = f"{where} {finding.rule.code} {finding.message}"
             if finding.replacement is not None and finding.fix is not FixSafety.NONE:
-                line += f" (replacement: {finding.replacement})"
+                line += (f" (replacement: {finding.replacement})" if finding.replacement
+                         else f" ({finding.fix_title})")
                 if finding.manual_migration is not None:
                     line += f" (manual migration: {finding.manual_migration})"
             if report.fails(finding):

@@ -70,8 +70,8 @@ def _fixes(finding: Finding) -> list[dict[str, Any]]:
     if not finding.rewritable or not finding.in_file:
         return []
     region = id_region(finding)
-    if region is None:
-        return []
+    if region is None or not finding.replacement:
+        return []  # a removed argument spans more than its name: `fix` does it, not SARIF
     unsafe = " (unsafe fix: review the surrounding code)" if finding.fix is FixSafety.UNSAFE else ""
     return [{
         "description": {"text": f"Replace with `{finding.replacement}`{unsafe}"},
@@ -97,7 +97,9 @@ def _region(finding: Finding) -> dict[str, int]:
 
 def _result(report: Report, finding: Finding, print_: str) -> dict[str, Any]:
     text = finding.message
-    if finding.replacement is not None:
+    if finding.replacement == "" and finding.parameter is not None:
+        text += f". Fix: {finding.fix_title}"
+    elif finding.replacement is not None:
         text += f". Replacement: `{finding.replacement}`"
         if finding.manual_migration is not None:
             text += f" (manual migration: {finding.manual_migration})"

@@ -37,7 +37,7 @@ def finding_line(finding: Finding) -> str:
     where = f"{finding.path}:" + (f"cell {finding.cell}:" if finding.cell is not None else "")
     line = f"{where}{finding.line}:{finding.column} {finding.rule.code} {finding.message}"
     if finding.replacement is not None and finding.fix is not FixSafety.NONE:
-        line += f", Replace with `{finding.replacement}`{finding.replacement_note}"
+        line += f", {finding.fix_title}{finding.replacement_note}"
     return line
 
 

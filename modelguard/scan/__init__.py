@@ -304,6 +304,11 @@ def _parameter_finding(path: str, hit: Hit, site: ParameterSite, index: ModelInd
     if verdict is None:
         return None
     advice, renamed = verdict
+    # A rename is safe: the model literal sits in the same call or dict, so `fix` writes the
+    # parameter the model it leaves there takes. Removing a keyword argument changes the
+    # request: unsafe. A payload key is reported only.
+    fix = (FixSafety.SAFE if renamed else FixSafety.NONE if site.in_dict
+           else FixSafety.UNSAFE)
     whose = f"`{hit.written if successor is None else target.id}`" + ("" if successor is None else
                                 f" (the replacement of `{hit.written}`)")
     return Finding(
@@ -321,10 +326,8 @@ def _parameter_finding(path: str, hit: Hit, site: ParameterSite, index: ModelInd
         shutdown=entry.shutdown,
         shutdown_qualifier=entry.shutdown_qualifier,
         days_left=state.days_left,
-        # A rename is safe: the model literal sits in the same call or dict, so `fix` writes
-        # the parameter the model it leaves there takes. A removal changes the request.
-        replacement=renamed,
-        fix=FixSafety.NONE if renamed is None else FixSafety.SAFE,
+        replacement=renamed if fix is not FixSafety.UNSAFE else "",
+        fix=fix,
         context=site.shown,
         message=f"`{site.name}` is not accepted by {whose} on "
                 f"{'/'.join(site.endpoints)}: {advice}",

@@ -36,7 +36,7 @@ def test_json_names_the_parameter(report: Report) -> None:
     assert [(r["rule"], r.get("parameter"), r["replacement"], r["fix"]) for r in rows] == [
         ("MG001", None, "o3", "safe"),
         ("MG005", "max_tokens", "max_completion_tokens", "safe"),
-        ("MG005", "temperature", None, "none"),
+        ("MG005", "temperature", "", "unsafe"),  # "": --unsafe-fixes removes the argument
     ]
 
 
@@ -65,6 +65,14 @@ def test_text_says_what_to_send(report: Report) -> None:
     text = render(report, OutputFormat.TEXT)
     assert "MG005 `max_tokens` is not accepted by `o3` (the replacement of `gpt-4-32k`) on " \
         "chat: send `max_completion_tokens` instead, Replace with `max_completion_tokens`" in text
+
+
+def test_a_removal_is_titled_and_has_no_sarif_fix(report: Report) -> None:
+    assert "on chat: remove it (only the default value is accepted), Remove `temperature` " \
+        "(unsafe fix)" in render(report, OutputFormat.TEXT)
+    [run] = json.loads(render(report, OutputFormat.SARIF))["runs"]
+    [removal] = [r for r in run["results"] if "temperature" in r["message"]["text"]]
+    assert "fixes" not in removal  # the argument spans more than the reported name
 
 
 def test_model_views_leave_mg005_out(report: Report) -> None:

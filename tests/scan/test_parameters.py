@@ -91,10 +91,10 @@ def test_a_module_that_does_not_parse_has_no_mg005(facts: ModelIndex) -> None:
 @pytest.mark.parametrize(("source", "parameter", "fix", "replacement", "context"), [
     pytest.param(f'{OAI}(model="o3", max_tokens=5)\n', "max_tokens", FixSafety.SAFE,
                  "max_completion_tokens", "parameter keyword argument", id="rename-is-safe"),
-    pytest.param(f'{OAI}(model="o3", temperature=0)\n', "temperature", FixSafety.NONE, None,
-                 "parameter keyword argument", id="removal-is-reported-only"),
+    pytest.param(f'{OAI}(model="o3", temperature=0)\n', "temperature", FixSafety.UNSAFE, "",
+                 "parameter keyword argument", id="removal-is-unsafe"),
     pytest.param('p = {"model": "o3", "messages": [], "top_p": 1}\n', "top_p", FixSafety.NONE,
-                 None, "parameter payload key", id="payload-key"),
+                 None, "parameter payload key", id="payload-key-reported-only"),
 ])
 def test_what_a_finding_carries(facts: ModelIndex, source: str, parameter: str, fix: FixSafety,
                                 replacement: str | None, context: str) -> None:
