@@ -26,7 +26,13 @@ from modelguard.registry.load import Registry
 from modelguard.report import FailOn, OutputFormat, Report, render
 from modelguard.report.baseline import BaselineError, apply_baseline, baseline_text, parse_baseline
 from modelguard.report.outputs import OutputTarget, check_distinct, parse_target, write_outputs
-from modelguard.report.text import TextReporter, colours, print_findings, write_summary
+from modelguard.report.text import (
+    TextReporter,
+    colours,
+    print_findings,
+    printable,
+    write_summary,
+)
 from modelguard.scan import ScanSettings
 from modelguard.workspace.config import (
     Config,
@@ -262,7 +268,7 @@ def _targets(
 
 
 def _warn(line: str) -> None:
-    click.echo(f"modelguard: warning: {line}", err=True)
+    click.echo(printable(f"modelguard: warning: {line}"), err=True)
 
 
 def _read_baseline(path: Path) -> dict[tuple[str, str, str], str | None]:
