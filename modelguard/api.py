@@ -54,9 +54,11 @@ def check_paths(
 that cannot be used is discarded, and `on_warning` told why in one line."""
     roots = list(paths) or [Path(".")]
     unreadable: list[Failed] = []
+    special: list[Skipped] = []
     observer = Observer(
         unreadable=lambda folder, why: unreadable.append(Failed(folder, unreadable_folder(why))),
         warning=on_warning,
+        not_regular=lambda name, why: special.append(Skipped(name, why)),
     )
     files = list(discover_names(roots, can_scan, options, observer=observer))
     # A file named explicitly is returned whatever its type: one modelguard does not read is
@@ -72,7 +74,8 @@ that cannot be used is discarded, and `on_warning` told why in one line."""
     results = run_files(files, index, settings, jobs=jobs, cache=cache,
                         whole=[root for root in roots if root.is_dir()])
     skipped = [Skipped(name, UNSUPPORTED) for name in sorted(unsupported)]
-    return collect([*results, *skipped, *unreadable], index, settings, fail_on, selection)
+    return collect([*results, *skipped, *special, *unreadable], index, settings, fail_on,
+                   selection)
 
 
 def collect(

@@ -43,7 +43,7 @@ from modelguard.workspace.config import (
     override,
     render_toml,
 )
-from modelguard.workspace.discover import DiscoverOptions
+from modelguard.workspace.discover import NOT_REGULAR, DiscoverOptions
 from modelguard.workspace.gitinfo import repository_of
 from modelguard.workspace.paths import PathSpec, PatternError, parse_pattern
 
@@ -343,7 +343,7 @@ def check(
     except FileNotFoundError as error:
         fatal(str(error))
     for skipped in report.skipped:
-        if skipped.reason == UNSUPPORTED:
+        if skipped.reason == UNSUPPORTED or skipped.reason.startswith(NOT_REGULAR):
             _warn(f"{skipped.path}: skipped: {skipped.reason}")
     if not report.files_scanned and not report.errors:
         _warn(f"no files to scan under {', '.join(map(str, paths)) or '.'}")

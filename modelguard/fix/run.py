@@ -169,6 +169,7 @@ def fix_paths(
     observer = Observer(
         unreadable=lambda folder, why: errors.append(Failed(folder, unreadable_folder(why))),
         warning=warnings.append,
+        not_regular=lambda name, why: skipped.append(Skipped(name, why)),
     )
 
     def escaped(path: Path) -> None:

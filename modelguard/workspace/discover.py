@@ -14,7 +14,7 @@ import re
 import stat
 import subprocess
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from modelguard.workspace.paths import PathSpec, PatternError, parse_pattern
@@ -82,6 +82,31 @@ class Observer:
     escape: Callable[[Path], None] | None = None
     unreadable: Callable[[str, str], None] | None = None
     warning: Callable[[str], None] | None = None
+    # A path named on the command line that is neither a file nor a folder (a FIFO, a
+    # socket, a device), with the reason it is skipped; without this callback it is listed
+    # and the reader refuses it.
+    not_regular: Callable[[str, str], None] | None = None
+
+
+NOT_REGULAR = "not a regular file"
+
+
+def special_kind(mode: int) -> str:
+    """`a FIFO`, `a socket`, ...: what a path that is not a regular file is, for one line."""
+    for test, kind in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return kind
+    return "not a file or folder"
+
+
+def not_regular_reason(path: Path) -> str:
+    """Why a named path that exists but is no file or folder is skipped."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = 0
+    return f"{NOT_REGULAR} ({special_kind(mode)})"
 
 
 def unreadable_folder(reason: str) -> str:
@@ -114,15 +139,19 @@ def discover_names(
     chosen = options or DiscoverOptions()
     told = observer or Observer()
     if on_escape is not None:
-        told = Observer(on_escape, told.unreadable, told.warning)
+        told = replace(told, escape=on_escape)
     seen: set[str] = set()
     for root in paths:
         if root.is_file():
             found: Iterable[str] = [] if chosen.excludes_named(root) else [str(root)]
         elif root.is_dir():
             found = _tree(root, chosen, wanted, told)
-        elif root.exists():  # a FIFO, socket or device: the reader reports what it is
-            found = [str(root)]
+        elif root.exists():  # a FIFO, socket or device: never opened (a FIFO would block)
+            if told.not_regular is None:
+                found = [str(root)]  # the reader refuses it (it opens without blocking)
+            else:
+                told.not_regular(str(root), not_regular_reason(root))
+                continue
         else:
             raise FileNotFoundError(f"{root}: no such file or directory")
         if len(paths) == 1:  # a folder lists each of its files once
