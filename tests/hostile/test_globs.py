@@ -90,6 +90,7 @@ def test_a_bad_config_is_one_line_and_exit_2(tmp_path: Path, config: str, messag
     result = run_cli("check", str(root), "--config", str(root / "pyproject.toml"))
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert result.stderr.startswith(f"modelguard: error: {root / 'pyproject.toml'}: ")
 
 
 def test_a_bad_extend_exclude_option_is_one_line_and_exit_2(tmp_path: Path) -> None:
