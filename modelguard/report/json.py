@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import Any
 
 from modelguard.findings import Finding
 from modelguard.report.interface import Reporter
+from modelguard.report.jsontext import Stream, dumps
 from modelguard.report.model import Report
 
 # Bumped when a reader must change: 1 is the shape before this field (no repository), 2 adds
@@ -43,24 +44,26 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     return item
 
 
-def render(report: Report) -> str:
-    findings = []
+def _findings(report: Report) -> Iterator[dict[str, Any]]:
     for finding in report.findings:
         item = finding_json(finding)
         item["fails"] = report.fails(finding)
-        findings.append(item)
+        yield item
+
+
+def render(report: Report) -> str:
     document = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "modelguard", "version": report.tool_version},
         "repository": {"name": report.repository_name, "commit": report.repository_commit},
         "registry": {"version": report.registry_version},
         "as_of": report.as_of.isoformat(),
-        "findings": findings,
+        "findings": Stream(_findings(report)),
         "errors": [{"path": e.path, "message": e.message} for e in report.errors],
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
         "summary": report.summary(),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document) + "\n"
 
 
 class JsonReporter(Reporter):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
 from modelguard.findings import Finding, FixSafety
 from modelguard.report.fingerprint import VERSION, fingerprints
 from modelguard.report.interface import Reporter
+from modelguard.report.jsontext import Stream, dumps
 from modelguard.report.model import Report
 from modelguard.ruledocs import DOCS, HOMEPAGE
 
@@ -130,8 +130,11 @@ def _result(report: Report, finding: Finding, print_: str) -> dict[str, Any]:
     return result
 
 
-def sarif_document(report: Report) -> dict[str, Any]:
+def sarif_document(report: Report, streamed: bool = False) -> dict[str, Any]:
+    """The SARIF log; with `streamed`, its results are a `Stream`, built as they are written."""
     prints = fingerprints(report.findings)
+    results = (_result(report, finding, print_)
+               for finding, print_ in zip(report.findings, prints, strict=True))
     notifications = [
         {
             "level": "error",
@@ -158,10 +161,7 @@ def sarif_document(report: Report) -> dict[str, Any]:
                 "toolExecutionNotifications": notifications,
             }],
             "columnKind": "unicodeCodePoints",
-            "results": [
-                _result(report, finding, print_)
-                for finding, print_ in zip(report.findings, prints, strict=True)
-            ],
+            "results": Stream(results) if streamed else list(results),
             "properties": {
                 "registryVersion": report.registry_version,
                 "asOf": report.as_of.isoformat(),
@@ -173,4 +173,4 @@ def sarif_document(report: Report) -> dict[str, Any]:
 
 class SarifReporter(Reporter):
     def render(self, report: Report) -> str:
-        return json.dumps(sarif_document(report), indent=2, ensure_ascii=False) + "\n"
+        return dumps(sarif_document(report, streamed=True)) + "\n"
