@@ -12,6 +12,7 @@ module to libcst, as before.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import tokenize
@@ -164,6 +165,21 @@ def _unparsed(hits: Iterable[Hit]) -> list[Hit]:
 
 def string_value(raw: str) -> str | None:
     """The value of a string token as Python 3 reads it, or None (a Python 2 `ur"…"`)."""
+    return _short_value(raw) if len(raw) <= _SHORT else _value(raw)
+
+
+# A file with thousands of ids writes the same few literals again and again; `literal_eval`
+# compiles each. Short literals' values are kept (a pure function of the text: no state that
+# can change a result), long ones are not kept at all.
+_SHORT = 200
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_value(raw: str) -> str | None:
+    return _value(raw)
+
+
+def _value(raw: str) -> str | None:
     try:
         with warnings.catch_warnings():  # "invalid escape sequence" is the user's, not ours
             warnings.simplefilter("ignore")
@@ -353,15 +369,7 @@ class _Locator:
 def literal_text(node: _Literal) -> str | None:
     """The runtime value of a literal with no placeholders, or None."""
     if isinstance(node, cst.SimpleString):
-        try:
-            with warnings.catch_warnings():  # an invalid escape is the user's to hear about
-                warnings.simplefilter("ignore")
-                value = node.evaluated_value
-        except Exception:
-            return None
-        if isinstance(value, bytes):
-            return value.decode("ascii", "replace")
-        return value
+        return string_value(node.value)  # what libcst's `evaluated_value` reads
     parts: list[str] = []
     for part in node.parts:
         if not isinstance(part, cst.FormattedStringText):
