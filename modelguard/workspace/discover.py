@@ -233,7 +233,11 @@ def _tree(
             if not link and not stat.S_ISREG(mode):
                 continue
         if link:
-            if not _inside(Path(path).resolve(), real_root):
+            try:
+                target = Path(path).resolve()
+            except (OSError, RuntimeError):  # a link loop (RuntimeError before Python 3.13)
+                continue
+            if not _inside(target, real_root):
                 if observer.escape is not None:
                     observer.escape(Path(path))
                 continue

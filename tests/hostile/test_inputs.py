@@ -153,6 +153,14 @@ def _notebook(cells: list[object]) -> str:
     return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 
 
+_BROKEN = {
+    "cut": _notebook([{"cell_type": "code", "source": "m = 'gpt-4o'"}])[:-9],
+    "list": json.dumps(["gpt-4o"]),
+    "cells": json.dumps({"cells": "gpt-4o", "nbformat": 4}),
+    "v3": json.dumps({"worksheets": [{"cells": [{"input": "gpt-4o"}]}], "nbformat": 3}),
+}
+
+
 @pytest.mark.parametrize(
     ("cells", "message"),
     [
@@ -163,11 +171,16 @@ def _notebook(cells: list[object]) -> str:
         pytest.param([{"cell_type": "code", "source": ["gpt-4o", 1]}],
                      "'source' must be a string or a list of strings", id="source-list-of-mixed"),
         pytest.param(["gpt-4o"], "expected an object", id="cell-a-string"),
+        pytest.param("cut", "invalid notebook JSON", id="truncated-json"),
+        pytest.param("list", "no 'cells' list", id="top-level-a-list"),
+        pytest.param("cells", "no 'cells' list", id="cells-a-string"),
+        pytest.param("v3", "unsupported notebook format (nbformat 3)", id="nbformat-3"),
     ],
 )
 def test_a_notebook_with_a_malformed_cell_is_an_error_entry(
-    tmp_path: Path, index: ModelIndex, cells: list[object], message: str
+    tmp_path: Path, index: ModelIndex, cells: list[object] | str, message: str
 ) -> None:
-    (tmp_path / "n.ipynb").write_text(_notebook(cells))
+    (tmp_path / "n.ipynb").write_text(_BROKEN[cells] if isinstance(cells, str)
+                                      else _notebook(cells))
     report = check_paths([tmp_path], index, ScanSettings(AFTER), jobs=1)
     assert len(report.errors) == 1 and message in report.errors[0].message
