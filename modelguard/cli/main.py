@@ -23,7 +23,7 @@ from modelguard.files import write_atomic
 from modelguard.findings import RULES, Finding, FixSafety, Selection
 from modelguard.registry.index import ModelIndex, build_index
 from modelguard.registry.load import Registry
-from modelguard.report import FailOn, OutputFormat, Report, render
+from modelguard.report import FailOn, OutputFormat, Report, render_chunks
 from modelguard.report.baseline import BaselineError, apply_baseline, baseline_text, parse_baseline
 from modelguard.report.outputs import OutputTarget, check_distinct, parse_target, write_outputs
 from modelguard.report.text import (
@@ -374,13 +374,15 @@ def check(
         click.echo(_statistics(report), nl=False)
     elif output is None and output_format is OutputFormat.TEXT:
         if not colours(sys.stdout):  # the same text without rich, which is slow to load and run
-            click.echo(TextReporter().render(report), nl=False)
+            for chunk in TextReporter().chunks(report):
+                click.echo(chunk, nl=False)
         elif report.findings or report.errors:
             from rich.console import Console
 
             print_findings(report, Console())
     elif output is None:
-        click.echo(render(report, output_format), nl=False)
+        for chunk in render_chunks(report, output_format):
+            click.echo(chunk, nl=False)
     if not quiet:
         write_summary(report)
         if hint := _fixable_hint(report):

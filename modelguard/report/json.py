@@ -7,7 +7,7 @@ from typing import Any
 
 from modelguard.findings import Finding
 from modelguard.report.interface import Reporter
-from modelguard.report.jsontext import Stream, dumps
+from modelguard.report.jsontext import Stream, chunks
 from modelguard.report.model import Report
 
 # Bumped when a reader must change: 1 is the shape before this field (no repository), 2 adds
@@ -52,6 +52,10 @@ def _findings(report: Report) -> Iterator[dict[str, Any]]:
 
 
 def render(report: Report) -> str:
+    return "".join(render_chunks(report))
+
+
+def render_chunks(report: Report) -> Iterator[str]:
     document = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "modelguard", "version": report.tool_version},
@@ -63,9 +67,13 @@ def render(report: Report) -> str:
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
         "summary": report.summary(),
     }
-    return dumps(document) + "\n"
+    yield from chunks(document)
+    yield "\n"
 
 
 class JsonReporter(Reporter):
     def render(self, report: Report) -> str:
         return render(report)
+
+    def chunks(self, report: Report) -> Iterator[str]:
+        return render_chunks(report)

@@ -12,7 +12,7 @@ million dicts.
 from __future__ import annotations
 
 import json.encoder
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,9 +32,43 @@ class Stream:
 def dumps(value: Any) -> str:
     """`value` as `json.dumps(value, indent=2, ensure_ascii=False)` writes it (mapping keys
     must be strings: a TypeError otherwise, where json would convert numbers)."""
-    parts: list[str] = []
-    _write(value, "\n", parts)
-    return "".join(parts)
+    return "".join(chunks(value))
+
+
+def chunks(value: Any, newline: str = "\n") -> Iterator[str]:
+    """`dumps(value)` in pieces: one per item of each `Stream`, made when it is asked for, and
+    the text around them."""
+    if isinstance(value, Stream):
+        inner = newline + _INDENT
+        separator = "[" + inner
+        for item in value.items:
+            pieces = [separator]
+            _write(item, inner, pieces)
+            yield "".join(pieces)
+            separator = "," + inner
+        yield "[]" if separator.startswith("[") else newline + "]"
+    elif isinstance(value, Mapping) and value:
+        inner = newline + _INDENT
+        separator = "{" + inner
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"keys must be str, not {type(key).__name__}")
+            yield separator + _string(key) + ": "
+            separator = "," + inner
+            yield from chunks(item, inner)
+        yield newline + "}"
+    elif isinstance(value, (list, tuple)) and value:
+        inner = newline + _INDENT
+        separator = "[" + inner
+        for item in value:
+            yield separator
+            separator = "," + inner
+            yield from chunks(item, inner)
+        yield newline + "]"
+    else:  # a scalar or an empty container: no stream inside
+        parts: list[str] = []
+        _write(value, newline, parts)
+        yield "".join(parts)
 
 
 def _scalar(value: Any) -> str | None:
@@ -74,7 +108,7 @@ def _write(value: Any, newline: str, parts: list[str]) -> None:
         parts.append(newline + "}")
         return
     if isinstance(value, Stream):
-        _stream(value.items, newline, parts)
+        parts.extend(chunks(value, newline))
         return
     if isinstance(value, (list, tuple)):
         if not value:
@@ -88,16 +122,3 @@ def _write(value: Any, newline: str, parts: list[str]) -> None:
         parts.append(newline + "]")
         return
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-def _stream(items: Iterable[Any], newline: str, parts: list[str]) -> None:
-    """A streamed array: each item's chunks are joined into one string as soon as it is
-    written, so what stays behind is one string per item."""
-    inner = newline + _INDENT
-    separator = "[" + inner
-    for item in items:
-        chunks = [separator]
-        _write(item, inner, chunks)
-        parts.append("".join(chunks))
-        separator = "," + inner
-    parts.append("[]" if separator.startswith("[") else newline + "]")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 from modelguard.findings import Finding, FixSafety
 from modelguard.report.fingerprint import VERSION, fingerprints
 from modelguard.report.interface import Reporter
-from modelguard.report.jsontext import Stream, dumps
+from modelguard.report.jsontext import Stream, chunks
 from modelguard.report.model import Report
 from modelguard.ruledocs import DOCS, HOMEPAGE
 
@@ -173,4 +174,8 @@ def sarif_document(report: Report, streamed: bool = False) -> dict[str, Any]:
 
 class SarifReporter(Reporter):
     def render(self, report: Report) -> str:
-        return dumps(sarif_document(report, streamed=True)) + "\n"
+        return "".join(self.chunks(report))
+
+    def chunks(self, report: Report) -> Iterator[str]:
+        yield from chunks(sarif_document(report, streamed=True))
+        yield "\n"
