@@ -92,13 +92,14 @@ def collect(
     for result in results:
         if isinstance(result, Scanned):
             scanned.append(result.path)
-            if result.findings:
-                findings.extend(f for f in result.findings if selection.keeps(f))
         elif isinstance(result, Failed):
             errors.append(result)
-            findings.extend(f for f in result.findings if selection.keeps(f))
         else:
             skipped.append(result)
+            continue
+        if result.findings:
+            ignored = selection.ignored_in(result.path)
+            findings.extend(f for f in result.findings if selection.keeps_in_file(f, ignored))
     return Report(
         tool_version=__version__,
         registry_version=index.registry_version,
