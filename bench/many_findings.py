@@ -10,7 +10,10 @@ Each shape is one way a file comes to hold thousands of ids:
   json   a JSON array of {"model": ...} objects (a fixture or an export)
 Half the ids are retired (MG001, a safe fix), half in comments or prose (MG004) for `lines`.
 Each (shape, format) is one fresh `modelguard check` process with no cache, writing the report
-to a file; the figures are its wall time and its peak RSS (getrusage of the child).
+to a file; the figures are its wall time, the CPU time of it and its pool workers (steadier
+than wall time on a shared machine) and the peak RSS of its largest process (getrusage).
+`--base DIR` runs a copy of another version as well (e.g. `git archive COMMIT | tar -x -C
+DIR`), alternating with this one, so both meet the same load.
 """
 
 from __future__ import annotations
@@ -56,23 +59,22 @@ def write_corpus(folder: Path, shape: str, files: int, ids: int) -> None:
         (folder / f"m{number:04d}.{suffix}").write_text(text)
 
 
-def run(folder: Path, fmt: str, jobs: int) -> tuple[float, float, int, str]:
-    """Seconds, peak RSS (MiB) of the child, exit code and its last stderr line."""
+def run(folder: Path, fmt: str, jobs: int) -> tuple[float, float, float, int, str]:
+    """Seconds, CPU seconds (the run and its pool workers), peak RSS (MiB) of the largest
+    process, exit code and the last stderr line."""
     out = folder.parent / f"report.{fmt}"
     command = [sys.executable, "-m", "modelguard", "check", str(folder), "--isolated",
                "--no-cache", "--as-of", AS_OF, "--jobs", str(jobs), "--format", fmt,
                "--output", str(out)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest of any child so far: run the cheapest first or
-    # read it per process; here each figure is a max, so a lower one shows as the earlier.
-    rss = max(peak, before) / 1024
+    # This process runs nothing else (see _isolated): its children's usage is this run's.
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     last = (done.stderr.strip().splitlines() or [""])[-1]
-    os.unlink(out) if out.exists() else None
-    return seconds, rss, done.returncode, last
+    if out.exists():
+        os.unlink(out)
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, done.returncode, last
 
 
 def main() -> None:
@@ -82,28 +84,40 @@ def main() -> None:
     parser.add_argument("--shapes", default="lines,list,json")
     parser.add_argument("--formats", default="json,sarif,text")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--base", type=Path, default=None,
+                        help="a copy of another version, run alternately with this one")
     args = parser.parse_args()
+    versions: list[Path | None] = [None] if args.base is None else [args.base, None]
     print(f"{args.files} files x {args.ids} ids, --jobs {args.jobs}")
-    print(f"{'shape':6} {'format':6} {'seconds':>8} {'peak RSS':>10}  exit  summary")
+    print(f"{'version':8} {'shape':6} {'format':6} {'seconds':>8} {'CPU s':>7} {'peak RSS':>10}"
+          "  exit  summary")
     for shape in args.shapes.split(","):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "corpus"
             folder.mkdir()
             write_corpus(folder, shape, args.files, args.ids)
             for fmt in args.formats.split(","):
-                seconds, rss, code, last = _isolated(folder, fmt, args.jobs)
-                print(f"{shape:6} {fmt:6} {seconds:8.1f} {rss:7.0f} MiB  {code:4}  {last[:90]}",
-                      flush=True)
+                for version in versions:
+                    seconds, cpu, rss, code, last = _isolated(folder, fmt, args.jobs, version)
+                    name = "this" if version is None else "base"
+                    print(f"{name:8} {shape:6} {fmt:6} {seconds:8.1f} {cpu:7.1f} {rss:7.0f} MiB"
+                          f"  {code:4}  {last[:70]}", flush=True)
 
 
-def _isolated(folder: Path, fmt: str, jobs: int) -> tuple[float, float, int, str]:
-    """`run` in a fresh intermediate process, so RUSAGE_CHILDREN's peak is this run's alone."""
+def _isolated(
+    folder: Path, fmt: str, jobs: int, version: Path | None = None
+) -> tuple[float, float, float, int, str]:
+    """`run` in a fresh intermediate process, so RUSAGE_CHILDREN's figures are this run's
+    alone; with `version`, that copy of modelguard is imported instead of this one."""
     code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
             "from many_findings import run; from pathlib import Path; "
             f"print(*run(Path({str(folder)!r}), {fmt!r}, {jobs}), sep='\\t')")
+    env = dict(os.environ)
+    if version is not None:
+        env["PYTHONPATH"] = str(version.absolute())
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.rstrip("\n").split("\t")
-    return float(out[0]), float(out[1]), int(out[2]), out[3]
+                         check=True, env=env).stdout.rstrip("\n").split("\t")
+    return float(out[0]), float(out[1]), float(out[2]), int(out[3]), out[4]
 
 
 if __name__ == "__main__":

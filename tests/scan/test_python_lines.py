@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from modelguard.registry.index import ModelIndex
+from modelguard.scan import python
 from modelguard.scan.hits import Hit, Suppressions
 from modelguard.scan.pylex import Kind, Unlexable, lex
-from modelguard.scan import python
 from modelguard.scan.python import ParseFailure, scan_python
 from tests import words
 
