@@ -67,7 +67,10 @@ def run(folder: Path, fmt: str, jobs: int) -> tuple[float, float, float, int, st
                "--no-cache", "--as-of", AS_OF, "--jobs", str(jobs), "--format", fmt,
                "--output", str(out)]
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    # Run from the corpus's folder: `-m` puts the working folder first on sys.path, and from
+    # a checkout that would import it whatever PYTHONPATH names.
+    done = subprocess.run(command, capture_output=True, text=True, check=False,
+                          cwd=folder.parent)
     seconds = time.perf_counter() - start
     # This process runs nothing else (see _isolated): its children's usage is this run's.
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
