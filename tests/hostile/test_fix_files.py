@@ -223,11 +223,11 @@ def test_a_write_that_fails_keeps_the_file_and_leaves_no_temp(
     assert (project / "app.py").read_text() == DEAD
 
 
-@pytest.mark.parametrize("delay", [0.4, 0.8, 1.2, 1.6])
+@pytest.mark.parametrize("delay", [0.5, 1.0])
 def test_a_killed_run_leaves_every_file_old_or_new_never_torn(project: Path, delay: float) -> None:
     # Files large enough that a write takes a while; the kill lands wherever it lands.
-    body = DEAD + "# padding\n" * 4000
-    for number in range(60):
+    body = DEAD + "# padding\n" * 1000
+    for number in range(40):
         (project / f"f{number:02}.py").write_text(body)
     run = subprocess.Popen([sys.executable, "-m", "modelguard", "fix", *ARGS, "."], cwd=project,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
