@@ -13,7 +13,12 @@ from modelguard.findings import Failed, Finding, Scanned, Selection, Skipped
 from modelguard.registry.index import ModelIndex
 from modelguard.report.model import FailOn, Report
 from modelguard.scan import ScanSettings, can_scan, scan_source
-from modelguard.workspace.discover import DiscoverOptions, discover_names
+from modelguard.workspace.discover import (
+    DiscoverOptions,
+    Observer,
+    discover_names,
+    unreadable_folder,
+)
 
 UNSUPPORTED = "not a file type modelguard scans"
 
@@ -48,7 +53,14 @@ def check_paths(
     baseline and reports the run reads or writes) are left out, wherever they are. A cache
 that cannot be used is discarded, and `on_warning` told why in one line."""
     roots = list(paths) or [Path(".")]
-    files = list(discover_names(roots, can_scan, options))
+    unreadable: list[Failed] = []
+    special: list[Skipped] = []
+    observer = Observer(
+        unreadable=lambda folder, why: unreadable.append(Failed(folder, unreadable_folder(why))),
+        warning=on_warning,
+        not_regular=lambda name, why: special.append(Skipped(name, why)),
+    )
+    files = list(discover_names(roots, can_scan, options, observer=observer))
     # A file named explicitly is returned whatever its type: one modelguard does not read is
     # reported as skipped, not counted as scanned.
     unsupported = {str(root) for root in roots if root.is_file() and not can_scan(root.name)}
@@ -62,7 +74,8 @@ that cannot be used is discarded, and `on_warning` told why in one line."""
     results = run_files(files, index, settings, jobs=jobs, cache=cache,
                         whole=[root for root in roots if root.is_dir()])
     skipped = [Skipped(name, UNSUPPORTED) for name in sorted(unsupported)]
-    return collect([*results, *skipped], index, settings, fail_on, selection)
+    return collect([*results, *skipped, *special, *unreadable], index, settings, fail_on,
+                   selection)
 
 
 def collect(
@@ -82,13 +95,14 @@ def collect(
             notes.extend(result.notes)
         if isinstance(result, Scanned):
             scanned.append(result.path)
-            if result.findings:
-                findings.extend(f for f in result.findings if selection.keeps(f))
         elif isinstance(result, Failed):
             errors.append(result)
-            findings.extend(f for f in result.findings if selection.keeps(f))
         else:
             skipped.append(result)
+            continue
+        if result.findings:
+            ignored = selection.ignored_in(result.path)
+            findings.extend(f for f in result.findings if selection.keeps_in_file(f, ignored))
     return Report(
         tool_version=__version__,
         registry_version=index.registry_version,

@@ -7,7 +7,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
@@ -32,11 +32,13 @@ _OUR_TEMP = re.compile(r"\..+\.modelguard-[a-z0-9_]{8}\.tmp", re.DOTALL)
 
 
 def write_atomic(
-    path: Path, data: bytes | str, before_replace: Callable[[], None] | None = None
+    path: Path, data: bytes | str | Iterable[str], before_replace: Callable[[], None] | None = None
 ) -> None:
     """Write `data` to `path` via a temp file in the same folder (so `os.replace` never crosses
     file systems), fsync'd, keeping an existing file's permission bits, owner and group.
-    Strings are written as UTF-8 with no newline translation. `before_replace` runs when the
+    Strings are written as UTF-8 with no newline translation; pieces of text (an iterable of
+    strings) are written as they come, so a large report is never whole in memory; whatever
+    making them raises aborts the write. `before_replace` runs when the
     temp file is complete, just before the rename; whatever it raises aborts the write (the
     temp file is removed, whatever ends the write: an error, Ctrl-C, SystemExit)."""
     import tempfile  # here: a run that writes nothing does not load it
@@ -51,7 +53,11 @@ def write_atomic(
                                 suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            if isinstance(payload, bytes):
+                handle.write(payload)
+            else:
+                for piece in payload:
+                    handle.write(piece.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         if existing is not None:

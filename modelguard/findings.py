@@ -194,14 +194,23 @@ class Selection:
     root: str = "."
 
     def keeps(self, finding: Finding) -> bool:
+        return self.keeps_in_file(finding, self.ignored_in(finding.path))
+
+    def ignored_in(self, path: str) -> frozenset[str]:
+        """The codes `per-file-ignores` ignore in the file at `path` ("ALL" for every one):
+        worked out once per file, not once per finding."""
+        if not self.per_file_ignores:
+            return frozenset()
+        relative = Path(os.path.relpath(os.path.abspath(path), self.root)).as_posix()
+        return frozenset().union(*(codes for spec, codes in self.per_file_ignores
+                                   if spec.matches(relative)))
+
+    def keeps_in_file(self, finding: Finding, ignored: frozenset[str]) -> bool:
+        """`keeps`, given what `ignored_in` says of the finding's file."""
         code = finding.rule.code
         if (self.select and code not in self.select) or code in self.ignore:
             return False
-        if {finding.entry.casefold(), finding.model.casefold()} & self.ignore_models:
+        if ignored and (code in ignored or "ALL" in ignored):
             return False
-        if self.per_file_ignores:
-            relative = Path(os.path.relpath(os.path.abspath(finding.path), self.root)).as_posix()
-            for spec, codes in self.per_file_ignores:
-                if (code in codes or "ALL" in codes) and spec.matches(relative):
-                    return False
-        return True
+        return not self.ignore_models or not (
+            {finding.entry.casefold(), finding.model.casefold()} & self.ignore_models)

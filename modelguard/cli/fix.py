@@ -52,6 +52,8 @@ def run_fix(
     except FileNotFoundError as error:
         click.echo(f"modelguard: error: {error}", err=True)
         return 2
+    for warning in run.warnings:
+        click.echo(printable(f"modelguard: warning: {warning}"), err=True)
     refusals: tuple[Refusal, ...] = ()
     if verify is not None:
         try:

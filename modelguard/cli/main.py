@@ -28,10 +28,16 @@ from modelguard.files import write_atomic
 from modelguard.findings import RULES, Finding, FixSafety, Selection
 from modelguard.registry.index import ModelIndex, build_index
 from modelguard.registry.load import Registry
-from modelguard.report import FailOn, OutputFormat, Report, render
+from modelguard.report import FailOn, OutputFormat, Report, render_chunks
 from modelguard.report.baseline import BaselineError, apply_baseline, baseline_text, parse_baseline
 from modelguard.report.outputs import OutputTarget, check_distinct, parse_target, write_outputs
-from modelguard.report.text import TextReporter, colours, print_findings, write_summary
+from modelguard.report.text import (
+    TextReporter,
+    colours,
+    print_findings,
+    printable,
+    write_summary,
+)
 from modelguard.scan import ScanSettings
 from modelguard.workspace.config import (
     Config,
@@ -42,7 +48,7 @@ from modelguard.workspace.config import (
     override,
     render_toml,
 )
-from modelguard.workspace.discover import DiscoverOptions
+from modelguard.workspace.discover import NOT_REGULAR, DiscoverOptions
 from modelguard.workspace.gitinfo import repository_of
 from modelguard.workspace.paths import PathSpec, PatternError, parse_pattern
 
@@ -271,7 +277,7 @@ def _targets(
 
 
 def _warn(line: str) -> None:
-    click.echo(f"modelguard: warning: {line}", err=True)
+    click.echo(printable(f"modelguard: warning: {line}"), err=True)
 
 
 def _read_baseline(path: Path) -> dict[tuple[str, str, str], str | None]:
@@ -348,7 +354,7 @@ def check(
     for note in report.notes:
         _warn(note)
     for skipped in report.skipped:
-        if skipped.reason == UNSUPPORTED:
+        if skipped.reason == UNSUPPORTED or skipped.reason.startswith(NOT_REGULAR):
             _warn(f"{skipped.path}: skipped: {skipped.reason}")
     if not report.files_scanned and not report.errors:
         _warn(f"no files to scan under {', '.join(map(str, paths)) or '.'}")
@@ -379,13 +385,15 @@ def check(
         click.echo(_statistics(report), nl=False)
     elif output is None and output_format is OutputFormat.TEXT:
         if not colours(sys.stdout):  # the same text without rich, which is slow to load and run
-            click.echo(TextReporter().render(report), nl=False)
+            for chunk in TextReporter().chunks(report):
+                click.echo(chunk, nl=False)
         elif report.findings or report.errors:
             from rich.console import Console
 
             print_findings(report, Console())
     elif output is None:
-        click.echo(render(report, output_format), nl=False)
+        for chunk in render_chunks(report, output_format):
+            click.echo(chunk, nl=False)
     if not quiet:
         write_summary(report)
         if hint := _fixable_hint(report):

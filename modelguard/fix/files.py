@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modelguard.defaults import STALE_TEMP_SECONDS
+from modelguard.engine.runner import read_source
 from modelguard.files import remove_stale_temps, sha256_hex, write_atomic
 from modelguard.findings import Failed, Finding, Skipped
 from modelguard.fix.plan import LINE_BREAK, FixPlan, line_starts
@@ -60,14 +61,13 @@ def write_fix(fix: FileFix) -> Failed | None:
     if not fix.changed:
         return None
     try:
-        status = fix.path.stat()
-        current = fix.path.read_bytes()
+        current, status = _read_again(fix)
     except FileNotFoundError:
         return Failed(fix.shown, "vanished before it could be rewritten")
     except OSError as error:
         return Failed(fix.shown, f"cannot read before rewriting: {error.strerror or error}")
     expected = sha256_hex(fix.original)
-    if sha256_hex(current) != expected:
+    if current is None or sha256_hex(current) != expected:
         return Failed(fix.shown, "changed on disk since it was read; not rewritten (run again)")
     mode = status.st_mode
     if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(fix.path, os.W_OK):
@@ -78,13 +78,16 @@ def write_fix(fix: FileFix) -> Failed | None:
 
     def unchanged() -> None:
         try:
-            now = fix.path.stat()
+            again, now = _read_again(fix)
             if (now.st_ino, now.st_size, now.st_mtime_ns) != (
-                    status.st_ino, status.st_size, status.st_mtime_ns) or sha256_hex(
-                    fix.path.read_bytes()) != expected:
+                    status.st_ino, status.st_size, status.st_mtime_ns) or again is None or (
+                    sha256_hex(again) != expected):
                 raise _Moved("changed on disk while it was rewritten; not rewritten (run again)")
         except FileNotFoundError:
             raise _Moved("deleted while it was rewritten; not recreated") from None
+        except OSError as error:  # e.g. swapped for a FIFO: refused, never waited on
+            raise _Moved(f"cannot read while rewriting: {error.strerror or error}; "
+                         "not rewritten") from None
 
     try:
         write_atomic(fix.path, fix.fixed, before_replace=unchanged)
@@ -93,6 +96,13 @@ def write_fix(fix: FileFix) -> Failed | None:
     except OSError as error:
         return Failed(fix.shown, f"cannot write: {error.strerror or error}")
     return None
+
+
+def _read_again(fix: FileFix) -> tuple[bytes | None, os.stat_result]:
+    """The file's bytes and stat now, read as the scan read it (without blocking, regular
+    files only: a FIFO swapped in is refused, not waited on); None when it grew past what was
+    read (changed, then, whatever it holds)."""
+    return read_source(str(fix.path), len(fix.original))
 
 
 def remove_stale_temps_near(files: Iterable[FileFix]) -> None:

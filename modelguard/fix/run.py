@@ -34,7 +34,7 @@ from modelguard.fix.text import fix_text_source
 from modelguard.registry.index import ModelIndex
 from modelguard.scan import PYTHON_SUFFIXES, ScanError, ScanSettings, scan_source
 from modelguard.scan.formats import TextFormat, text_format
-from modelguard.workspace.discover import DiscoverOptions, discover
+from modelguard.workspace.discover import DiscoverOptions, Observer, discover, unreadable_folder
 
 
 def prepare_file(
@@ -127,6 +127,7 @@ class FixRun:
     files: tuple[FileFix, ...]
     errors: tuple[Failed, ...]
     skipped: tuple[Skipped, ...]
+    warnings: tuple[str, ...] = ()  # one line each, e.g. a malformed .gitignore line
 
     @property
     def changed(self) -> tuple[FileFix, ...]:
@@ -164,6 +165,12 @@ def fix_paths(
     errors: list[Failed] = []
     skipped: list[Skipped] = []
     seen: set[Path] = set()
+    warnings: list[str] = []
+    observer = Observer(
+        unreadable=lambda folder, why: errors.append(Failed(folder, unreadable_folder(why))),
+        warning=warnings.append,
+        not_regular=lambda name, why: skipped.append(Skipped(name, why)),
+    )
 
     def escaped(path: Path) -> None:
         if can_fix(path.name):
@@ -173,7 +180,7 @@ def fix_paths(
 
     for root in list(paths) or [Path(".")]:
         base = root if root.is_dir() else Path(".")
-        for path in discover([root], can_fix, options, on_escape=escaped):
+        for path in discover([root], can_fix, options, on_escape=escaped, observer=observer):
             shown = display_path(path)
             target = resolve_target(path, base)
             if isinstance(target, Skipped):
@@ -194,4 +201,4 @@ def fix_paths(
                 files.append(outcome)
                 if outcome.parse_error is not None:
                     errors.append(Failed(shown, outcome.parse_error))
-    return FixRun(tuple(files), tuple(errors), tuple(skipped))
+    return FixRun(tuple(files), tuple(errors), tuple(skipped), tuple(warnings))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from typing import NoReturn
 
 from modelguard.report.interface import Reporter
@@ -69,10 +70,18 @@ def reporter_for(fmt: OutputFormat) -> Reporter:
 def render(report: Report, fmt: OutputFormat) -> str:
     """A report as a string in one format (text without colour; the CLI colours the terminal),
     always valid UTF-8: bytes of a file name that were not UTF-8 are written as `\\xff`."""
+    return "".join(render_chunks(report, fmt))
+
+
+def render_chunks(report: Report, fmt: OutputFormat) -> Iterator[str]:
+    """`render`'s text in pieces, produced as they are written (see Reporter.chunks)."""
     from modelguard.report.text import undecodable_escaped
 
     json_text = fmt in (OutputFormat.JSON, OutputFormat.SARIF, OutputFormat.JSON_LINES)
-    return undecodable_escaped(reporter_for(fmt).render(report), "\\\\" if json_text else "\\")
+    backslash = "\\\\" if json_text else "\\"
+    for chunk in reporter_for(fmt).chunks(report):  # a chunk never splits a character
+        yield undecodable_escaped(chunk, backslash)
 
 
-__all__ = ["FailOn", "OutputFormat", "Report", "Reporter", "render", "reporter_for"]
+__all__ = ["FailOn", "OutputFormat", "Report", "Reporter", "render", "render_chunks",
+           "reporter_for"]

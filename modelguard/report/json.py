@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import Any
 
 from modelguard.findings import Finding
 from modelguard.report.interface import Reporter
+from modelguard.report.jsontext import Stream, chunks
 from modelguard.report.model import Report
 
 # Bumped when a reader must change: 1 is the shape before this field (no repository), 2 adds
@@ -50,12 +51,18 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     return item
 
 
-def render(report: Report) -> str:
-    findings = []
+def _findings(report: Report) -> Iterator[dict[str, Any]]:
     for finding in report.findings:
         item = finding_json(finding)
         item["fails"] = report.fails(finding)
-        findings.append(item)
+        yield item
+
+
+def render(report: Report) -> str:
+    return "".join(render_chunks(report))
+
+
+def render_chunks(report: Report) -> Iterator[str]:
     document = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "modelguard", "version": report.tool_version},
@@ -63,14 +70,18 @@ def render(report: Report) -> str:
         "registry": {"version": report.registry_version, "source": report.registry_origin,
                      "location": report.registry_location},
         "as_of": report.as_of.isoformat(),
-        "findings": findings,
+        "findings": Stream(_findings(report)),
         "errors": [{"path": e.path, "message": e.message} for e in report.errors],
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
         "summary": report.summary(),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    yield from chunks(document)
+    yield "\n"
 
 
 class JsonReporter(Reporter):
     def render(self, report: Report) -> str:
         return render(report)
+
+    def chunks(self, report: Report) -> Iterator[str]:
+        return render_chunks(report)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modelguard.files import write_atomic
-from modelguard.report import OutputFormat, Report, render
+from modelguard.report import OutputFormat, Report, render_chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +39,12 @@ def check_distinct(targets: Sequence[OutputTarget]) -> None:
 
 
 def write_outputs(report: Report, targets: Sequence[OutputTarget]) -> None:
-    """Render every target first, so a rendering problem writes nothing; then write each file
-    atomically. Raises OSError (with the path in `filename`) when a file cannot be written."""
-    rendered = [(target.path, render(report, target.fmt)) for target in targets]
-    for path, text in rendered:
+    """Write each target atomically, its report made as it is written (a million findings are
+    never one string). A target whose rendering or writing fails leaves its file as it was.
+    Raises OSError (with the path in `filename`) when a file cannot be written."""
+    for target in targets:
         try:
-            write_atomic(path, text)
+            write_atomic(target.path, render_chunks(report, target.fmt))
         except OSError as error:
-            error.filename = str(path)
+            error.filename = str(target.path)
             raise

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 from modelguard.findings import Finding, FixSafety
 from modelguard.report.fingerprint import VERSION, fingerprints
 from modelguard.report.interface import Reporter
+from modelguard.report.jsontext import Stream, chunks
 from modelguard.report.model import Report
 from modelguard.ruledocs import DOCS, HOMEPAGE
 
@@ -136,8 +137,11 @@ def _result(report: Report, finding: Finding, print_: str) -> dict[str, Any]:
     return result
 
 
-def sarif_document(report: Report) -> dict[str, Any]:
+def sarif_document(report: Report, streamed: bool = False) -> dict[str, Any]:
+    """The SARIF log; with `streamed`, its results are a `Stream`, built as they are written."""
     prints = fingerprints(report.findings)
+    results = (_result(report, finding, print_)
+               for finding, print_ in zip(report.findings, prints, strict=True))
     notifications = [
         {
             "level": "error",
@@ -164,10 +168,7 @@ def sarif_document(report: Report) -> dict[str, Any]:
                 "toolExecutionNotifications": notifications,
             }],
             "columnKind": "unicodeCodePoints",
-            "results": [
-                _result(report, finding, print_)
-                for finding, print_ in zip(report.findings, prints, strict=True)
-            ],
+            "results": Stream(results) if streamed else list(results),
             "properties": {
                 "registryVersion": report.registry_version,
                 "registrySource": report.registry_origin,
@@ -181,4 +182,8 @@ def sarif_document(report: Report) -> dict[str, Any]:
 
 class SarifReporter(Reporter):
     def render(self, report: Report) -> str:
-        return json.dumps(sarif_document(report), indent=2, ensure_ascii=False) + "\n"
+        return "".join(self.chunks(report))
+
+    def chunks(self, report: Report) -> Iterator[str]:
+        yield from chunks(sarif_document(report, streamed=True))
+        yield "\n"

@@ -3,10 +3,11 @@ terminal (and never when NO_COLOR is set)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, TextIO
 
 from modelguard.findings import Finding, FixSafety
@@ -67,9 +68,16 @@ class TextReporter(Reporter):
     and what a check prints when its output is no terminal."""
 
     def render(self, report: Report) -> str:
-        lines = [finding_line(f) for f in report.findings]
-        lines += [f"{e.path}: error: {e.message}" for e in report.errors]
-        return "".join(printable(line) + "\n" for line in lines)
+        return "".join(self.chunks(report))
+
+    def chunks(self, report: Report) -> Iterator[str]:
+        lines = itertools.chain((finding_line(f) for f in report.findings),
+                                (f"{e.path}: error: {e.message}" for e in report.errors))
+        while batch := list(itertools.islice(lines, _BATCH)):
+            yield "".join(printable(line) + "\n" for line in batch)
+
+
+_BATCH = 1000  # lines per chunk: few calls to write, little text held at once
 
 
 def colours(stream: TextIO, environ: Mapping[str, str] = os.environ) -> bool:
@@ -90,12 +98,19 @@ def colours(stream: TextIO, environ: Mapping[str, str] = os.environ) -> bool:
 def print_findings(report: Report, out: Console) -> None:
     from rich.markup import escape
 
+    # One print per batch of lines: rich's cost is mostly per call, and a run can hold a
+    # million findings.
+    batch: list[str] = []
     for finding in report.findings:
         text = escape(printable(finding_line(finding)))
         head, _, rest = text.partition(f" {finding.rule.code} ")
         style = _STYLE[finding.rule.code]
-        out.print(f"[bold]{head}[/bold] [{style}]{finding.rule.code}[/{style}] {rest}",
-                  highlight=False, soft_wrap=True, emoji=False)
+        batch.append(f"[bold]{head}[/bold] [{style}]{finding.rule.code}[/{style}] {rest}")
+        if len(batch) == _BATCH:
+            out.print("\n".join(batch), highlight=False, soft_wrap=True, emoji=False)
+            batch.clear()
+    if batch:
+        out.print("\n".join(batch), highlight=False, soft_wrap=True, emoji=False)
     for failed in report.errors:
         path, message = escape(printable(failed.path)), escape(printable(failed.message))
         out.print(f"[bold]{path}[/bold]: [red]error[/red]: {message}",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 from modelguard.defaults import MAX_FILE_SIZE, WARN_WITHIN_DAYS
 from modelguard.findings import (
@@ -172,13 +173,35 @@ def findings_from_hits(
     index: ModelIndex,
     settings: ScanSettings,
 ) -> tuple[Finding, ...]:
-    """The lifecycle at `settings.as_of` applied to a file's hits, sorted by position."""
+    """The lifecycle at `settings.as_of` applied to a file's hits, sorted by position.
+
+    A file that holds an id thousands of times holds few different (id, place) pairs: each
+    pair's finding is worked out once (lifecycle, replacement, message) and the others are
+    copies at their own positions, sharing its strings."""
     kept = []
+    made: dict[tuple[object, ...], tuple[Any, ...] | None] = {}
     for hit in hits:
-        finding = _finding(path, hit, index, settings)
-        if finding is not None and not _suppressed(finding, hit, suppressions):
+        match = hit.match
+        key = (hit.written, hit.fix, hit.context, id(match.entry), match.prefix,
+               match.qualifier, match.suffix, match.separator, match.fine_tune, match.route)
+        finding: Finding | None
+        if key in made:
+            rest = made[key]
+            span = hit.span
+            finding = None if rest is None else Finding(
+                path, span.line, span.column, span.end_line, span.end_column, *rest)
+        else:
+            finding = _finding(path, hit, index, settings)
+            made[key] = None if finding is None else _AFTER_SPAN(finding)
+        if finding is not None and not (suppressions and _suppressed(finding, hit, suppressions)):
             kept.append(finding)
-    return tuple(sorted(kept, key=lambda f: f.sort_key))
+    kept.sort(key=_SORT_KEY)
+    return tuple(kept)
+
+
+_SORT_KEY = attrgetter("sort_key")
+# Finding's fields after its span, in order: what findings of one (id, place) pair share.
+_AFTER_SPAN = attrgetter(*(f.name for f in fields(Finding)[5:]))
 
 
 def _other_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[HitGroup, ...]:

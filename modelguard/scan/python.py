@@ -12,6 +12,7 @@ module to libcst, as before.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import tokenize
@@ -164,6 +165,21 @@ def _unparsed(hits: Iterable[Hit]) -> list[Hit]:
 
 def string_value(raw: str) -> str | None:
     """The value of a string token as Python 3 reads it, or None (a Python 2 `ur"…"`)."""
+    return _short_value(raw) if len(raw) <= _SHORT else _value(raw)
+
+
+# A file with thousands of ids writes the same few literals again and again; `literal_eval`
+# compiles each. Short literals' values are kept (a pure function of the text: no state that
+# can change a result), long ones are not kept at all.
+_SHORT = 200
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_value(raw: str) -> str | None:
+    return _value(raw)
+
+
+def _value(raw: str) -> str | None:
     try:
         with warnings.catch_warnings():  # "invalid escape sequence" is the user's, not ours
             warnings.simplefilter("ignore")
@@ -225,10 +241,32 @@ def _scan_lines(text: str, lexed: Lexed, index: ModelIndex) -> tuple[list[Hit], 
         if token.line not in in_context:  # else the visitor of its line reports it
             span = locator.span(token.start, token.end)
             hits.extend(mention_hits(text[token.start : token.end], span, index))
+    # A file with thousands of ids repeats its lines (`create(model="gpt-4")` in every
+    # test): a logical line whose text (and indentation) was read before has the same hits,
+    # moved down, without libcst parsing and visiting it again.
+    seen: dict[tuple[str, int], tuple[int, list[Hit]]] = {}
     for number in sorted(in_context):
-        hits.extend(_scan_logical_line(text, lexed.line(number), locator, index))
+        line = lexed.line(number)
+        where = locator.span(line.start, line.start)
+        key = (text[line.start : line.end], where.column)
+        before = seen.get(key)
+        if before is None:
+            found = _scan_logical_line(text, line, locator, index)
+            seen[key] = (where.line, found)
+            hits.extend(found)
+        else:
+            hits.extend(_moved(hit, where.line - before[0]) for hit in before[1])
     hits.sort(key=lambda hit: (hit.span.line, hit.span.column))
     return hits, suppressions
+
+
+def _moved(hit: Hit, lines: int) -> Hit:
+    """`hit` as found `lines` lines further down."""
+    span = hit.span
+    first, last = hit.lines  # 0: none
+    return replace(hit, span=Span(span.line + lines, span.column, span.end_line + lines,
+                                  span.end_column),
+                   lines=(first + lines if first else 0, last + lines if last else 0))
 
 
 def _is_whole_id(raw: str, index: ModelIndex) -> bool:
@@ -331,15 +369,7 @@ class _Locator:
 def literal_text(node: _Literal) -> str | None:
     """The runtime value of a literal with no placeholders, or None."""
     if isinstance(node, cst.SimpleString):
-        try:
-            with warnings.catch_warnings():  # an invalid escape is the user's to hear about
-                warnings.simplefilter("ignore")
-                value = node.evaluated_value
-        except Exception:
-            return None
-        if isinstance(value, bytes):
-            return value.decode("ascii", "replace")
-        return value
+        return string_value(node.value)  # what libcst's `evaluated_value` reads
     parts: list[str] = []
     for part in node.parts:
         if not isinstance(part, cst.FormattedStringText):
@@ -365,6 +395,29 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
         # Parents are visited before their children, so a parent labels its literal children.
         self._context: dict[int, ctx.Context] = {}
         self._tables: set[int] = set()  # ids of the keys and members of tables of model ids
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # libcst rebuilds every node it walks into, most of a scan's time when a file holds
+        # thousands of ids: nodes that can hold no string and no comment are not walked into.
+        kind = type(node)
+        if kind in _NO_TEXT:
+            return False
+        if kind in _ONLY_PARENS:
+            if not node.lpar:  # type: ignore[attr-defined]
+                return False
+        elif kind in _SPACED:
+            if (type(node.whitespace_before) is _PLAIN  # type: ignore[attr-defined]
+                    and type(node.whitespace_after) is _PLAIN):  # type: ignore[attr-defined]
+                return False
+        elif kind is cst.TrailingWhitespace or kind is cst.EmptyLine:
+            if node.comment is None:  # type: ignore[attr-defined]
+                return False
+        elif kind is cst.ParenthesizedWhitespace:
+            assert isinstance(node, cst.ParenthesizedWhitespace)
+            if node.first_line.comment is None and all(
+                    line.comment is None for line in node.empty_lines):
+                return False
+        return super().on_visit(node)
 
     def _label(self, node: cst.CSTNode | None, context: ctx.Context) -> None:
         if isinstance(node, (cst.SimpleString, cst.FormattedString)):
@@ -574,6 +627,15 @@ class _ModelLiteralVisitor(cst.CSTVisitor):
         if ignore is not None:
             self.suppressions[span.line] = ignored_codes(ignore)
         self.hits.extend(mention_hits(node.value, span, self.index))
+
+
+# Nodes the visitor need not walk into (see `on_visit`): leaves; nodes whose only children are
+# their parentheses (walked when they have some: a comment may sit inside); operators with
+# plain spaces around them (else a comment may sit in a parenthesized line break).
+_PLAIN = cst.SimpleWhitespace
+_NO_TEXT = frozenset({cst.SimpleWhitespace, cst.Newline})
+_ONLY_PARENS = frozenset({cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis})
+_SPACED = frozenset({cst.Comma, cst.AssignEqual, cst.Colon, cst.Dot, cst.Equal})
 
 
 def _comments_after(parens: Iterable[cst.LeftParen]) -> Iterable[cst.Comment]:

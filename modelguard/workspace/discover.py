@@ -10,10 +10,11 @@ tool and dependency folders) are skipped and no symlink leads outside the folder
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from modelguard.workspace.paths import PathSpec, PatternError, parse_pattern
@@ -69,16 +70,62 @@ class DiscoverOptions:
         return self.include is None or self.include.matches(relative)
 
 
+@dataclass(frozen=True, slots=True)
+class Observer:
+    """Who hears what discovery leaves out, each as it happens (every one optional).
+
+    `escape`: a symlink leading outside the scanned folder (left out). `unreadable`: a folder
+    that cannot be listed, with the reason (its files are unknown: an error, not a skip).
+    `warning`: one line for the user, e.g. a malformed `.gitignore` line (dropped, as git
+    drops it)."""
+
+    escape: Callable[[Path], None] | None = None
+    unreadable: Callable[[str, str], None] | None = None
+    warning: Callable[[str], None] | None = None
+    # A path named on the command line that is neither a file nor a folder (a FIFO, a
+    # socket, a device), with the reason it is skipped; without this callback it is listed
+    # and the reader refuses it.
+    not_regular: Callable[[str, str], None] | None = None
+
+
+NOT_REGULAR = "not a regular file"
+
+
+def special_kind(mode: int) -> str:
+    """`a FIFO`, `a socket`, ...: what a path that is not a regular file is, for one line."""
+    for test, kind in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return kind
+    return "not a file or folder"
+
+
+def not_regular_reason(path: Path) -> str:
+    """Why a named path that exists but is no file or folder is skipped."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = 0
+    return f"{NOT_REGULAR} ({special_kind(mode)})"
+
+
+def unreadable_folder(reason: str) -> str:
+    """The error entry of a folder that cannot be listed: what it holds is unknown."""
+    return f"cannot read folder: {reason}; its files were not scanned"
+
+
 def discover(
     paths: list[Path],
     wanted: Callable[[str], bool],
     options: DiscoverOptions | None = None,
     on_escape: Callable[[Path], None] | None = None,
+    observer: Observer | None = None,
 ) -> Iterator[Path]:
     """Files under `paths` that `wanted` accepts. A file named explicitly is returned unless
     `options.force_exclude` and it is excluded.
-    Symlinks leading outside a scanned folder are left out (and passed to `on_escape`)."""
-    return map(Path, discover_names(paths, wanted, options, on_escape))
+    Symlinks leading outside a scanned folder are left out (and passed to `on_escape`, or
+    `observer.escape`); what else is left out is told to `observer`."""
+    return map(Path, discover_names(paths, wanted, options, on_escape, observer))
 
 
 def discover_names(
@@ -86,17 +133,25 @@ def discover_names(
     wanted: Callable[[str], bool],
     options: DiscoverOptions | None = None,
     on_escape: Callable[[Path], None] | None = None,
+    observer: Observer | None = None,
 ) -> Iterator[str]:
     """`discover`, as path strings: no Path object per file on the way."""
     chosen = options or DiscoverOptions()
+    told = observer or Observer()
+    if on_escape is not None:
+        told = replace(told, escape=on_escape)
     seen: set[str] = set()
     for root in paths:
         if root.is_file():
             found: Iterable[str] = [] if chosen.excludes_named(root) else [str(root)]
         elif root.is_dir():
-            found = _tree(root, chosen, wanted, on_escape)
-        elif root.exists():  # a FIFO, socket or device: the reader reports what it is
-            found = [str(root)]
+            found = _tree(root, chosen, wanted, told)
+        elif root.exists():  # a FIFO, socket or device: never opened (a FIFO would block)
+            if told.not_regular is None:
+                found = [str(root)]  # the reader refuses it (it opens without blocking)
+            else:
+                told.not_regular(str(root), not_regular_reason(root))
+                continue
         else:
             raise FileNotFoundError(f"{root}: no such file or directory")
         if len(paths) == 1:  # a folder lists each of its files once
@@ -143,12 +198,12 @@ def _tree(
     root: Path,
     options: DiscoverOptions,
     wanted: Callable[[str], bool],
-    on_escape: Callable[[Path], None] | None = None,
+    observer: Observer,
 ) -> list[str]:
     """The files under `root` whose name `wanted` accepts, in path order."""
     base_text = str(root)
-    listed = _git_files(root, wanted)
-    files = listed if listed is not None else _walk(base_text, wanted)
+    listed = _git_files(root, wanted, observer)
+    files = listed if listed is not None else _walk(base_text, wanted, observer)
     real_root = root.resolve()
     # Every file is under `root`: its path relative to the options' root is the root's own
     # (worked out once: `relative` asks for the working folder each time) joined with the rest.
@@ -169,15 +224,22 @@ def _tree(
         if link is None:  # listed by git: not looked at yet (one lstat tells both)
             try:
                 mode = os.lstat(path).st_mode
-            except OSError:  # tracked, but gone from the work tree
+            except FileNotFoundError:  # tracked, but gone from the work tree
+                continue
+            except OSError:  # in a folder that cannot be searched: the reader says why
+                kept.append((rest.replace("/", "\0"), path))
                 continue
             link = stat.S_ISLNK(mode)
             if not link and not stat.S_ISREG(mode):
                 continue
         if link:
-            if not _inside(Path(path).resolve(), real_root):
-                if on_escape is not None:
-                    on_escape(Path(path))
+            try:
+                target = Path(path).resolve()
+            except (OSError, RuntimeError):  # a link loop (RuntimeError before Python 3.13)
+                continue
+            if not _inside(target, real_root):
+                if observer.escape is not None:
+                    observer.escape(Path(path))
                 continue
             if not os.path.isfile(path):
                 continue
@@ -191,15 +253,23 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _git_files(root: Path, wanted: Callable[[str], bool]) -> list[tuple[str, bool | None]] | None:
+# What git says (and goes on) when it meets a folder it cannot list; C locale set below.
+_GIT_UNREADABLE = re.compile(r"^warning: could not open directory '(.*)': (.*)$", re.MULTILINE)
+
+
+def _git_files(
+    root: Path, wanted: Callable[[str], bool], observer: Observer
+) -> list[tuple[str, bool | None]] | None:
     """Files git would show under `root` (tracked, or untracked and not ignored), relative to
-    it, whose name `wanted` accepts; None outside a work tree or without git."""
+    it, whose name `wanted` accepts; None outside a work tree or without git. The folders git
+    could not list are passed to `observer.unreadable`."""
     try:
         result = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
             cwd=root,
             capture_output=True,
             check=False,
+            env={**os.environ, "LC_ALL": "C"},
         )
     except OSError:
         return None
@@ -207,6 +277,11 @@ def _git_files(root: Path, wanted: Callable[[str], bool]) -> list[tuple[str, boo
         # A folder git ignores, named on the command line (or the working folder), is
         # scanned as ruff and ripgrep do: walked, with the .gitignore files inside it.
         return None
+    if observer.unreadable is not None:
+        head = "" if str(root) == "." else str(root) + os.sep
+        for found in _GIT_UNREADABLE.finditer(result.stderr.decode("utf-8", "replace")):
+            folder = found.group(1).rstrip("/")
+            observer.unreadable(head + folder.replace("/", os.sep), found.group(2))
     names = {name for name in result.stdout.decode("utf-8", "surrogateescape").split("\0")
              if name and wanted(name.rpartition("/")[2])}
     return [(name, None) for name in sorted(names)]
@@ -222,10 +297,12 @@ def _ignored_by_git(folder: Path) -> bool:
     return result.returncode == 0
 
 
-def _walk(root: str, wanted: Callable[[str], bool]) -> list[tuple[str, bool | None]]:
+def _walk(
+    root: str, wanted: Callable[[str], bool], observer: Observer
+) -> list[tuple[str, bool | None]]:
     """Regular files (and symlinks to them) under `root` whose name `wanted` accepts, relative
     to it, each with whether it is a symlink; skipped folders, virtualenvs and .gitignore'd
-    paths left out."""
+    paths left out. A folder that cannot be listed goes to `observer.unreadable`."""
     files: list[tuple[str, bool | None]] = []
     stack: list[tuple[str, str, PathSpec]] = [(root, "", PathSpec())]
     while stack:
@@ -233,7 +310,11 @@ def _walk(root: str, wanted: Callable[[str], bool]) -> list[tuple[str, bool | No
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
-        except OSError:
+        except FileNotFoundError:  # removed since its parent was listed
+            continue
+        except OSError as error:
+            if observer.unreadable is not None:
+                observer.unreadable(folder, error.strerror or str(error))
             continue
         names = {entry.name for entry in entries}
         # Virtualenvs have arbitrary names; pyvenv.cfg gives them away (the scanned folder
@@ -242,7 +323,7 @@ def _walk(root: str, wanted: Callable[[str], bool]) -> list[tuple[str, bool | No
             continue
         spec = inherited  # the parent's rules, handed down
         if ".gitignore" in names:
-            spec = spec + _read_gitignore(Path(folder, ".gitignore"), here)
+            spec = spec + _read_gitignore(Path(folder, ".gitignore"), here, observer.warning)
         prefix = f"{here}/" if here else ""
         ignores = bool(spec.patterns)
         for entry in entries:
@@ -267,18 +348,22 @@ def _walk(root: str, wanted: Callable[[str], bool]) -> list[tuple[str, bool | No
     return files
 
 
-def _read_gitignore(path: Path, base: str) -> PathSpec:
+def _read_gitignore(
+    path: Path, base: str, warn: Callable[[str], None] | None = None
+) -> PathSpec:
     """The patterns of one .gitignore; a malformed line is dropped, as git's matcher never
-    matches it."""
+    matches it, and `warn` is told (file, line number, pattern and why) once."""
     try:
         lines = path.read_text("utf-8", "replace").splitlines()
     except OSError:
         return PathSpec()
     patterns = []
-    for line in lines:
+    for number, line in enumerate(lines, start=1):
         try:
             pattern = parse_pattern(line, base)
-        except PatternError:
+        except PatternError as error:
+            if warn is not None:
+                warn(f"{path}:{number}: {error}; line ignored (git never matches it)")
             continue
         if pattern is not None:
             patterns.append(pattern)

@@ -5,17 +5,20 @@ recreated."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from modelguard import files as files_module
 from modelguard.files import write_atomic
 from modelguard.fix import files as fix_files
 from tests.conftest import FIXTURES, run_cli
@@ -190,3 +193,50 @@ def test_concurrent_runs_rewrite_each_file_once_and_leave_nothing_behind(project
         assert b"Traceback" not in err
     assert all(p.read_text() == FIXED for p in project.glob("*.py"))
     assert not [p for p in project.iterdir() if p.name.endswith(".tmp")]
+
+
+def _no_space(fd: int) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def _no_entry(*args: object, **kwargs: object) -> tuple[int, str]:
+    raise PermissionError(errno.EACCES, "Permission denied")
+
+
+@pytest.mark.parametrize("target, failing, message", [
+    pytest.param(files_module.os, ("fsync", _no_space), "cannot write: No space left on device",
+                 id="full-disk"),
+    pytest.param(tempfile, ("mkstemp", _no_entry), "cannot write: Permission denied",
+                 id="read-only-folder"),
+])
+def test_a_write_that_fails_keeps_the_file_and_leaves_no_temp(
+        project: Path, monkeypatch: pytest.MonkeyPatch, target: object,
+        failing: tuple[str, Callable[..., object]], message: str) -> None:
+    # As root a read-only folder takes writes and no test may fill the disk: the calls fail as
+    # the operating system would fail them.
+    monkeypatch.setattr(target, *failing)
+    result = run_cli("fix", *ARGS, ".")
+    assert result.exit_code == 2
+    assert f"app.py: error: {message}" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in project.iterdir()) == ["app.py"]
+    assert (project / "app.py").read_text() == DEAD
+
+
+@pytest.mark.parametrize("delay", [0.5, 1.0])
+def test_a_killed_run_leaves_every_file_old_or_new_never_torn(project: Path, delay: float) -> None:
+    # Files large enough that a write takes a while; the kill lands wherever it lands.
+    body = DEAD + "# padding\n" * 1000
+    for number in range(40):
+        (project / f"f{number:02}.py").write_text(body)
+    run = subprocess.Popen([sys.executable, "-m", "modelguard", "fix", *ARGS, "."], cwd=project,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    run.send_signal(signal.SIGKILL)
+    run.wait(timeout=60)
+    fixed = body.replace("gpt-4.5-preview", "gpt-4.1")
+    for path in project.glob("f*.py"):
+        assert path.read_text() in (body, fixed), path.name
+    rerun = run_cli("fix", *ARGS, ".")
+    assert rerun.exit_code in (0, 1)
+    assert all(p.read_text() == fixed for p in project.glob("f*.py"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from modelguard.workspace.discover import discover_names
+from modelguard.workspace.discover import Observer, discover_names
 from modelguard.workspace.paths import PathSpec, PatternError, parse_pattern
 from tests.conftest import run_cli
 
@@ -90,6 +90,7 @@ def test_a_bad_config_is_one_line_and_exit_2(tmp_path: Path, config: str, messag
     result = run_cli("check", str(root), "--config", str(root / "pyproject.toml"))
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert result.stderr.startswith(f"modelguard: error: {root / 'pyproject.toml'}: ")
 
 
 def test_a_bad_extend_exclude_option_is_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -102,5 +103,29 @@ def test_a_bad_gitignore_line_is_dropped_and_the_others_kept(tmp_path: Path) -> 
     for name in ("kept.py", "ignored.py", "z.py"):
         (tmp_path / name).write_text('MODEL = "x"\n')
     (tmp_path / ".gitignore").write_text("[z-a].py\n[abc\n" + STARS + "\nignored.py\n")
-    found = sorted(Path(p).name for p in discover_names([tmp_path], lambda name: True))
+    warnings: list[str] = []
+    found = sorted(Path(p).name for p in discover_names(
+        [tmp_path], lambda name: True, observer=Observer(warning=warnings.append)))
     assert found == [".gitignore", "kept.py", "z.py"]
+    gitignore = tmp_path / ".gitignore"
+    assert warnings == [
+        f"{gitignore}:1: '[z-a].py': reversed range 'z-a'; line ignored (git never matches it)",
+        f"{gitignore}:2: '[abc': unclosed '['; line ignored (git never matches it)",
+    ]
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+@pytest.mark.parametrize(("line", "reason"), [(m.values[0], m.values[1]) for m in MALFORMED])
+def test_a_bad_gitignore_line_is_one_warning_naming_file_line_and_pattern(
+    tmp_path: Path, command: str, line: str, reason: str
+) -> None:
+    (tmp_path / "app.py").write_text('MODEL = "gpt-4.5-preview"\n')
+    (tmp_path / ".gitignore").write_text(f"# generated\n{line}\nbuild/\n")
+    result = run_cli(command, str(tmp_path), "--isolated", "--as-of", "2025-08-01",
+                     *(["--no-cache"] if command == "check" else []))
+    warnings = [w for w in result.stderr.splitlines() if w.startswith("modelguard: warning:")]
+    assert warnings == [
+        f"modelguard: warning: {tmp_path / '.gitignore'}:2: {line!r}: {reason}; line ignored "
+        "(git never matches it)"]
+    assert "Traceback" not in result.stderr
+    assert result.exit_code == 1  # the finding in app.py, found as without the line

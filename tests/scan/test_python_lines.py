@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from modelguard.registry.index import ModelIndex
+from modelguard.scan import python
 from modelguard.scan.hits import Hit, Suppressions
 from modelguard.scan.pylex import Kind, Unlexable, lex
 from modelguard.scan.python import ParseFailure, scan_python
@@ -70,11 +71,38 @@ def _both(source: str | bytes, index: ModelIndex) -> tuple[
         pytest.param(f"x = 1\n\n\n# {ID}\n\n    \ny = {Q}\n", id="blank-lines"),
         pytest.param(f"case = {Q}\nmatch = {{'model': {Q}}}\n", id="soft-keywords-as-names"),
         pytest.param(f"print(f'{{x:>{{w}}}}', {Q})\n", id="format-spec"),
+        # Lines read before are not parsed again (a file with thousands of ids): the same
+        # text at another depth, over several lines, or with a suppression is its own.
+        pytest.param(f"x = {Q}\nx = {Q}\nif a:\n    x = {Q}\n    x = {Q}\nx = {Q}\n",
+                     id="repeated-lines-and-indents"),
+        pytest.param(f"c(\n  model={Q},  # {ID}\n)\ny = 1\nc(\n  model={Q},  # {ID}\n)\n",
+                     id="repeated-multi-line-statements"),
+        pytest.param(f"x = {Q}\nx = {Q}  # modelguard: ignore\nx = {Q}\n",
+                     id="repeated-lines-one-suppressed"),
+        pytest.param(f"x = '''\n{ID}\n''' + {Q}\nx = '''\n{ID}\n''' + {Q}\n",
+                     id="repeated-triple-quoted"),
+        # Nodes that hold no string are not walked into; a comment in their parentheses is.
+        pytest.param(f"x = (  # ' {ID}\n    a) + {Q}\ny = [a ,  # \"\n  {Q}]\n",
+                     id="comments-in-parentheses-and-after-commas"),
+        pytest.param(f"f(a . b , m = (1  # '\n), n={Q})\nd = {{1 : (  # \"\n 2), 'model': {Q}}}\n",
+                     id="comments-around-operators"),
     ],
 )
 def test_line_scan_equals_the_whole_module_scan(index: ModelIndex, source: str) -> None:
     fast, whole = _both(source, index)
     assert fast == whole
+
+
+SOURCES = [p.values[0] for p in test_line_scan_equals_the_whole_module_scan.pytestmark[0].args[1]]
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_the_pruned_walk_equals_libcsts_full_walk(
+    index: ModelIndex, source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pruned = scan_python(source, index, whole_module=True)
+    monkeypatch.setattr(python._ModelLiteralVisitor, "on_visit", cst.CSTVisitor.on_visit)
+    assert scan_python(source, index, whole_module=True) == pruned
 
 
 @pytest.mark.parametrize(
