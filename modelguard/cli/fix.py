@@ -42,13 +42,17 @@ def run_fix(
     check_only: bool,
     options: DiscoverOptions | None = None,
     verify: VerifyOptions | None = None,
+    *,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
 ) -> int:
     """Plan every file, then (with `verify`, after smoke-calling the replacements) print
     (--diff), list (--check) or write the changes. Exit code: 2 if any file had an error or
     the verification could not be configured, else 1 if files were (or would be) rewritten,
     failing findings remain or a replacement did not answer, else 0."""
     try:
-        run = fix_paths(paths, index, settings, selection, allow_unsafe, options)
+        run = fix_paths(paths, index, settings, selection, allow_unsafe, options, jobs=jobs,
+                        cache_dir=cache_dir)
     except FileNotFoundError as error:
         click.echo(f"modelguard: error: {error}", err=True)
         return 2

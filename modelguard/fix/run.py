@@ -19,13 +19,15 @@ changed since they were read, and writes are atomic and only happen on change.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from modelguard.engine.runner import read_scannable
+from modelguard.engine.cache import ResultCache
+from modelguard.engine.runner import read_scannable, run_files
 from modelguard.files import display_path
-from modelguard.findings import Failed, Finding, Selection, Skipped
+from modelguard.findings import Failed, Finding, Scanned, Selection, Skipped
 from modelguard.fix.files import FileFix, resolve_target
 from modelguard.fix.notebook import NOTEBOOK_SUFFIX, fix_notebook_source
 from modelguard.fix.plan import FixedSource, FixError, plan_fixes
@@ -157,13 +159,25 @@ def fix_paths(
     selection: Selection | None = None,
     allow_unsafe: bool = False,
     options: DiscoverOptions | None = None,
+    *,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
 ) -> FixRun:
     """Plan fixes for the files under `paths` that `can_fix` (default: the current folder). Raises
-    FileNotFoundError for a path that does not exist; per-file problems are data."""
+    FileNotFoundError for a path that does not exist; per-file problems are data.
+
+    The plan costs what the rewritten files cost: every file is scanned as `check` scans it
+    (on `jobs` processes, answered from the result cache in `cache_dir` when it knows the
+    file), and only a file whose findings make edits is read, scanned, rewritten and verified
+    again here (`prepare_file`). The others keep no bytes: they are not written."""
+    keep = selection or Selection()
     files: list[FileFix] = []
     errors: list[Failed] = []
     skipped: list[Skipped] = []
     seen: set[Path] = set()
+    scanned: set[str] = set()
+    # Each file to plan, in order: (path to read and write, shown path, scanned by the engine).
+    planned: list[tuple[Path, str, bool]] = []
 
     def escaped(path: Path) -> None:
         if can_fix(path.name):
@@ -183,15 +197,51 @@ def fix_paths(
             if key in seen:
                 continue
             seen.add(key)
-            outcome = prepare_file(
-                target, shown, index, settings, selection or Selection(), allow_unsafe
-            )
-            if isinstance(outcome, Failed):
-                errors.append(outcome)
-            elif isinstance(outcome, Skipped):
-                skipped.append(outcome)
-            else:
-                files.append(outcome)
-                if outcome.parse_error is not None:
-                    errors.append(Failed(shown, outcome.parse_error))
+            # The engine reads a path and shows it as given: a symlink's target, or a path it
+            # would show otherwise, is planned here alone, as before.
+            engine = target == path and os.path.abspath(path) not in scanned
+            if engine:
+                scanned.add(os.path.abspath(path))
+            planned.append((target, shown, engine))
+    cache = ResultCache.load(cache_dir, index) if cache_dir is not None else None
+    results = iter(run_files([str(target) for target, _, engine in planned if engine], index,
+                             settings, jobs=jobs, cache=cache))
+    for target, shown, engine in planned:
+        result = next(results) if engine else None
+        if result is not None and result.path == shown:
+            outcome = _from_scan(result, target, shown, index, settings, keep, allow_unsafe)
+        else:
+            outcome = prepare_file(target, shown, index, settings, keep, allow_unsafe)
+        if isinstance(outcome, Failed):
+            errors.append(outcome)
+        elif isinstance(outcome, Skipped):
+            skipped.append(outcome)
+        else:
+            files.append(outcome)
+            if outcome.parse_error is not None:
+                errors.append(Failed(shown, outcome.parse_error))
     return FixRun(tuple(files), tuple(errors), tuple(skipped))
+
+
+def _from_scan(
+    result: Scanned | Failed | Skipped,
+    target: Path,
+    shown: str,
+    index: ModelIndex,
+    settings: ScanSettings,
+    selection: Selection,
+    allow_unsafe: bool,
+) -> FileFix | Failed | Skipped:
+    """`prepare_file`'s answer from the scan `check` makes: the same plan, without reading or
+    parsing a file that no edit changes (it keeps no bytes). A file with edits, or one that
+    does not parse but has findings `--unsafe-fixes` may rewrite, goes to `prepare_file`."""
+    if isinstance(result, Skipped):
+        return result
+    kept = tuple(f for f in result.findings if selection.keeps(f))
+    if isinstance(result, Failed):
+        return prepare_file(target, shown, index, settings, selection, allow_unsafe) if (
+            allow_unsafe and kept) else Failed(shown, result.message, kept)
+    plan = plan_fixes(kept, allow_unsafe)
+    if plan.edits:
+        return prepare_file(target, shown, index, settings, selection, allow_unsafe)
+    return FileFix(target, shown, b"", b"", plan, kept)
