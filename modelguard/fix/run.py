@@ -29,12 +29,9 @@ from modelguard.engine.runner import read_scannable, run_files
 from modelguard.files import display_path
 from modelguard.findings import Failed, Finding, Scanned, Selection, Skipped
 from modelguard.fix.files import FileFix, resolve_target
-from modelguard.fix.notebook import NOTEBOOK_SUFFIX, fix_notebook_source
 from modelguard.fix.plan import FixedSource, FixError, plan_fixes
-from modelguard.fix.python import fix_python_source
-from modelguard.fix.text import fix_text_source
 from modelguard.registry.index import ModelIndex
-from modelguard.scan import PYTHON_SUFFIXES, ScanError, ScanSettings, scan_source
+from modelguard.scan import NOTEBOOK_SUFFIX, PYTHON_SUFFIXES, ScanError, ScanSettings, scan_source
 from modelguard.scan.formats import TextFormat, text_format
 from modelguard.workspace.discover import DiscoverOptions, discover
 
@@ -89,12 +86,20 @@ def fix_findings(
     plan = plan_fixes(scanned, allow_unsafe)
     if not plan.edits:
         return FixedSource(source, plan, scanned)
+    # Each format's rewriter is loaded when a file of it changes: a hook run on files with
+    # nothing to rewrite never imports libcst for it.
     try:
         if path.endswith(NOTEBOOK_SUFFIX):
+            from modelguard.fix.notebook import fix_notebook_source
+
             outcome = fix_notebook_source(source, plan, index)
         elif (fmt := _text_format(path)) is not None:
+            from modelguard.fix.text import fix_text_source
+
             outcome = fix_text_source(source, fmt, plan, index)
         else:
+            from modelguard.fix.python import fix_python_source
+
             outcome = fix_python_source(source, plan)
     except RecursionError:  # the verifying re-parse of deep JSON/TOML: this file only
         return FixError("too deeply nested to parse")
