@@ -20,12 +20,14 @@ changed since they were read, and writes are atomic and only happen on change.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from modelguard.engine.cache import ResultCache
-from modelguard.engine.runner import read_scannable, run_files
+from modelguard.engine.runner import _context as pool_context
+from modelguard.engine.runner import plan_jobs, read_scannable, run_files
 from modelguard.files import display_path
 from modelguard.findings import Failed, Finding, Scanned, Selection, Skipped
 from modelguard.fix.files import FileFix, resolve_target
@@ -208,45 +210,85 @@ def fix_paths(
             if engine:
                 scanned.add(os.path.abspath(path))
             planned.append((target, shown, engine))
-    cache = ResultCache.load(cache_dir, index) if cache_dir is not None else None
-    results = iter(run_files([str(target) for target, _, engine in planned if engine], index,
-                             settings, jobs=jobs, cache=cache))
+    # Read, never written: `fix` changes no file but those it rewrites (whose entries the
+    # next `check` renews).
+    cache = (ResultCache.load(cache_dir, index, read_only=True) if cache_dir is not None
+             else None)
+    # Run to its end: the cache is saved after the last result.
+    results = iter(list(run_files([str(target) for target, _, engine in planned if engine],
+                                  index, settings, jobs=jobs, cache=cache)))
+    outcomes: list[FileFix | Failed | Skipped | None] = []  # None: to prepare below
     for target, shown, engine in planned:
         result = next(results) if engine else None
-        if result is not None and result.path == shown:
-            outcome = _from_scan(result, target, shown, index, settings, keep, allow_unsafe)
-        else:
-            outcome = prepare_file(target, shown, index, settings, keep, allow_unsafe)
+        outcomes.append(_from_scan(result, target, keep, allow_unsafe)
+                        if result is not None and result.path == shown else None)
+    again = [number for number, outcome in enumerate(outcomes) if outcome is None]
+    prepare = partial(_prepare, index=index, settings=settings, selection=keep,
+                      allow_unsafe=allow_unsafe)
+    for number, prepared in zip(again, _prepared([planned[n][:2] for n in again], prepare, jobs),
+                                strict=True):
+        outcomes[number] = prepared
+    for (_, shown, _), outcome in zip(planned, outcomes, strict=True):
         if isinstance(outcome, Failed):
             errors.append(outcome)
         elif isinstance(outcome, Skipped):
             skipped.append(outcome)
-        else:
+        elif outcome is not None:
             files.append(outcome)
             if outcome.parse_error is not None:
                 errors.append(Failed(shown, outcome.parse_error))
     return FixRun(tuple(files), tuple(errors), tuple(skipped))
 
 
-def _from_scan(
-    result: Scanned | Failed | Skipped,
-    target: Path,
-    shown: str,
+def _prepare(
+    item: tuple[Path, str],
     index: ModelIndex,
     settings: ScanSettings,
     selection: Selection,
     allow_unsafe: bool,
 ) -> FileFix | Failed | Skipped:
-    """`prepare_file`'s answer from the scan `check` makes: the same plan, without reading or
-    parsing a file that no edit changes (it keeps no bytes). A file with edits, or one that
-    does not parse but has findings `--unsafe-fixes` may rewrite, goes to `prepare_file`."""
+    return prepare_file(item[0], item[1], index, settings, selection, allow_unsafe)
+
+
+def _prepared(
+    items: list[tuple[Path, str]],
+    prepare: Callable[[tuple[Path, str]], FileFix | Failed | Skipped],
+    jobs: int,
+) -> Iterator[FileFix | Failed | Skipped]:
+    """`prepare` of each item, in order: on a process pool (as the scan) when they are many.
+    Should the pool break (a worker died), the rest are prepared here, one by one, as they
+    were before there was a pool."""
+    workers = plan_jobs(len(items), jobs)
+    done = 0
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        chunk = max(1, len(items) // (workers * 4))
+        try:
+            with ProcessPoolExecutor(workers, mp_context=pool_context()) as pool:
+                for outcome in pool.map(prepare, items, chunksize=chunk):
+                    done += 1
+                    yield outcome
+        except BrokenProcessPool:
+            pass
+    for item in items[done:]:
+        yield prepare(item)
+
+
+def _from_scan(
+    result: Scanned | Failed | Skipped, target: Path, selection: Selection, allow_unsafe: bool
+) -> FileFix | Failed | Skipped | None:
+    """`prepare_file`'s answer from the scan `check` makes, for a file no edit changes: the
+    same plan, without reading or parsing the file again (it keeps no bytes). None for a file
+    with edits, or one that does not parse but has findings `--unsafe-fixes` may rewrite:
+    those go to `prepare_file`."""
     if isinstance(result, Skipped):
         return result
     kept = tuple(f for f in result.findings if selection.keeps(f))
     if isinstance(result, Failed):
-        return prepare_file(target, shown, index, settings, selection, allow_unsafe) if (
-            allow_unsafe and kept) else Failed(shown, result.message, kept)
+        return None if allow_unsafe and kept else Failed(result.path, result.message, kept)
     plan = plan_fixes(kept, allow_unsafe)
     if plan.edits:
-        return prepare_file(target, shown, index, settings, selection, allow_unsafe)
-    return FileFix(target, shown, b"", b"", plan, kept)
+        return None
+    return FileFix(target, result.path, b"", b"", plan, kept)
