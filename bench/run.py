@@ -3,7 +3,7 @@ an rg / grep floor, on one generated corpus, in one run.
 
     python bench/run.py            # ~10,000 Python files, ~100 MB, 3 runs each (minutes)
     python bench/run.py --small    # ~1,000 files, ~10 MB: a quick look
-    python bench/run.py --files 4000 --runs 5 --output bench/results.md
+    python bench/run.py --files 4000 --runs 5 --output bench/results-synthetic.md
 
 The corpus is generated from a fixed seed into a temporary folder (deleted afterwards unless
 --keep). All timings are wall-clock medians with the corpus in the page cache ("cold" means no
@@ -261,7 +261,7 @@ def main() -> None:
     parser.add_argument("--id-rate", type=float, default=0.02,
                         help="share of Python files that name a model (default 2%%)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--output", type=Path, default=HERE / "results.md")
+    parser.add_argument("--output", type=Path, default=HERE / "results-synthetic.md")
     parser.add_argument("--keep", action="store_true", help="keep the corpus folder")
     args = parser.parse_args()
     files = args.files or (1000 if args.small else 10_000)

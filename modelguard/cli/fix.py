@@ -6,6 +6,7 @@ import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,21 +15,15 @@ from modelguard.defaults import SMOKE_TIMEOUT
 from modelguard.findings import PARAMETER, Failed, Selection
 from modelguard.fix.files import remove_stale_temps_near, write_fix
 from modelguard.fix.run import FixRun, fix_paths
-from modelguard.fix.verify import (
-    Refusal,
-    VerifyOptions,
-    VerifyUsageError,
-    refuse_unverified,
-    smoke_replacements,
-)
 from modelguard.registry.index import ModelIndex
 from modelguard.report.model import FailOn, Report
 from modelguard.report.text import finding_line, printable
 from modelguard.scan import ScanSettings
-from modelguard.smoke import Endpoint
-from modelguard.smoke import Skipped as SmokeSkipped
-from modelguard.smoke.report import result_line
 from modelguard.workspace.discover import DiscoverOptions
+
+if TYPE_CHECKING:
+    # Loaded by --verify only: a hook run never imports the smoke clients.
+    from modelguard.fix.verify import Refusal, VerifyOptions
 
 
 def run_fix(
@@ -42,13 +37,17 @@ def run_fix(
     check_only: bool,
     options: DiscoverOptions | None = None,
     verify: VerifyOptions | None = None,
+    *,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
 ) -> int:
     """Plan every file, then (with `verify`, after smoke-calling the replacements) print
     (--diff), list (--check) or write the changes. Exit code: 2 if any file had an error or
     the verification could not be configured, else 1 if files were (or would be) rewritten,
     failing findings remain or a replacement did not answer, else 0."""
     try:
-        run = fix_paths(paths, index, settings, selection, allow_unsafe, options)
+        run = fix_paths(paths, index, settings, selection, allow_unsafe, options, jobs=jobs,
+                        cache_dir=cache_dir)
     except FileNotFoundError as error:
         click.echo(f"modelguard: error: {error}", err=True)
         return 2
@@ -56,6 +55,9 @@ def run_fix(
         click.echo(printable(f"modelguard: warning: {warning}"), err=True)
     refusals: tuple[Refusal, ...] = ()
     if verify is not None:
+        from modelguard.fix.verify import VerifyUsageError, refuse_unverified, smoke_replacements
+        from modelguard.smoke.report import result_line
+
         try:
             results = smoke_replacements(run, index, verify)
         except VerifyUsageError as error:
@@ -105,8 +107,7 @@ def run_fix(
         + (f", {len(report.errors)} error(s)" if report.errors else ""),
         err=True,
     )
-    if report.errors or any(isinstance(r.result, SmokeSkipped) and r.result.config_error
-                            for r in refusals):
+    if report.errors or any(_config_error(r) for r in refusals):
         return 2
     return 1 if rewritten or report.failing or refusals else 0
 
@@ -158,6 +159,13 @@ def _write_or_show(run: FixRun, errors: list[Failed], unwritten: set[str], show_
     return rewritten
 
 
+def _config_error(refusal: Refusal) -> bool:
+    """Did the replacement go unverified because the smoke call could not be configured?"""
+    from modelguard.smoke import Skipped as SmokeSkipped
+
+    return isinstance(refusal.result, SmokeSkipped) and refusal.result.config_error
+
+
 def verify_options(
     verify: bool, base_url: str | None, endpoint: str | None, timeout: float | None
 ) -> VerifyOptions | str | None:
@@ -166,5 +174,8 @@ def verify_options(
         given = [name for name, value in (("--base-url", base_url), ("--endpoint", endpoint),
                                           ("--timeout", timeout)) if value is not None]
         return f"{', '.join(given)} only apply with --verify" if given else None
+    from modelguard.fix.verify import VerifyOptions
+    from modelguard.smoke import Endpoint
+
     return VerifyOptions(base_url, Endpoint(endpoint) if endpoint else None,
                          SMOKE_TIMEOUT if timeout is None else timeout)

@@ -443,9 +443,12 @@ def _fixable_hint(report: Report) -> str | None:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               metavar="SECONDS",
               help=f"With --verify: per-request timeout (default: {SMOKE_TIMEOUT:g}).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Scan with N processes (default: the number of CPUs).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .modelguard_cache/.")
 def fix_command(paths: tuple[Path, ...], unsafe_fixes: bool, show_diff: bool, check_only: bool,
                 verify: bool, base_url: str | None, endpoint: str | None, timeout: float | None,
-                **options: Any) -> None:
+                jobs: int | None, no_cache: bool, **options: Any) -> None:
     """Rewrite deprecated and retired model ids under PATHS to their replacements."""
     from modelguard.cli.fix import run_fix, verify_options
 
@@ -455,7 +458,8 @@ def fix_command(paths: tuple[Path, ...], unsafe_fixes: bool, show_diff: bool, ch
     context = scan_context(paths=paths, **options)
     sys.exit(run_fix(list(paths), context.index, context.settings, context.fail_on,
                      context.selection, unsafe_fixes, show_diff, check_only, context.discover,
-                     checks))
+                     checks, jobs=jobs or os.cpu_count() or 1,
+                     cache_dir=None if no_cache else default_cache_dir()))
 
 
 @cli.command("config")

@@ -144,8 +144,10 @@ class ResultCache:
         started_ns: int | None = None,
         margin_ns: int = RACY_MARGIN_NS,
         discarded: str | None = None,
+        read_only: bool = False,
     ) -> None:
         self.path = path
+        self.read_only = read_only  # `save` writes nothing (a run that only reads the cache)
         self.discarded = discarded  # why the stored file was not used (or not all of it)
         self.key = key
         self.entries = entries  # digest → entry, in stored order
@@ -162,7 +164,7 @@ class ResultCache:
 
     @classmethod
     def load(cls, directory: Path, index: ModelIndex, *,
-             margin_ns: int = RACY_MARGIN_NS) -> ResultCache:
+             margin_ns: int = RACY_MARGIN_NS, read_only: bool = False) -> ResultCache:
         started = time.time_ns()  # before any file is looked at
         key = cache_key(index)
         path = directory / f"results-{key[:16]}.json"
@@ -170,9 +172,10 @@ class ResultCache:
             entries, paths, numbers, partly = _read(path, key)
         except CacheDamaged as error:
             return cls(path, key, {}, started_ns=started, margin_ns=margin_ns,
-                       discarded=f"{path}: {error}; discarded, every file is scanned again")
+                       discarded=f"{path}: {error}; discarded, every file is scanned again",
+                       read_only=read_only)
         return cls(path, key, entries, paths, numbers, started_ns=started, margin_ns=margin_ns,
-                   discarded=partly)
+                   discarded=partly, read_only=read_only)
 
     def known_paths(
         self, paths: Iterable[str], limit: Callable[[str], int], smallest: int
@@ -229,6 +232,8 @@ class ResultCache:
     def save(self) -> None:
         """Write the old entries and the new, atomically; a cache that cannot be written is
         not an error (the next run scans again)."""
+        if self.read_only:
+            return
         gone = self.gone
         changed = {path: (list(stat), digest) for path, (stat, digest) in self.seen.items()
                    if path not in self.offsets or self._recorded(path) != (list(stat), digest)}

@@ -19,20 +19,21 @@ changed since they were read, and writes are atomic and only happen on change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
-from modelguard.engine.runner import read_scannable
+from modelguard.engine.cache import ResultCache
+from modelguard.engine.runner import _context as pool_context
+from modelguard.engine.runner import plan_jobs, read_scannable, run_files
 from modelguard.files import display_path
-from modelguard.findings import Failed, Finding, Selection, Skipped
+from modelguard.findings import Failed, Finding, Scanned, Selection, Skipped
 from modelguard.fix.files import FileFix, resolve_target
-from modelguard.fix.notebook import NOTEBOOK_SUFFIX, fix_notebook_source
 from modelguard.fix.plan import FixedSource, FixError, plan_fixes
-from modelguard.fix.python import fix_python_source
-from modelguard.fix.text import fix_text_source
 from modelguard.registry.index import ModelIndex
-from modelguard.scan import PYTHON_SUFFIXES, ScanError, ScanSettings, scan_source
+from modelguard.scan import NOTEBOOK_SUFFIX, PYTHON_SUFFIXES, ScanError, ScanSettings, scan_source
 from modelguard.scan.formats import TextFormat, text_format
 from modelguard.workspace.discover import DiscoverOptions, Observer, discover, unreadable_folder
 
@@ -87,12 +88,20 @@ def fix_findings(
     plan = plan_fixes(scanned, allow_unsafe)
     if not plan.edits:
         return FixedSource(source, plan, scanned)
+    # Each format's rewriter is loaded when a file of it changes: a hook run on files with
+    # nothing to rewrite never imports libcst for it.
     try:
         if path.endswith(NOTEBOOK_SUFFIX):
+            from modelguard.fix.notebook import fix_notebook_source
+
             outcome = fix_notebook_source(source, plan, index)
         elif (fmt := _text_format(path)) is not None:
+            from modelguard.fix.text import fix_text_source
+
             outcome = fix_text_source(source, fmt, plan, index)
         else:
+            from modelguard.fix.python import fix_python_source
+
             outcome = fix_python_source(source, plan)
     except RecursionError:  # the verifying re-parse of deep JSON/TOML: this file only
         return FixError("too deeply nested to parse")
@@ -158,9 +167,18 @@ def fix_paths(
     selection: Selection | None = None,
     allow_unsafe: bool = False,
     options: DiscoverOptions | None = None,
+    *,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
 ) -> FixRun:
     """Plan fixes for the files under `paths` that `can_fix` (default: the current folder). Raises
-    FileNotFoundError for a path that does not exist; per-file problems are data."""
+    FileNotFoundError for a path that does not exist; per-file problems are data.
+
+    The plan costs what the rewritten files cost: every file is scanned as `check` scans it
+    (on `jobs` processes, answered from the result cache in `cache_dir` when it knows the
+    file), and only a file whose findings make edits is read, scanned, rewritten and verified
+    again here (`prepare_file`). The others keep no bytes: they are not written."""
+    keep = selection or Selection()
     files: list[FileFix] = []
     errors: list[Failed] = []
     skipped: list[Skipped] = []
@@ -171,6 +189,9 @@ def fix_paths(
         warning=warnings.append,
         not_regular=lambda name, why: skipped.append(Skipped(name, why)),
     )
+    scanned: set[str] = set()
+    # Each file to plan, in order: (path to read and write, shown path, scanned by the engine).
+    planned: list[tuple[Path, str, bool]] = []
 
     def escaped(path: Path) -> None:
         if can_fix(path.name):
@@ -190,15 +211,91 @@ def fix_paths(
             if key in seen:
                 continue
             seen.add(key)
-            outcome = prepare_file(
-                target, shown, index, settings, selection or Selection(), allow_unsafe
-            )
-            if isinstance(outcome, Failed):
-                errors.append(outcome)
-            elif isinstance(outcome, Skipped):
-                skipped.append(outcome)
-            else:
-                files.append(outcome)
-                if outcome.parse_error is not None:
-                    errors.append(Failed(shown, outcome.parse_error))
+            # The engine reads a path and shows it as given: a symlink's target, or a path it
+            # would show otherwise, is planned here alone, as before.
+            engine = target == path and os.path.abspath(path) not in scanned
+            if engine:
+                scanned.add(os.path.abspath(path))
+            planned.append((target, shown, engine))
+    # Read, never written: `fix` changes no file but those it rewrites (whose entries the
+    # next `check` renews).
+    cache = (ResultCache.load(cache_dir, index, read_only=True) if cache_dir is not None
+             else None)
+    # Run to its end: the cache is saved after the last result.
+    results = iter(list(run_files([str(target) for target, _, engine in planned if engine],
+                                  index, settings, jobs=jobs, cache=cache)))
+    outcomes: list[FileFix | Failed | Skipped | None] = []  # None: to prepare below
+    for target, shown, engine in planned:
+        result = next(results) if engine else None
+        outcomes.append(_from_scan(result, target, keep, allow_unsafe)
+                        if result is not None and result.path == shown else None)
+    again = [number for number, outcome in enumerate(outcomes) if outcome is None]
+    prepare = partial(_prepare, index=index, settings=settings, selection=keep,
+                      allow_unsafe=allow_unsafe)
+    for number, prepared in zip(again, _prepared([planned[n][:2] for n in again], prepare, jobs),
+                                strict=True):
+        outcomes[number] = prepared
+    for (_, shown, _), outcome in zip(planned, outcomes, strict=True):
+        if isinstance(outcome, Failed):
+            errors.append(outcome)
+        elif isinstance(outcome, Skipped):
+            skipped.append(outcome)
+        elif outcome is not None:
+            files.append(outcome)
+            if outcome.parse_error is not None:
+                errors.append(Failed(shown, outcome.parse_error))
     return FixRun(tuple(files), tuple(errors), tuple(skipped), tuple(warnings))
+
+
+def _prepare(
+    item: tuple[Path, str],
+    index: ModelIndex,
+    settings: ScanSettings,
+    selection: Selection,
+    allow_unsafe: bool,
+) -> FileFix | Failed | Skipped:
+    return prepare_file(item[0], item[1], index, settings, selection, allow_unsafe)
+
+
+def _prepared(
+    items: list[tuple[Path, str]],
+    prepare: Callable[[tuple[Path, str]], FileFix | Failed | Skipped],
+    jobs: int,
+) -> Iterator[FileFix | Failed | Skipped]:
+    """`prepare` of each item, in order: on a process pool (as the scan) when they are many.
+    Should the pool break (a worker died), the rest are prepared here, one by one, as they
+    were before there was a pool."""
+    workers = plan_jobs(len(items), jobs)
+    done = 0
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        chunk = max(1, len(items) // (workers * 4))
+        try:
+            with ProcessPoolExecutor(workers, mp_context=pool_context()) as pool:
+                for outcome in pool.map(prepare, items, chunksize=chunk):
+                    done += 1
+                    yield outcome
+        except BrokenProcessPool:
+            pass
+    for item in items[done:]:
+        yield prepare(item)
+
+
+def _from_scan(
+    result: Scanned | Failed | Skipped, target: Path, selection: Selection, allow_unsafe: bool
+) -> FileFix | Failed | Skipped | None:
+    """`prepare_file`'s answer from the scan `check` makes, for a file no edit changes: the
+    same plan, without reading or parsing the file again (it keeps no bytes). None for a file
+    with edits, or one that does not parse but has findings `--unsafe-fixes` may rewrite:
+    those go to `prepare_file`."""
+    if isinstance(result, Skipped):
+        return result
+    kept = tuple(f for f in result.findings if selection.keeps(f))
+    if isinstance(result, Failed):
+        return None if allow_unsafe and kept else Failed(result.path, result.message, kept)
+    plan = plan_fixes(kept, allow_unsafe)
+    if plan.edits:
+        return None
+    return FileFix(target, result.path, b"", b"", plan, kept)

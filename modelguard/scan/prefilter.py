@@ -13,32 +13,27 @@ never "no" for a file in which the scanner would find an id. Why that holds:
   directly before it, and after it only `[.:@/+-]`, up to a byte that is no token character
   (`_` is one). In other words: N is a suffix, starting after a non-alphanumeric byte (or at
   the start), of a maximal run of token bytes with its trailing `.:/@+-` stripped.
-- Then every "atom" of N (its maximal runs of ASCII letters and digits) is a whole atom of the
-  lowered file. Stage 1 looks for one atom per name, its key, in the file's atoms, which
-  CPython splits out and hashes at C speed (`bytes.translate`, `split`, a frozenset
-  intersection); a regex over hundreds of names is ~10x slower. Keys are the atoms least
-  common in real code (see `_COMMON_IN_CODE`), so stage 2 seldom runs; any choice is correct.
 - The id grammar (`index.ModelIndex.lookup`, registry/SCHEMA.md) keeps this shape: a prefix,
   known or not, and a region qualifier end in `/`, `:` or `.`, so N still starts after a byte
   that is no letter or digit; a dated spelling (`claude-3-5-sonnet@20240620`) is a name of its
   own (`index.build_index` lists it); and the one form with text after the id, a fine-tune
-  (`ft:gpt-3.5-turbo-0613:acme::8abc`), has a `:` right after it. So stage 2 also accepts a
-  name of a provider with fine-tunes (`tunable`) ending at any `:` of its run (`_ends_run`,
-  `_stands`).
-- Stage 2 goes to each whole-atom occurrence of a key found (`bytes.find`), takes the run of
-  token bytes around it, strips the trailing characters and tests exactly the suffixes above
-  against the set of names. That is the condition the scanner needs, no looser, and costs
-  time per occurrence of a key, not per name sharing it.
+  (`ft:gpt-3.5-turbo-0613:acme::8abc`), has a `:` right after it. So a name of a provider
+  with fine-tunes (`tunable`) also stands when a `:` follows it.
+- A compiled Aho-Corasick automaton over every name (ahocorasick-rs, the Rust crate ripgrep's
+  author wrote, with its SIMD "Teddy" search) reports every occurrence of every name in the
+  lowered bytes, overlapping ones included; `_stands_at` then checks exactly the boundaries
+  above on each. That is the condition the scanner needs, no looser; it costs time per
+  occurrence of a name, and the search itself runs at hundreds of MB/s (bench/matchers.py).
 - A literal can spell an id in ways the raw bytes do not show: escapes (`"gpt\\x2d4"`, a
   backslash-newline inside the string), non-ASCII characters that casefold to ASCII (U+017F
   long s → `s`, U+212A Kelvin sign → `k`), or an encoding named by a coding cookie. A file with
   any of these (such a character, such an escape, a cookie) that failed the fast test is
   decoded and tested again where it differs: each run of token characters around such an
-  escape or character is unescaped and casefolded and goes through stages 1 and 2 (see
-  `_changed_runs`). A name the fast stages did not see must touch one of those changes, so
-  it lies in one of those runs. A file with a cookie (its bytes are not its text) is
-  unescaped and casefolded whole. Other non-ASCII characters change nothing: stage 1 reads
-  each of their bytes as a separator, and casefolded they stay non-ASCII, separators too.
+  escape or character is unescaped and casefolded and searched again (see `_changed_runs`).
+  A name the fast search did not see must touch one of those changes, so it lies in one of
+  those runs. A file with a cookie (its bytes are not its text) is unescaped and casefolded
+  whole. Other non-ASCII characters change nothing: no name holds their bytes, the boundary
+  checks read them as no letter or digit, and casefolded they stay non-ASCII.
 - All of the above is about the text the scanner reads. A notebook's bytes are not that text:
   they are JSON, in which each cell's source is escaped once more (a Python `\\x2d` is
   written `\\\\x2d`, so its escape reads as an escaped backslash then `x2d`; a newline is
@@ -55,22 +50,18 @@ import re
 import tokenize
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick_rs
 
 # Letters and digits, lowercased; every other byte (non-ASCII included) becomes a space.
 _ATOM_TABLE = bytes(
     (c | 0x20 if 0x41 <= c <= 0x5A else c) if chr(c).isascii() and chr(c).isalnum() else 0x20
     for c in range(256)
 )
-# Token bytes (index._TOKEN's class), lowercased; every other byte becomes a space.
-_RUN_TABLE = bytes(
-    (c | 0x20 if 0x41 <= c <= 0x5A else c)
-    if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "._:@/+-") else 0x20
-    for c in range(256)
-)
-_TRAILING = b".:/@+-"  # index._TRAILING
 _ATOM = re.compile(r"[a-z0-9]+")
-_RUN_NAME = re.compile(r"[a-z0-9._:@/+-]*[a-z0-9_]")  # a name stage 2 can find in a run
+_RUN_NAME = re.compile(r"[a-z0-9._:@/+-]*[a-z0-9_]")  # a name `_changed_runs` can cut whole
 _ESCAPE = re.compile(rb"\\[xuUN0-7\r\n]")
 # The characters whose casefolding holds ASCII (ß → ss, U+017F → s, U+212A → k, ligatures…),
 # from Unicode's data; tests/test_prefilter.py derives the list again from the running Python.
@@ -112,14 +103,30 @@ _COMMONNESS = {atom: len(_COMMON_IN_CODE) - rank for rank, atom in enumerate(_CO
 @dataclass(frozen=True)
 class Prefilter:
     _always: bool  # some name has no ASCII atom to look for: every file is a candidate
-    _keys: frozenset[bytes]
-    _names: frozenset[bytes]  # every name but those in _odd
-    # key atom → names stage 2 cannot find in a run (a byte outside the token class, or a
-    # trailing character at the end): tested with `_stands` instead
-    _odd: dict[bytes, tuple[bytes, ...]]
-    _longest: int  # the length of the longest name in _names
+    _keys: frozenset[bytes]  # one atom of each name (see `key_atoms`)
+    _names: frozenset[bytes]  # every name, casefolded ASCII
     # Names a fine-tune's own name may follow after a ':' (ft:gpt-3.5-turbo-0613:acme::8abc).
     _tunable: frozenset[bytes] = frozenset()
+    # Some name holds a byte outside the token class, or ends in a trailing character: the
+    # runs `_changed_runs` cuts may not hold it whole.
+    _odd: bool = False
+    # The compiled matcher over `_names` and whether each of them is `_tunable`, by pattern
+    # number; built from the fields, and again after unpickling (see __reduce__).
+    _matcher: ahocorasick_rs.BytesAhoCorasick = field(init=False, repr=False, compare=False)
+    _tunes: tuple[bool, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = sorted(self._names)
+        # The standard match kind (the default) reports overlapping matches: every name ending
+        # at every byte. A DFA searches 2-3x faster than the default NFA and builds in ~10 ms.
+        matcher = ahocorasick_rs.BytesAhoCorasick(
+            names, implementation=ahocorasick_rs.Implementation.DFA)
+        object.__setattr__(self, "_matcher", matcher)
+        object.__setattr__(self, "_tunes", tuple(name in self._tunable for name in names))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The compiled automaton does not pickle (a process pool started by spawn): rebuild it.
+        return (Prefilter, (self._always, self._keys, self._names, self._tunable, self._odd))
 
     def may_contain(self, source: bytes | str) -> bool:
         """False only when no name can be found in `source` (bytes as read, or decoded text)."""
@@ -134,13 +141,32 @@ class Prefilter:
                     return False
             elif not has_coding_cookie(data) and (data.isascii() or not _folds(data)):
                 return False
+        text = source if isinstance(source, str) else _decode(data)
         if (isinstance(source, bytes) and has_coding_cookie(data)) or self._odd:
             # Another encoding changes the text everywhere; odd names are searched as
             # written, not as runs: test the whole text, unescaped and casefolded.
-            text = source if isinstance(source, str) else _decode(data)
             return self._matches(_unescape(text).casefold().encode("ascii", "replace"))
-        text = source if isinstance(source, str) else _decode(data)
         return self._matches(_changed_runs(text))
+
+    def lines_to_scan(self, text: str) -> LineTest:
+        """A test equal to `may_contain(line)` for each line of `text` (split at "\\n", a
+        trailing "\\r" dropped), given the line's 0-based number: one native pass over the
+        whole text, then `may_contain` again only on lines holding a backslash or a non-ASCII
+        character (see `LineTest`)."""
+        if self._always:
+            return LineTest(frozenset(), True, self)
+        data = text.encode("utf-8", "surrogatepass")
+        lowered = data.lower()
+        starts = sorted(start for number, start, end in self._found(lowered)
+                        if _stands_at(lowered, start, end, self._tunes[number]))
+        lines: set[int] = set()
+        line = 0
+        at = 0
+        for start in starts:  # in order: each newline is counted once
+            line += data.count(b"\n", at, start)
+            at = start
+            lines.add(line)
+        return LineTest(frozenset(lines), False, self)
 
     def key_atoms(self, text: str) -> tuple[str, ...] | None:
         """The key atoms standing as atoms in `text`: a name written out plainly (ASCII, no
@@ -152,71 +178,47 @@ class Prefilter:
         keys = self._keys.intersection(data.translate(_ATOM_TABLE).split())
         return tuple(sorted(key.decode() for key in keys))
 
+    def _found(self, lowered: bytes) -> list[tuple[int, int, int]]:
+        """Every occurrence of every name in `lowered` (pattern number, start, end)."""
+        found: list[tuple[int, int, int]] = self._matcher.find_matches_as_indexes(
+            lowered, overlapping=True)
+        return found
+
     def _matches(self, data: bytes) -> bool:
-        keys = self._keys.intersection(data.translate(_ATOM_TABLE).split())
-        if not keys:
-            return False
-        runs = data.translate(_RUN_TABLE)  # lowered, and a space wherever a run ends
-        for key in keys:
-            odd = self._odd.get(key)
-            if odd and any(_stands(data.lower(), name, name in self._tunable) for name in odd):
-                return True
-            at = runs.find(key)
-            while at >= 0:
-                end = at + len(key)
-                if (at == 0 or runs[at - 1] not in _WORD_BYTES) and self._ends_run(runs, at, end):
-                    return True
-                at = runs.find(key, end)
-        return False
+        """Does a name stand in `data`: no letter or digit right before it, and after it no
+        token going on (or, for a tunable name, a ':' and a fine-tune's own name)? The matcher
+        finds every occurrence; the boundaries are checked here, on each."""
+        lowered = data.lower()
+        tunes = self._tunes
+        return any(_stands_at(lowered, start, end, tunes[number])
+                   for number, start, end in self._found(lowered))
 
-    def _ends_run(self, runs: bytes, at: int, end: int) -> bool:
-        """Is a name, holding the atom at `runs[at:end]`, a suffix of its run of token bytes
-        (trailing characters stripped) that starts after a byte that is no letter or digit?"""
-        longest = self._longest
-        # The run with its trailing characters stripped must end within `longest` of `at`.
-        tail = runs[end : at + longest].split(b" ", 1)[0]
-        stop = end + len(tail.rstrip(_TRAILING))
-        if _CONTINUES.match(runs, stop) is None and self._ends_at(runs, at, stop, self._names):
+
+@dataclass(frozen=True, slots=True)
+class LineTest:
+    """`may_contain` for the lines of one text (see `Prefilter.lines_to_scan`). A line whose
+    number is not in `lines` is ASCII without a backslash (then no name stands in it:
+    `may_contain` is false too), or it is tested again with `may_contain`."""
+
+    lines: frozenset[int]
+    always: bool
+    prefilter: Prefilter
+
+    def __call__(self, number: int, line: str) -> bool:
+        if self.always or number in self.lines:
             return True
-        if not self._tunable:
-            return False
-        # A fine-tune's own name follows its base id after a ':' (ft:gpt-3.5-turbo-0613:acme::8abc).
-        # The ':' may stand right after the longest name, one byte past `tail`.
-        window = runs[end : at + longest + 1].split(b" ", 1)[0]
-        colon = window.find(b":")
-        while colon >= 0:
-            if self._ends_at(runs, at, end + colon, self._tunable):
-                return True
-            colon = window.find(b":", colon + 1)
-        return False
-
-    def _ends_at(self, runs: bytes, at: int, stop: int, names: frozenset[bytes]) -> bool:
-        """Is `runs[start:stop]` one of `names` for a `start` at or before `at` that follows a
-        byte that is no letter or digit (or starts the run)?"""
-        longest = self._longest
-        space = runs.rfind(b" ", max(0, stop - longest - 1), at)
-        first = space + 1  # where the run starts, when it starts at or after stop - longest - 1
-        for start in range(max(first, stop - longest), at + 1):
-            if (start == first or runs[start - 1] not in _WORD_BYTES) and (
-                runs[start:stop] in names
-            ):
-                return True
+        if "\\" in line or not line.isascii():
+            return self.prefilter.may_contain(line)
         return False
 
 
-def _stands(lowered: bytes, name: bytes, tunable: bool) -> bool:
-    """`name` occurs in `lowered` with no letter or digit before it and no token going on (or,
-    when `tunable`, a ':' and a fine-tune's own name after it)."""
-    at = lowered.find(name)
-    while at >= 0:
-        after = at + len(name)
-        if (at == 0 or lowered[at - 1] not in _WORD_BYTES) and (
-            _CONTINUES.match(lowered, after) is None
-            or (tunable and lowered[after : after + 1] == b":")
-        ):
-            return True
-        at = lowered.find(name, at + 1)
-    return False
+def _stands_at(lowered: bytes, start: int, end: int, tunable: bool) -> bool:
+    """The name at `lowered[start:end]` has no letter or digit before it and no token going on
+    after it (or, when `tunable`, a ':' and a fine-tune's own name after it)."""
+    return (start == 0 or lowered[start - 1] not in _WORD_BYTES) and (
+        _CONTINUES.match(lowered, end) is None
+        or (tunable and lowered[end : end + 1] == b":")
+    )
 
 
 # The escapes that can put a letter or digit into a literal's value, or join two lines of it.
@@ -225,13 +227,13 @@ _IN_RUN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456
 
 
 def _changed_runs(text: str) -> bytes:
-    """The stretches of the unescaped, casefolded text that differ from what the fast stages
+    """The stretches of the unescaped, casefolded text that differ from what the fast search
     read, one per line: each run of token characters around an escape that can spell a
     name (see _SPELLING_ESCAPES) or a character whose casefolding is ASCII.
 
     Why that is enough: a name found in the whole unescaped, casefolded text that touches no
     such change (neither it, nor the run it ends, nor what follows it up to the end of that
-    run) stands in the file's own bytes the same way, and the fast stages already said no.
+    run) stands in the file's own bytes the same way, and the fast search already said no.
     Other escapes (`\\n`, `\\"`, `\\\\`…) put no letter or digit in place of their own, so
     they never make a name of a literal's value; they are still resolved inside a stretch,
     where they decide where runs end. A stretch is cut from the text at the edges of its
@@ -314,27 +316,22 @@ def build_prefilter(names: Iterable[str], tunable: Iterable[str] = ()) -> Prefil
     `tunable` ones also before a ':' and a fine-tune's own name."""
     keys: set[bytes] = set()
     found: set[bytes] = set()
-    odd: dict[bytes, set[bytes]] = {}
-    always = False
+    always = odd = False
     for name in names:
         folded = name.casefold()
         atoms = set(_ATOM.findall(folded))
         if not atoms or not folded.isascii():
             always = True  # nothing a file could be tested for
             continue
-        key = _key(atoms).encode()
-        keys.add(key)
-        if _RUN_NAME.fullmatch(folded):
-            found.add(folded.encode())
-        else:
-            odd.setdefault(key, set()).add(folded.encode())
+        keys.add(_key(atoms).encode())
+        found.add(folded.encode())
+        odd = odd or _RUN_NAME.fullmatch(folded) is None
     return Prefilter(
         _always=always,
         _keys=frozenset(keys),
         _names=frozenset(found),
-        _odd={key: tuple(sorted(group)) for key, group in odd.items()},
-        _longest=max(map(len, found), default=0),
         _tunable=frozenset(name.casefold().encode() for name in tunable if name.isascii()),
+        _odd=odd,
     )
 
 

@@ -117,9 +117,13 @@ def scan_text(text: str, fmt: TextFormat, index: ModelIndex) -> tuple[list[Hit],
     # where a line inside it looks like `model: gpt-4`.
     block_indent: int | None = None
     toml_close: str | None = None
+    # One native search of the whole text says which lines may name a model (the same answer
+    # as `may_contain` on each line); the directive is looked for only where it is written.
+    may_name = index.prefilter().lines_to_scan(text)
+    directives = "modelguard" in text
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw[:-1] if raw.endswith("\r") else raw
-        ignore = TEXT_COMMENT.search(line)
+        ignore = TEXT_COMMENT.search(line) if directives else None
         if ignore is not None:
             suppressions[number] = ignored_codes(ignore)
         prose = False
@@ -139,12 +143,12 @@ def scan_text(text: str, fmt: TextFormat, index: ModelIndex) -> tuple[list[Hit],
                 if opened is not None and line.count(opened.group(1)) % 2 == 1:
                     toml_close = opened.group(1)
         if prose:
-            if index.may_contain(line):
+            if may_name(number - 1, line):
                 hits.extend(mention_hits(line, Span(number, 1, number, len(line) + 1), index))
             continue
-        if not index.may_contain(line):
+        if not may_name(number - 1, line):
             if fmt in _COMMENT_SLASH:
-                in_block = _segments(line, fmt, in_block)[1]
+                in_block = _block_after(line, fmt, in_block)
             continue
         if fmt is TextFormat.MARKDOWN:
             hits.extend(mention_hits(line, Span(number, 1, number, len(line) + 1), index))
@@ -152,6 +156,14 @@ def scan_text(text: str, fmt: TextFormat, index: ModelIndex) -> tuple[list[Hit],
         segments, in_block = _segments(line, fmt, in_block)
         hits.extend(_line_hits(line, number, segments, fmt, index))
     return hits, suppressions
+
+
+def _block_after(line: str, fmt: TextFormat, in_block: bool) -> bool:
+    """Is a `/* … */` comment open at the end of the line? Without a `/*` (or, inside one, a
+    `*/`) the line cannot change that: no need to cut it into segments."""
+    if ("*/" if in_block else "/*") not in line:
+        return in_block
+    return _segments(line, fmt, in_block)[1]
 
 
 def _segments(line: str, fmt: TextFormat, in_block: bool) -> tuple[list[_Segment], bool]:

@@ -219,6 +219,39 @@ def test_prefilter_keeps_every_line_with_a_finding(
     assert scan_source(path, source, bundled_index, ScanSettings(AFTER)) == expected
 
 
+@st.composite
+def raw_text_file(draw: st.DrawFn, names: list[str]) -> tuple[str, str]:
+    """A text file whose lines keep their escapes and folding characters, with `/* … */`
+    comments across lines, ignore directives and CRLF line ends: what the whole-text search
+    (`Prefilter.lines_to_scan`) must answer for line by line exactly as before."""
+    path = draw(st.sampled_from(["a.yaml", "a.json", "a.js", "a.md", ".env", "a.toml", "a.ini"]))
+    lines = []
+    for _ in range(draw(st.integers(1, 6))):
+        text = draw(body(names)).replace("\n", " ")
+        shape = draw(st.sampled_from(["model: {}", '"model": "{}",', "{}", "/* {}", "{} */ x",
+                                      "a /* {} */ b", "x: '{}' # modelguard: ignore",
+                                      "m = `{}` // modelguard: ignore[MG004]", "note: |\n  {}"]))
+        lines.append(shape.format(text))
+    end = draw(st.sampled_from(["\n", "\r\n"]))
+    return path, end.join(lines) + draw(st.sampled_from([end, ""]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(file=raw_text_file(_BUNDLED_NAMES))
+def test_whole_text_search_keeps_every_line_with_a_finding(
+    bundled_index: ModelIndex, file: tuple[str, str]
+) -> None:
+    """Findings of a text file, escapes and all, equal those of a scan with no prefilter; and
+    the whole-text search answers for each line as `may_contain` does on that line alone."""
+    path, source = file
+    expected = scan_source(path, source, _unfiltered(bundled_index), ScanSettings(AFTER))
+    assert scan_source(path, source, bundled_index, ScanSettings(AFTER)) == expected
+    may_name = bundled_index.prefilter().lines_to_scan(source)
+    for number, raw in enumerate(source.split("\n")):
+        line = raw.removesuffix("\r")
+        assert may_name(number, line) == bundled_index.may_contain(line), line
+
+
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
