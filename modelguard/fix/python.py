@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import ast
 import io
+import keyword
 import tokenize
+import warnings
 from dataclasses import replace
 
 import libcst as cst
@@ -94,7 +96,9 @@ def _fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
         return FixError(str(error))
     except UnicodeEncodeError as error:
         return FixError(f"a replacement cannot be written in {module.encoding}: {error.reason}")
-    problem = _verify(module, collector, plan, fixed)
+    problem = _verify_by_tokens(module.code, text, collector, plan)
+    if problem is _UNLEXED:
+        problem = _verify(module, collector, plan, fixed)
     if problem is not None:
         return FixError(f"verification failed, file left unchanged: {problem}")
     return FixedSource(fixed, plan)
@@ -268,6 +272,90 @@ class _RewriteLiterals(cst.CSTTransformer):
             self.problems.append(f"{edit.line}:{edit.column}: the new literal does not read "
                                  f"`{edit.new}`")
         return new
+
+
+# The lexer does not vouch for the whole file: verify through the CST instead.
+_UNLEXED = "unlexed"
+
+
+def _verify_by_tokens(
+    text: str, fixed: str, collector: _LiteralCollector, plan: FixPlan
+) -> str | None:
+    """Is `fixed` `text` with only the planned literals and keywords changed? The code outside
+    the planned spans must be the same characters; the strings and comments the same tokens,
+    each planned literal still one token of its kind now reading its replacement, a renamed
+    keyword still a name; and the result must compile. One lexer pass per side and the
+    compiler (C speed) instead of a CST rewrite, its codegen and a second CST parse: tokens of
+    the same kinds in the same order, the code between them unchanged, parse to the same tree
+    but for the literals' values and the keywords' names. `_UNLEXED` when the lexer cannot
+    vouch for all of `text` (the CST check `_verify` decides then)."""
+    old_tokens, stop = lex_prefix(text)
+    if stop != len(text):
+        return _UNLEXED
+    new_tokens, new_stop = lex_prefix(fixed)
+    if len(new_tokens) != len(old_tokens) or new_stop != len(fixed):
+        return "the file's tokens changed"
+    by_start = {token.start: n for n, token in enumerate(old_tokens)}
+    starts = line_starts(text)
+    shift = 0
+    done = 0
+    # Where each token moved: the shift in force at each edited position, in order.
+    shifts: list[tuple[int, int]] = [(0, 0)]
+    for edit in plan.edits:
+        start = starts[edit.line - 1] + edit.column - 1
+        end = starts[edit.end_line - 1] + edit.end_column - 1
+        if text[done:start] != fixed[done + shift : start + shift]:
+            return "the code between the literals changed"
+        span = (edit.line, edit.column, edit.end_line, edit.end_column)
+        if span in collector.keywords:
+            after = fixed[start + shift : start + shift + len(edit.new)]
+            if text[start:end] != edit.old or after != edit.new or not edit.new.isidentifier() \
+                    or keyword.iskeyword(edit.new):
+                return f"{edit.line}:{edit.column}: the keyword is not renamed to `{edit.new}`"
+            new_end = start + shift + len(edit.new)
+        else:
+            n = by_start.get(start)
+            if n is None or old_tokens[n].end != end:
+                return f"{edit.line}:{edit.column}: no literal token at the planned span"
+            old, new = old_tokens[n], new_tokens[n]
+            if new.kind is not old.kind or new.start != start + shift:
+                return "the file's tokens changed"
+            if _reads(fixed[new.start : new.end], old.kind) != edit.new:
+                return f"{edit.line}:{edit.column}: the new literal does not read `{edit.new}`"
+            new_end = new.end
+        shift = new_end - end
+        shifts.append((end, shift))
+        done = end
+    if text[done:] != fixed[done + shift :]:
+        return "the code after the last literal changed"
+    edited = {by_start.get(starts[e.line - 1] + e.column - 1) for e in plan.edits}
+    at = 0
+    for n, (old, new) in enumerate(zip(old_tokens, new_tokens, strict=True)):
+        while at + 1 < len(shifts) and shifts[at + 1][0] <= old.start:
+            at += 1
+        moved = shifts[at][1]
+        if new.kind is not old.kind or new.start != old.start + moved:
+            return "the file's tokens changed"
+        if n not in edited and new.end != old.end + moved:
+            return "a literal that was not planned changed"
+    try:
+        with warnings.catch_warnings():  # the user's own warnings (escapes), not ours
+            warnings.simplefilter("ignore")
+            ast.parse(fixed)
+    except (SyntaxError, ValueError) as error:
+        return f"the result does not parse ({error})"
+    return None
+
+
+def _reads(literal: str, kind: Kind) -> str | None:
+    """The value of one string token (an f-string only when it has no placeholder)."""
+    if kind is Kind.STRING:
+        return string_value(literal)
+    try:
+        node = cst.parse_expression(literal)
+    except cst.ParserSyntaxError:
+        return None
+    return literal_text(node) if isinstance(node, _Literal) else None
 
 
 def _verify(
