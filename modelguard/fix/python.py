@@ -75,9 +75,42 @@ def _fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
         return FixError(str(error))
     if module.bytes != source:
         return FixError(f"cannot round-trip the file's {module.encoding} encoding")
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    collector = _LiteralCollector()
-    wrapper.visit(collector)
+    text = module.code
+    tokens, stop = lex_prefix(text)
+    facts = _lexed_facts(text, tokens, plan) if stop == len(text) else None
+    collector = None
+    if facts is None:  # the lexer or `ast` cannot vouch for the file: ask the CST
+        collector = _LiteralCollector()
+        MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
+        facts = _cst_facts(collector, plan)
+    if isinstance(facts, FixError):
+        return facts
+    keywords, duplicates = facts
+    plan = plan.without(duplicates)
+    if not plan.edits:
+        return FixedSource(source, plan)
+    try:
+        fixed_text = apply_fixes(text, plan)
+        fixed = fixed_text.encode(module.encoding)
+    except EditMismatch as error:
+        return FixError(str(error))
+    except UnicodeEncodeError as error:
+        return FixError(f"a replacement cannot be written in {module.encoding}: {error.reason}")
+    if collector is None:
+        problem = _verify_by_tokens(text, tokens, fixed_text, keywords, plan)
+    else:
+        problem = _verify(module, collector, plan, fixed)
+    if problem is not None:
+        return FixError(f"verification failed, file left unchanged: {problem}")
+    return FixedSource(fixed, plan)
+
+
+_Facts = tuple[set[_Span], list[SkippedFix]]
+
+
+def _cst_facts(collector: _LiteralCollector, plan: FixPlan) -> _Facts | FixError:
+    """The spans of the keyword arguments' names, and the edits that would duplicate a dict
+    key, from the CST; or why an edit has no literal or keyword at its span."""
     for edit in plan.edits:
         span = (edit.line, edit.column, edit.end_line, edit.end_column)
         if span in collector.keywords:
@@ -86,22 +119,79 @@ def _fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
                                 "planned span")
         elif span not in collector.literals:
             return FixError(f"{edit.line}:{edit.column}: no string literal at the planned span")
-    plan = plan.without(_duplicate_keys(plan, collector))
-    if not plan.edits:
-        return FixedSource(source, plan)
+    return set(collector.keywords), _duplicate_keys(plan, collector)
+
+
+def _lexed_facts(text: str, tokens: tuple[Token, ...], plan: FixPlan) -> _Facts | FixError | None:
+    """`_cst_facts` from the lexer's tokens and the `ast` (both C speed; the CST's positions
+    cost a codegen of the whole module). None when `ast` does not parse what libcst did."""
     try:
-        text = apply_fixes(module.code, plan)
-        fixed = text.encode(module.encoding)
-    except EditMismatch as error:
-        return FixError(str(error))
-    except UnicodeEncodeError as error:
-        return FixError(f"a replacement cannot be written in {module.encoding}: {error.reason}")
-    problem = _verify_by_tokens(module.code, text, collector, plan)
-    if problem is _UNLEXED:
-        problem = _verify(module, collector, plan, fixed)
-    if problem is not None:
-        return FixError(f"verification failed, file left unchanged: {problem}")
-    return FixedSource(fixed, plan)
+        with warnings.catch_warnings():  # the user's own warnings (escapes), not ours
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    starts = line_starts(text)
+
+    def offset(line: int, byte_column: int) -> int:
+        """`ast` counts columns in UTF-8 bytes; the edits in characters."""
+        end = starts[line] if line < len(starts) else len(text)
+        head = text[starts[line - 1] : end].encode("utf-8")[:byte_column]
+        return starts[line - 1] + len(head.decode("utf-8", "replace"))
+
+    strings = {t.start: t for t in tokens if t.kind is not Kind.COMMENT}
+    keywords: dict[int, str] = {}
+    dicts: list[ast.Dict] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg is not None:
+            keywords[offset(node.lineno, node.col_offset)] = node.arg
+        elif isinstance(node, ast.Dict):
+            dicts.append(node)
+    spans: set[_Span] = set()
+    edit_at: dict[int, Edit] = {}
+    for edit in plan.edits:
+        if edit.line > len(starts) or edit.end_line > len(starts):
+            return FixError(f"{edit.line}:{edit.column}: no string literal at the planned span")
+        start = starts[edit.line - 1] + edit.column - 1
+        end = starts[edit.end_line - 1] + edit.end_column - 1
+        name = keywords.get(start)
+        if name is not None and start + len(name) == end and edit.line == edit.end_line:
+            if name != edit.old:
+                return FixError(f"{edit.line}:{edit.column}: no keyword `{edit.old}` at the "
+                                "planned span")
+            spans.add((edit.line, edit.column, edit.end_line, edit.end_column))
+        elif (token := strings.get(start)) is None or token.end != end:
+            return FixError(f"{edit.line}:{edit.column}: no string literal at the planned span")
+        else:
+            edit_at[start] = edit
+    dropped: list[SkippedFix] = []
+    for node in dicts:
+        keys: list[tuple[str | None, Edit | None]] = []
+        for key in node.keys:
+            if key is None:  # `**other`
+                continue
+            start = offset(key.lineno, key.col_offset)
+            token = strings.get(start)
+            value = None
+            if token is not None and token.end == offset(key.end_lineno or key.lineno,
+                                                         key.end_col_offset or 0):
+                value = _reads(text[token.start : token.end], token.kind)
+            keyed = edit_at.get(start) if value is not None else None
+            keys.append((keyed.new if keyed is not None else value, keyed))
+        dropped += _duplicates(keys)
+    return spans, dropped
+
+
+def _duplicates(keys: list[tuple[str | None, Edit | None]]) -> list[SkippedFix]:
+    """The edits among one dict's keys (value after the edits, edit) that equal another key."""
+    dropped: list[SkippedFix] = []
+    for position, (value, edit) in enumerate(keys):
+        if edit is None or value is None:
+            continue
+        if any(other == value for i, (other, _) in enumerate(keys) if i != position):
+            dropped.append(SkippedFix(
+                edit.finding, f"would duplicate the dict key {value!r}; fix by hand"))
+    return dropped
 
 
 def _fix_unparsed(source: bytes, plan: FixPlan) -> FixedSource | FixError:
@@ -218,12 +308,7 @@ def _duplicate_keys(plan: FixPlan, collector: _LiteralCollector) -> list[Skipped
             edit = new_value.get(id(key))
             value = literal_text(key) if isinstance(key, _Literal) else None
             keys.append((edit.new if edit is not None else value, edit))
-        for position, (value, edit) in enumerate(keys):
-            if edit is None or value is None:
-                continue
-            if any(other == value for i, (other, _) in enumerate(keys) if i != position):
-                dropped.append(SkippedFix(
-                    edit.finding, f"would duplicate the dict key {value!r}; fix by hand"))
+        dropped += _duplicates(keys)
     return dropped
 
 
@@ -274,12 +359,8 @@ class _RewriteLiterals(cst.CSTTransformer):
         return new
 
 
-# The lexer does not vouch for the whole file: verify through the CST instead.
-_UNLEXED = "unlexed"
-
-
 def _verify_by_tokens(
-    text: str, fixed: str, collector: _LiteralCollector, plan: FixPlan
+    text: str, old_tokens: tuple[Token, ...], fixed: str, keywords: set[_Span], plan: FixPlan
 ) -> str | None:
     """Is `fixed` `text` with only the planned literals and keywords changed? The code outside
     the planned spans must be the same characters; the strings and comments the same tokens,
@@ -287,11 +368,8 @@ def _verify_by_tokens(
     keyword still a name; and the result must compile. One lexer pass per side and the
     compiler (C speed) instead of a CST rewrite, its codegen and a second CST parse: tokens of
     the same kinds in the same order, the code between them unchanged, parse to the same tree
-    but for the literals' values and the keywords' names. `_UNLEXED` when the lexer cannot
-    vouch for all of `text` (the CST check `_verify` decides then)."""
-    old_tokens, stop = lex_prefix(text)
-    if stop != len(text):
-        return _UNLEXED
+    but for the literals' values and the keywords' names. Only for a `text` the lexer vouches
+    for to its end (otherwise the CST check `_verify` decides)."""
     new_tokens, new_stop = lex_prefix(fixed)
     if len(new_tokens) != len(old_tokens) or new_stop != len(fixed):
         return "the file's tokens changed"
@@ -307,7 +385,7 @@ def _verify_by_tokens(
         if text[done:start] != fixed[done + shift : start + shift]:
             return "the code between the literals changed"
         span = (edit.line, edit.column, edit.end_line, edit.end_column)
-        if span in collector.keywords:
+        if span in keywords:
             after = fixed[start + shift : start + shift + len(edit.new)]
             if text[start:end] != edit.old or after != edit.new or not edit.new.isidentifier() \
                     or keyword.iskeyword(edit.new):
