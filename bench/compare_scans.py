@@ -21,7 +21,7 @@ from pathlib import Path
 from modelguard.registry.index import build_index
 from modelguard.registry.load import bundled_registry_dir, load_registry
 from modelguard.scan import pylex
-from modelguard.scan.python import ParseFailure, _plain_text, scan_python
+from modelguard.scan.python import ParseFailure, plain_text, scan_python
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.words import word_index  # the registry of words the tests use
@@ -45,7 +45,7 @@ def main() -> int:
             unreadable += 1
             continue
         files += 1
-        text = _plain_text(source)
+        text = plain_text(source)
         try:
             if text is None:
                 raise pylex.Unlexable("decoded by libcst")

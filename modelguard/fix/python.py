@@ -34,7 +34,14 @@ from modelguard.fix.plan import (
 )
 from modelguard.scan.contexts import UNPARSED
 from modelguard.scan.pylex import Kind, Token, lex_prefix
-from modelguard.scan.python import ParseFailure, decoded, literal_text, parse, string_value
+from modelguard.scan.python import (
+    ParseFailure,
+    decoded,
+    literal_text,
+    parse,
+    plain_text,
+    string_value,
+)
 
 _Literal = cst.SimpleString | cst.FormattedString
 
@@ -73,13 +80,20 @@ def _fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
         if plan.edits and all(e.finding.context == UNPARSED.name for e in plan.edits):
             return _fix_unparsed(source, plan)
         return FixError(str(error))
-    if module.bytes != source:
-        return FixError(f"cannot round-trip the file's {module.encoding} encoding")
-    text = module.code
-    tokens, stop = lex_prefix(text)
-    facts = _lexed_facts(text, tokens, plan) if stop == len(text) else None
+    # Plain UTF-8 is edited as the scanner read it (the edits' positions count its characters),
+    # without the CST's codegen; the token check proves what the CST round-trip would.
+    plain = plain_text(source)
+    text = plain or ""
+    tokens: tuple[Token, ...] = ()
+    facts: _Facts | FixError | None = None
+    if plain is not None:
+        tokens, stop = lex_prefix(text)
+        facts = _lexed_facts(text, tokens, plan) if stop == len(text) else None
     collector = None
     if facts is None:  # the lexer or `ast` cannot vouch for the file: ask the CST
+        text = module.code
+        if text.encode(module.encoding) != source:
+            return FixError(f"cannot round-trip the file's {module.encoding} encoding")
         collector = _LiteralCollector()
         MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
         facts = _cst_facts(collector, plan)

@@ -67,7 +67,7 @@ def scan_python(
 
     `whole_module` makes libcst parse and visit all of it (the reference the line-by-line
     scan is tested against)."""
-    text = None if whole_module else _plain_text(source)
+    text = None if whole_module else plain_text(source)
     if text is not None:
         try:
             return _scan_lines(text, lex(text), index)
@@ -191,7 +191,7 @@ def _value(raw: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _plain_text(source: str | bytes) -> str | None:
+def plain_text(source: str | bytes) -> str | None:
     """The source as text when it is plain UTF-8; None when libcst must decode it (a byte
     order mark, a coding cookie, bytes that are not UTF-8)."""
     if isinstance(source, str):
