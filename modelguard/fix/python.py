@@ -1,7 +1,11 @@
 """`fix` for Python: bytes in, bytes out, keeping the file's encoding (BOM, PEP 263 cookie).
 
-The result is verified twice: it must re-parse, and a CST-level rewrite of the original must
-produce exactly the same bytes. Any doubt leaves the source untouched.
+Plain UTF-8 that the lexer (scan.pylex) and `ast` read to its end is edited at the planned spans
+and verified without libcst: the code outside the spans must be the same characters, the
+strings and comments the same tokens (each edited literal still one token of its kind, reading
+its replacement; a renamed keyword still a name), and the result must parse. Any other module
+is parsed by libcst and verified twice: it must re-parse, and a CST-level rewrite of the
+original must produce exactly the same bytes. Any doubt leaves the source untouched.
 
 A module that does not parse has no tree to verify against. Its whole-id literals (context
 `unparsed`, an unsafe fix) are rewritten only when the lexer confirms the edit: each planned
@@ -53,8 +57,8 @@ def fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
     """Apply `plan` to a Python module given as bytes, or explain why not.
 
     Edits that would create a duplicate dict key are dropped with a note. The result must
-    re-parse, and must equal, byte for byte, what a CST-level rewrite of only the planned
-    literals produces; otherwise nothing is changed.
+    parse and differ from the source only in the planned literals and keywords (see the
+    module's docstring); otherwise nothing is changed.
     """
     # libcst drops a lone CR that ends the file (b"x = 1\r" round-trips to b"x = 1"); a CRLF
     # there survives and ends the line just the same, so work on that and take the LF off again.
@@ -74,49 +78,64 @@ def _removes(edit: Edit) -> bool:
 def _fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
     if any(_removes(edit) for edit in plan.edits):
         return _fix_with_removals(source, plan)
+    # Plain UTF-8 is edited as the scanner read it (the edits' positions count its characters)
+    # and verified by the lexer and `ast`, with no CST: see `_verify_by_tokens`.
+    plain = plain_text(source)
+    if plain is not None and not any(e.finding.context == UNPARSED.name for e in plan.edits):
+        lexed = _fix_lexed(source, plain, plan)
+        if lexed is not None:
+            return lexed
     try:
         module = parse(source)
     except ParseFailure as error:
         if plan.edits and all(e.finding.context == UNPARSED.name for e in plan.edits):
             return _fix_unparsed(source, plan)
         return FixError(str(error))
-    # Plain UTF-8 is edited as the scanner read it (the edits' positions count its characters),
-    # without the CST's codegen; the token check proves what the CST round-trip would.
-    plain = plain_text(source)
-    text = plain or ""
-    tokens: tuple[Token, ...] = ()
-    facts: _Facts | FixError | None = None
-    if plain is not None:
-        tokens, stop = lex_prefix(text)
-        facts = _lexed_facts(text, tokens, plan) if stop == len(text) else None
-    collector = None
-    if facts is None:  # the lexer or `ast` cannot vouch for the file: ask the CST
-        text = module.code
-        if text.encode(module.encoding) != source:
-            return FixError(f"cannot round-trip the file's {module.encoding} encoding")
-        collector = _LiteralCollector()
-        MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
-        facts = _cst_facts(collector, plan)
+    text = module.code
+    if text.encode(module.encoding) != source:
+        return FixError(f"cannot round-trip the file's {module.encoding} encoding")
+    collector = _LiteralCollector()
+    MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
+    facts = _cst_facts(collector, plan)
     if isinstance(facts, FixError):
+        return facts
+    plan = plan.without(facts[1])
+    if not plan.edits:
+        return FixedSource(source, plan)
+    try:
+        fixed = apply_fixes(text, plan).encode(module.encoding)
+    except EditMismatch as error:
+        return FixError(str(error))
+    except UnicodeEncodeError as error:
+        return FixError(f"a replacement cannot be written in {module.encoding}: {error.reason}")
+    problem = _verify(module, collector, plan, fixed)
+    if problem is not None:
+        return FixError(f"verification failed, file left unchanged: {problem}")
+    return FixedSource(fixed, plan)
+
+
+def _fix_lexed(source: bytes, text: str, plan: FixPlan) -> FixedSource | FixError | None:
+    """`_fix_python_source` for plain UTF-8 `text` the lexer and `ast` vouch for to its end;
+    None for any other (the CST decides then)."""
+    tokens, stop = lex_prefix(text)
+    facts = _lexed_facts(text, tokens, plan) if stop == len(text) else None
+    if facts is None or isinstance(facts, FixError):
         return facts
     keywords, duplicates = facts
     plan = plan.without(duplicates)
     if not plan.edits:
         return FixedSource(source, plan)
     try:
-        fixed_text = apply_fixes(text, plan)
-        fixed = fixed_text.encode(module.encoding)
+        fixed = apply_fixes(text, plan)
+        data = fixed.encode("utf-8")
     except EditMismatch as error:
         return FixError(str(error))
     except UnicodeEncodeError as error:
-        return FixError(f"a replacement cannot be written in {module.encoding}: {error.reason}")
-    if collector is None:
-        problem = _verify_by_tokens(text, tokens, fixed_text, keywords, plan)
-    else:
-        problem = _verify(module, collector, plan, fixed)
+        return FixError(f"a replacement cannot be written in utf-8: {error.reason}")
+    problem = _verify_by_tokens(text, tokens, fixed, keywords, plan)
     if problem is not None:
         return FixError(f"verification failed, file left unchanged: {problem}")
-    return FixedSource(fixed, plan)
+    return FixedSource(data, plan)
 
 
 _Facts = tuple[set[_Span], list[SkippedFix]]
