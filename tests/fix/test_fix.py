@@ -346,3 +346,30 @@ def test_replacements_follow_the_chain_to_an_active_model(
     fixed = _fix(chain_index, source, as_of=date(2025, 1, 1)).source
     assert fixed == expected
     assert _fix(chain_index, fixed, as_of=date(2025, 1, 1)).source == fixed
+
+
+# Plain UTF-8 is fixed by the lexer and `ast`, a file with a coding cookie through libcst: both
+# must see the same dict keys, keyword names and literals.
+BOTH_PATHS = [
+    pytest.param('P = {"gpt-4.5-preview": 1, "gpt-4.1": 2}\n', id="str-key"),
+    pytest.param('P = {"gpt-4.5-preview": 1, b"gpt-4.1": 2}\n', id="bytes-key"),
+    pytest.param('P = {"gpt-4.5-preview": 1, f"gpt-4.1": 2}\n', id="f-string-key"),
+    pytest.param('P = {"gpt-4.5-preview": 1, ("gpt-4.1"): 2}\n', id="parenthesized-key"),
+    pytest.param('P = {"gpt-4.5-preview": 1, "gpt-4" ".1": 2}\n', id="concatenated-key"),
+    pytest.param('P = {"gpt-4.5-preview": 1, **{"gpt-4.1": 2}}\n', id="unpacked-key"),
+    pytest.param('P = {"gpt-4.5-preview": 1, "é": {"gpt-4.1": 2}}\n', id="nested-dict"),
+    pytest.param('P = {"é": 1, "gpt-4.5-preview": 1, "gpt-4.1": 2}\n', id="non-ascii-before"),
+    pytest.param('x = f(model="gpt-4.5-preview", é="gpt-4.1")\n', id="non-ascii-keyword"),
+    pytest.param('client.chat.completions.create(messages="é", model="o3", max_tokens=5)\n',
+                 id="keyword-renamed-after-non-ascii"),
+]
+
+
+@pytest.mark.parametrize("source", BOTH_PATHS)
+def test_plain_and_cst_paths_agree(index: ModelIndex, source: str) -> None:
+    cookie = "# -*- coding: utf-8 -*-\n"
+    plain = _fix(index, source.encode("utf-8"), unsafe=True)
+    cst_path = _fix(index, (cookie + source).encode("utf-8"), unsafe=True)
+    assert cookie.encode("utf-8") + plain.source == cst_path.source
+    assert [s.reason for s in plain.plan.skipped] == [s.reason for s in cst_path.plan.skipped]
+    assert len(plain.plan.edits) == len(cst_path.plan.edits)
