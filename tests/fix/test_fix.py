@@ -360,8 +360,6 @@ BOTH_PATHS = [
     pytest.param('P = {"gpt-4.5-preview": 1, "é": {"gpt-4.1": 2}}\n', id="nested-dict"),
     pytest.param('P = {"é": 1, "gpt-4.5-preview": 1, "gpt-4.1": 2}\n', id="non-ascii-before"),
     pytest.param('x = f(model="gpt-4.5-preview", é="gpt-4.1")\n', id="non-ascii-keyword"),
-    pytest.param('client.chat.completions.create(messages="é", model="o3", max_tokens=5)\n',
-                 id="keyword-renamed-after-non-ascii"),
 ]
 
 

@@ -148,3 +148,17 @@ def test_only_the_model_literal_and_the_parameter_change(case: tuple[str, str, s
     index = build_index(load_registry(FIXTURES / "registry-parameters"))
     assert fixed(source, index) == expected
     assert fixed(source, index, unsafe=True) == unsafe
+
+
+@pytest.mark.parametrize("source", [
+    f'{OAI}(model="o3", max_tokens=5)\n',
+    f'{OAI}(messages="é", model="o3", max_tokens=5)\n',
+    f'{OAI}(\n    messages="é",  # é\n    max_tokens=5, model="o1-preview",\n)\n',
+])
+def test_keyword_renamed_alike_in_plain_text_and_through_the_cst(facts: ModelIndex,
+                                                                   source: str) -> None:
+    """Plain UTF-8 is fixed by the lexer and `ast`, a file with a coding cookie by libcst."""
+    cookie = "# -*- coding: utf-8 -*-\n"
+    plain = fixed(source, facts)
+    assert "max_completion_tokens=5" in plain
+    assert cookie + plain == fixed(cookie + source, facts)
