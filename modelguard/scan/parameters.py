@@ -139,6 +139,54 @@ def _sites(node: ast.AST, names: frozenset[str], index: ModelIndex, lines: list[
                     Span(key.lineno, start, key.lineno, end)
 
 
+# The names a Chat Completions request may carry its token limit under.
+TOKEN_LIMITS = ("max_completion_tokens", "max_tokens")
+
+
+@dataclass(frozen=True, slots=True)
+class LimitSite:
+    """A request whose model is a string literal, and the token-limit names it sends."""
+
+    line: int  # the model literal's first line
+    model: str  # the literal's value
+    # The `TOKEN_LIMITS` written in a chat request, sorted; () when none is, when the client
+    # library picks the name itself (LiteLLM, LangChain), or on an endpoint with one name.
+    limits: tuple[str, ...]
+
+
+def token_limits(source: str | bytes) -> list[LimitSite]:
+    """Every call `_CALLS` knows and every payload dict whose model is a string literal, with
+    the token-limit names it sends (`fix --verify` smokes the replacement with those names).
+    [] for a module that does not parse."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    sites: list[LimitSite] = []
+    for node in ast.walk(tree):
+        value: ast.expr | None = None
+        names: set[str] = set()
+        chat = False
+        if isinstance(node, ast.Call):
+            kind = _CALLS.get(_call_names(node.func))
+            if kind is None:
+                continue
+            keywords = {kw.arg: kw.value for kw in node.keywords if kw.arg is not None}
+            value = next((keywords[k] for k in _MODEL_KEYWORDS if k in keywords), None)
+            names, chat = set(keywords), "chat" in kind[0] and not kind[1]
+        elif isinstance(node, ast.Dict):
+            keys = {key.value: number for number, key in enumerate(node.keys)
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str)}
+            value = node.values[keys["model"]] if "model" in keys else None
+            names, chat = set(keys), "messages" in keys
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            limits = tuple(sorted(names & set(TOKEN_LIMITS))) if chat else ()
+            sites.append(LimitSite(value.lineno, value.value, limits))
+    return sites
+
+
 def _call_names(func: ast.expr) -> tuple[str, ...]:
     """The trailing names of a called expression that `_CALLS` knows: `client.chat.completions
     .create` → ("chat", "completions", "create"); `litellm.completion` → ("completion",)."""

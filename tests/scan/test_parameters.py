@@ -9,6 +9,7 @@ from modelguard.findings import FixSafety
 from modelguard.registry.index import ModelIndex, build_index
 from modelguard.registry.load import load_registry
 from modelguard.scan import ScanError, ScanSettings, scan_source
+from modelguard.scan.parameters import LimitSite, token_limits
 from tests.conftest import AFTER, FIXTURES
 
 OAI = "client.chat.completions.create"
@@ -107,3 +108,29 @@ def test_what_a_finding_carries(facts: ModelIndex, source: str, parameter: str, 
 def test_suppressed_like_any_rule(facts: ModelIndex) -> None:
     source = f'{OAI}(model="o3", max_tokens=5)  # modelguard: ignore[MG005]\n'
     assert mg005(source, facts) == []
+
+
+# What `fix --verify` reads from a rewritten module: each request's literal model and the
+# token-limit names it sends to chat (none where the client library or the endpoint decides).
+@pytest.mark.parametrize(("source", "expected"), [
+    pytest.param('c.chat.completions.create(model="m", max_tokens=1)\n',
+                 [LimitSite(1, "m", ("max_tokens",))], id="chat-call"),
+    pytest.param('c.chat.completions.create(\n    model="m", max_completion_tokens=1)\n',
+                 [LimitSite(2, "m", ("max_completion_tokens",))], id="model-on-its-line"),
+    pytest.param('c.chat.completions.create(model="m", max_tokens=1, max_completion_tokens=1)\n',
+                 [LimitSite(1, "m", ("max_completion_tokens", "max_tokens"))], id="both"),
+    pytest.param('c.chat.completions.create(model="m")\n', [LimitSite(1, "m", ())],
+                 id="no-limit"),
+    pytest.param('c.responses.create(model="m", max_output_tokens=16)\n',
+                 [LimitSite(1, "m", ())], id="responses-one-name"),
+    pytest.param('litellm.completion(model="m", max_tokens=1)\n', [LimitSite(1, "m", ())],
+                 id="client-library-renames"),
+    pytest.param('{"model": "m", "messages": [], "max_tokens": 1}\n',
+                 [LimitSite(1, "m", ("max_tokens",))], id="payload-dict"),
+    pytest.param('{"model": "m", "max_tokens": 1}\n', [LimitSite(1, "m", ())],
+                 id="dict-without-messages"),
+    pytest.param('c.chat.completions.create(model=M, max_tokens=1)\n', [], id="variable"),
+    pytest.param('c.chat.completions.create(model="m"\n', [], id="does-not-parse"),
+])
+def test_token_limits(source: str, expected: list[LimitSite]) -> None:
+    assert token_limits(source) == expected
