@@ -1,7 +1,7 @@
 """`fix --verify`: smoke-call every replacement before any file is moved to it.
 
 Each distinct (provider, replacement) target among the planned edits gets one minimal live
-request (modelguard.smoke.verify_targets). In a Python file, a replacement written into a chat
+request (modelguard.smoke.verify_targets). In Python and JSON, a replacement written into a chat
 request is smoked with the token-limit names that request sends once rewritten
 (`max_completion_tokens` after an MG005 rename, `max_tokens` when it stays), never retried
 under another: verification fails exactly when the rewritten call would. A file whose edits
@@ -22,6 +22,7 @@ from modelguard.fix.plan import Edit, FixPlan, SkippedFix
 from modelguard.fix.run import FixRun
 from modelguard.registry.index import ModelIndex
 from modelguard.scan import scanned_as_python
+from modelguard.scan.formats import TextFormat, text_format
 from modelguard.scan.parameters import token_limits
 from modelguard.smoke import (
     Answered,
@@ -61,7 +62,9 @@ def edit_targets(file: FileFix, index: ModelIndex
     """Each edit moving an id with the targets its rewritten requests go to (None: no target
     can be called). A replacement written into requests sending different token-limit names
     has one target per name. MG005 renames are judged with the model they are sent to."""
-    sites = token_limits(file.fixed) if scanned_as_python(file.shown) else []
+    # JSON payloads parse as Python dict displays (`scan.parameters.parameter_hits`).
+    readable = scanned_as_python(file.shown) or text_format(file.shown) is TextFormat.JSON
+    sites = token_limits(file.fixed) if readable else []
     pairs: list[tuple[Edit, tuple[Target | None, ...]]] = []
     for edit in file.plan.edits:
         if edit.finding.parameter is not None:

@@ -20,7 +20,7 @@ import ast
 import re
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from modelguard.findings import FixSafety
 from modelguard.registry.index import Match, ModelIndex
@@ -61,17 +61,22 @@ class ParameterSite:
     siblings: tuple[str, ...]  # every parameter name of the call or dict, sorted
     client_renames: bool  # the client library sends renamed parameters under their new name
     in_dict: bool = False  # a key of a payload dict, not a keyword argument
+    # A key of a payload file (JSON): reported only, since what reads the file is not known.
+    in_file: bool = False
 
     @property
     def context(self) -> str:
         """The site as a `Hit` context (what the cache stores)."""
-        return " ".join((CONTEXT, "key" if self.in_dict else "keyword", ",".join(self.endpoints),
+        where = "file-key" if self.in_file else "key" if self.in_dict else "keyword"
+        return " ".join((CONTEXT, where, ",".join(self.endpoints),
                          self.name, ",".join(self.siblings),
                          "client-renames" if self.client_renames else "as-written"))
 
     @property
     def shown(self) -> str:
         """The context reports show."""
+        if self.in_file:
+            return "parameter key in a payload file"
         return "parameter payload key" if self.in_dict else "parameter keyword argument"
 
     @staticmethod
@@ -80,11 +85,14 @@ class ParameterSite:
         if len(parts) != 6 or parts[0] != CONTEXT:
             return None
         return ParameterSite(tuple(parts[2].split(",")), parts[3], tuple(parts[4].split(",")),
-                             parts[5] == "client-renames", parts[1] == "key")
+                             parts[5] == "client-renames", parts[1] in ("key", "file-key"),
+                             parts[1] == "file-key")
 
 
-def parameter_hits(text: str, index: ModelIndex) -> list[Hit]:
-    """Every site of a parameter some fact names, beside a literal model id, in a module."""
+def parameter_hits(text: str, index: ModelIndex, payload_file: bool = False) -> list[Hit]:
+    """Every site of a parameter some fact names, beside a literal model id, in a module; with
+    `payload_file`, in a JSON file (JSON objects parse as Python dict displays, with the
+    positions of their keys; `true`, `false` and `null` as names never evaluated)."""
     names = index.parameter_names
     if not names or not any(name in text for name in names):
         return []
@@ -98,6 +106,8 @@ def parameter_hits(text: str, index: ModelIndex) -> list[Hit]:
     hits: list[Hit] = []
     for node in ast.walk(tree):
         for site, model, span in _sites(node, names, index, lines):
+            if payload_file:
+                site = replace(site, in_file=True)
             hits.append(Hit(span, model[0], model[1], FixSafety.SAFE, site.context))
     return hits
 

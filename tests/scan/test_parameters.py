@@ -134,3 +134,31 @@ def test_suppressed_like_any_rule(facts: ModelIndex) -> None:
 ])
 def test_token_limits(source: str, expected: list[LimitSite]) -> None:
     assert token_limits(source) == expected
+
+
+# JSON payload files: keys beside a `model` key, reported only (what reads the file is unknown).
+@pytest.mark.parametrize(("source", "expected"), [
+    pytest.param('{"model": "o3", "messages": [], "max_tokens": 10}\n',
+                 [("1 \"max_tokens\"", "send `max_completion_tokens` instead")],
+                 id="chat-payload"),
+    pytest.param('{\n  "model": "gpt-4-32k",\n  "messages": [],\n  "temperature": 0.2,\n'
+                 '  "stream": true, "user": null\n}\n',
+                 [("4 \"temperature\"", "remove it (only the default value is accepted)")],
+                 id="replacement-refuses-literals-of-json"),
+    pytest.param('[{"model": "o3", "messages": [], "max_tokens": 1}, '
+                 '{"model": "gpt-4o", "messages": [], "max_tokens": 1}]\n',
+                 [("1 \"max_tokens\"", "send `max_completion_tokens` instead")],
+                 id="one-payload-of-two"),
+    pytest.param('{"model": "o3", "max_tokens": 10}\n', [], id="not-a-payload"),
+    pytest.param('{"model": "gpt-4o", "messages": [], "max_tokens": 10}\n', [],
+                 id="accepted"),
+    pytest.param('// jsonc\n{"model": "o3", "messages": [], "max_tokens": 10}\n', [],
+                 id="comments-not-read"),
+])
+def test_json_payload_files(facts: ModelIndex, source: str,
+                            expected: list[tuple[str, str]]) -> None:
+    assert mg005(source, facts, "request.json") == expected
+    found = [f for f in scan_source("request.json", source, facts, ScanSettings(AFTER))
+             if f.rule.code == "MG005"]
+    assert all(f.fix is FixSafety.NONE and f.context == "parameter key in a payload file"
+               for f in found)

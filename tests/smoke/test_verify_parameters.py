@@ -51,6 +51,8 @@ CALL = 'client.chat.completions.create(model="{}", messages=[], {}=5)\n'
                  [["max_completion_tokens"]], id="payload-dict-renamed"),
     pytest.param('d = {"model": "old-reasoning", "messages": [], "max_tokens": 5}\n', False,
                  None, [["max_tokens"]], id="payload-dict-kept"),
+    pytest.param('{"model": "old-reasoning", "messages": [], "max_tokens": 5}\n', True,
+                 None, [["max_tokens"]], id="payload-file-key-reported-only"),
     pytest.param('litellm.completion(model="old-reasoning", max_tokens=5)\n', False,
                  'litellm.completion(model="reasoning-model", max_tokens=5)\n',
                  [["max_tokens"], ["max_completion_tokens"]], id="client-library-renames"),
@@ -67,17 +69,18 @@ def test_verify_sends_what_the_rewritten_code_sends(
     (registry / "openai.toml").write_text(PROVIDER + (RENAME if fact else ""))
     root = tmp_path / "app"
     root.mkdir()
-    (root / "app.py").write_text(source)
+    name = "app.json" if source.startswith("{") else "app.py"
+    (root / name).write_text(source)
     monkeypatch.chdir(root)
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     result = CliRunner().invoke(cli, ["fix", "--registry", str(registry), "--as-of",
                                       "2025-01-01", "--verify", "--base-url", fake.base_url,
                                       "."], catch_exceptions=False)
-    assert Path("app.py").read_text() == (source if fixed is None else fixed)
+    assert Path(name).read_text() == (source if fixed is None else fixed)
     assert [sorted(set(s.body) & {"max_tokens", "max_completion_tokens"})
             for s in fake.seen] == sent
     if fixed is None:
         assert ("modelguard: --verify: reasoning-model (openai) did not answer sending "
-                "max_tokens; not rewriting app.py") in result.stderr
+                f"max_tokens; not rewriting {name}") in result.stderr
     else:
-        assert "Rewriting app.py" in result.stderr
+        assert f"Rewriting {name}" in result.stderr
