@@ -218,11 +218,15 @@ def _other_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[Hi
     fmt = text_format(path)
     if fmt is not None:
         hits, suppressions = scan_format(text, fmt, index)
+        # Rule MG005, beside the ids (not in `scan_format`: `fix` re-scans ids with it).
         if fmt is TextFormat.JSON and hits:
-            # Rule MG005, beside the ids (not in `scan_format`: `fix` re-scans ids with it).
             from modelguard.scan.parameters import parameter_hits
 
             hits.extend(parameter_hits(text, index, payload_file=True))
+        elif fmt is TextFormat.YAML and hits:
+            from modelguard.scan.parameters import yaml_parameter_hits
+
+            hits.extend(yaml_parameter_hits(text, index))
         return (HitGroup(tuple(hits), suppressions),) if hits or suppressions else ()
     try:
         cells = scan_notebook(text, index)

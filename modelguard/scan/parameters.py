@@ -112,6 +112,81 @@ def parameter_hits(text: str, index: ModelIndex, payload_file: bool = False) -> 
     return hits
 
 
+# A block-mapping key of YAML: `key: …` or `- key: …` (the key's column counts the dash).
+_YAML_KEY = re.compile(r"(?P<indent> *)(?P<dash>- +)?(?P<key>[A-Za-z_][\w-]*) *:(?:[ \t]|$)")
+
+
+def yaml_parameter_hits(text: str, index: ModelIndex) -> list[Hit]:
+    """`parameter_hits` for a YAML file: the keys of a block mapping holding `model: <id>` and
+    `messages` (chat) or `input` (responses), read line by line (no flow style, no anchors).
+    Keys of a payload file: reported only."""
+    names = index.parameter_names
+    if not names or not any(name in text for name in names):
+        return []
+    lines = text.split("\n")
+    keys = [(m, _key_column(m)) if (m := _YAML_KEY.match(line)) else None for line in lines]
+    hits: list[Hit] = []
+    for number, found in enumerate(keys):
+        if found is None or found[0]["key"] != "model":
+            continue
+        value = lines[number][found[0].end():].split(" #", 1)[0].strip().strip("'\"")
+        match = index.lookup(value)
+        if match is None or match.fine_tune:
+            continue
+        siblings = _yaml_siblings(lines, keys, number, found[1])
+        endpoints = (("chat", "messages") if "messages" in siblings
+                     else ("responses",) if "input" in siblings else None)
+        if endpoints is None:
+            continue
+        for key, (line, column) in sorted(siblings.items(), key=lambda kv: kv[1]):
+            if key in names:
+                site = ParameterSite(endpoints, key, tuple(sorted(siblings)), False, True, True)
+                span = Span(line + 1, column + 1, line + 1, column + 1 + len(key))
+                hits.append(Hit(span, value, match, FixSafety.SAFE, site.context))
+    return hits
+
+
+def _key_column(match: re.Match[str]) -> int:
+    return len(match["indent"]) + len(match["dash"] or "")
+
+
+def _yaml_siblings(lines: list[str], keys: list[tuple[re.Match[str], int] | None], at: int,
+                   column: int) -> dict[str, tuple[int, int]]:
+    """The keys of the block mapping holding the key on line `at` (0-based): name → (line,
+    column), both 0-based. The mapping runs while lines are blank, comments or indented at
+    least as far; a `- ` item at its column starts it, and another ends it."""
+    def indent(number: int) -> int | None:
+        stripped = lines[number].lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            return None
+        found = keys[number]
+        return found[1] if found is not None and found[0]["dash"] else (
+            len(lines[number]) - len(stripped))
+
+    def item(number: int) -> bool:  # a `- key:` line starting a mapping at `column`
+        found = keys[number]
+        return found is not None and bool(found[0]["dash"]) and found[1] == column
+
+    start = at
+    while start > 0 and not item(start):
+        before = indent(start - 1)
+        if before is not None and (before < column or (before == column
+                                                       and keys[start - 1] is None)):
+            break
+        start -= 1
+    siblings: dict[str, tuple[int, int]] = {}
+    for number in range(start, len(lines)):
+        here = indent(number)
+        if here is None:
+            continue
+        if number > start and (here < column or item(number)):
+            break
+        found = keys[number]
+        if found is not None and found[1] == column:
+            siblings.setdefault(found[0]["key"], (number, column))
+    return siblings
+
+
 def _sites(node: ast.AST, names: frozenset[str], index: ModelIndex, lines: list[str]
            ) -> Iterator[tuple[ParameterSite, tuple[str, Match], Span]]:
     if isinstance(node, ast.Call):

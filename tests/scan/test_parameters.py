@@ -162,3 +162,29 @@ def test_json_payload_files(facts: ModelIndex, source: str,
              if f.rule.code == "MG005"]
     assert all(f.fix is FixSafety.NONE and f.context == "parameter key in a payload file"
                for f in found)
+
+
+# YAML payload files: keys of the block mapping holding `model:`, reported only.
+@pytest.mark.parametrize(("source", "expected"), [
+    pytest.param("model: o3\nmessages: []\nmax_tokens: 10\n",
+                 [("3 max_tokens", "send `max_completion_tokens` instead")], id="top-level"),
+    pytest.param("requests:\n  - model: 'o3'  # reasoning\n    messages:\n      - role: user\n"
+                 "        max_tokens: 1\n    temperature: 0.2\n  - model: gpt-4o\n"
+                 "    messages: []\n    max_tokens: 5\n",
+                 [("6 temperature", "remove it (only the default value is accepted)")],
+                 id="list-items-nested-keys-not-siblings"),
+    pytest.param("a:\n  max_tokens: 5\nb:\n  model: o3\n  messages: []\n", [],
+                 id="another-mapping"),
+    pytest.param("model: o3\nmax_tokens: 10\n", [], id="not-a-payload"),
+    pytest.param("model: o3\nprompt: |\n  messages: x\n  max_tokens: 1\n", [],
+                 id="block-scalar-content"),
+    pytest.param("model: gpt-4-32k\n\n# the chat\ninput: hi\nmax_tokens: 3\n", [],
+                 id="responses-fact-on-chat-only"),
+])
+def test_yaml_payload_files(facts: ModelIndex, source: str,
+                            expected: list[tuple[str, str]]) -> None:
+    assert mg005(source, facts, "request.yaml") == expected
+    found = [f for f in scan_source("request.yaml", source, facts, ScanSettings(AFTER))
+             if f.rule.code == "MG005"]
+    assert all(f.fix is FixSafety.NONE and f.context == "parameter key in a payload file"
+               for f in found)
