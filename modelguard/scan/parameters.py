@@ -2,9 +2,10 @@
 
 The scan records where each parameter some registry fact names (`ModelIndex.parameter_names`)
 is written next to a literal model id: the keyword of a call (`client.chat.completions.create(
-model="o3", max_tokens=5)`), or a key of a dict literal with a "model" key. Whether the model
-(or the replacement `fix` writes) refuses it is decided with the findings, at the as-of date
-(`scan.parameter_finding`), since the replacement depends on it.
+model="o3", max_tokens=5)`), or a key of a dict literal with a "model" key, in Python or in a
+JSON or YAML payload file (`yaml_parameter_hits`; keys of payload files are reported only).
+Whether the model (or the replacement `fix` writes) refuses it is decided with the findings, at
+the as-of date (`scan.parameter_finding`), since the replacement depends on it.
 
 A site travels as a `Hit` (so the result cache keeps it unchanged): the span of the parameter's
 name, the model as written, the model's match, and a context string `parameter …` holding the
