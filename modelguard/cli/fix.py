@@ -67,8 +67,10 @@ def run_fix(
             click.echo(printable(f"verify: {result_line(result)}"), err=True)
         run, refusals = refuse_unverified(run, index, results)
         for refusal in refusals:
-            click.echo(printable(f"modelguard: --verify: {refusal.result.target.model} "
-                                 f"({refusal.result.target.provider}) did not answer; not "
+            target = refusal.result.target
+            sending = f" sending {', '.join(target.limits)}" if target.limits else ""
+            click.echo(printable(f"modelguard: --verify: {target.model} "
+                                 f"({target.provider}) did not answer{sending}; not "
                                  f"rewriting {', '.join(refusal.files)}"), err=True)
     errors: list[Failed] = list(run.errors)
     unwritten: set[str] = set()  # not the files with other errors: see FileFix.parse_error

@@ -1,8 +1,12 @@
 """`fix --verify`: smoke-call every replacement before any file is moved to it.
 
 Each distinct (provider, replacement) target among the planned edits gets one minimal live
-request (modelguard.smoke.verify_targets). A file whose edits include a replacement that did not
-answer is not rewritten at all: its plan is emptied and its findings stay, each with a note.
+request (modelguard.smoke.verify_targets). In Python and JSON, a replacement written into a chat
+request is smoked with the token-limit names that request sends once rewritten
+(`max_completion_tokens` after an MG005 rename, `max_tokens` when it stays), never retried
+under another: verification fails exactly when the rewritten call would. A file whose edits
+include a replacement that did not answer is not rewritten at all: its plan is emptied and its
+findings stay, each with a note.
 `refuse_unverified` makes that decision and is pure; `smoke_replacements` does the calls.
 """
 
@@ -14,9 +18,12 @@ from dataclasses import dataclass, replace
 
 from modelguard.defaults import SMOKE_CONCURRENCY, SMOKE_TIMEOUT
 from modelguard.fix.files import FileFix
-from modelguard.fix.plan import FixPlan, SkippedFix
+from modelguard.fix.plan import Edit, FixPlan, SkippedFix
 from modelguard.fix.run import FixRun
 from modelguard.registry.index import ModelIndex
+from modelguard.scan import scanned_as_python
+from modelguard.scan.formats import TextFormat, text_format
+from modelguard.scan.parameters import token_limits
 from modelguard.smoke import (
     Answered,
     BaseUrlError,
@@ -50,10 +57,33 @@ class VerifyUsageError(Exception):
     """The verification cannot start (a refused base URL); one line for users."""
 
 
+def edit_targets(file: FileFix, index: ModelIndex
+                 ) -> list[tuple[Edit, tuple[Target | None, ...]]]:
+    """Each edit moving an id with the targets its rewritten requests go to (None: no target
+    can be called). A replacement written into requests sending different token-limit names
+    has one target per name. MG005 renames are judged with the model they are sent to."""
+    # JSON payloads parse as Python dict displays (`scan.parameters.parameter_hits`).
+    readable = scanned_as_python(file.shown) or text_format(file.shown) is TextFormat.JSON
+    sites = token_limits(file.fixed) if readable else []
+    pairs: list[tuple[Edit, tuple[Target | None, ...]]] = []
+    for edit in file.plan.edits:
+        if edit.finding.parameter is not None:
+            continue
+        target = target_of(edit.finding, index)
+        if target is None:
+            pairs.append((edit, (None,)))
+            continue
+        # The fix rewrites the id in place: the literal stays on its line and holds `new`.
+        sent = {s.limits for s in sites if s.line == edit.line and edit.new in s.model}
+        pairs.append((edit, tuple(replace(target, limits=limits)
+                                  for limits in sorted(sent or {()}))))
+    return pairs
+
+
 def planned_targets(run: FixRun, index: ModelIndex) -> list[Target]:
     """The distinct targets the changed files would be moved to, sorted."""
-    return sorted({t for f in run.changed for e in f.plan.edits
-                   if (t := target_of(e.finding, index)) is not None})
+    return sorted({t for f in run.changed for _, targets in edit_targets(f, index)
+                   for t in targets if t is not None})
 
 
 def smoke_replacements(
@@ -86,16 +116,20 @@ def refuse_unverified(
     refused: dict[Target, list[str]] = defaultdict(list)
     files: list[FileFix] = []
     for file in run.files:
-        targets = {e: target_of(e.finding, index) for e in file.plan.edits}
-        bad = {t for t in targets.values()
+        targets = dict(edit_targets(file, index))
+        bad = {t for ts in targets.values() for t in ts
                if t is None or not isinstance(results.get(t), Answered)}
         if not file.changed or not bad:
             files.append(file)
             continue
         notes: list[SkippedFix] = []
-        for edit, target in targets.items():
-            if target in bad:
-                reason = (f"--verify: `{edit.new}` did not answer at "
+        for edit in file.plan.edits:
+            failed = [t for t in targets.get(edit, ()) if t in bad]
+            if failed:
+                target = failed[0]
+                sending = (f" sending {', '.join(target.limits)}"
+                           if target is not None and target.limits else "")
+                reason = (f"--verify: `{edit.new}` did not answer{sending} at "
                           f"{target.provider if target else 'its provider'}; file not rewritten")
             else:
                 reason = "--verify: another replacement in this file did not answer; " \

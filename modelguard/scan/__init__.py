@@ -218,6 +218,15 @@ def _other_groups(path: str, source: str | bytes, index: ModelIndex) -> tuple[Hi
     fmt = text_format(path)
     if fmt is not None:
         hits, suppressions = scan_format(text, fmt, index)
+        # Rule MG005, beside the ids (not in `scan_format`: `fix` re-scans ids with it).
+        if fmt is TextFormat.JSON and hits:
+            from modelguard.scan.parameters import parameter_hits
+
+            hits.extend(parameter_hits(text, index, payload_file=True))
+        elif fmt is TextFormat.YAML and hits:
+            from modelguard.scan.parameters import yaml_parameter_hits
+
+            hits.extend(yaml_parameter_hits(text, index))
         return (HitGroup(tuple(hits), suppressions),) if hits or suppressions else ()
     try:
         cells = scan_notebook(text, index)
@@ -329,9 +338,9 @@ def _parameter_finding(path: str, hit: Hit, site: ParameterSite, index: ModelInd
     advice, renamed = verdict
     # A rename is safe: the model literal sits in the same call or dict, so `fix` writes the
     # parameter the model it leaves there takes. Removing a keyword argument changes the
-    # request: unsafe. A payload key is reported only.
-    fix = (FixSafety.SAFE if renamed else FixSafety.NONE if site.in_dict
-           else FixSafety.UNSAFE)
+    # request: unsafe. A payload key is reported only, and so is every key of a payload file.
+    fix = (FixSafety.NONE if site.in_file or (site.in_dict and not renamed)
+           else FixSafety.SAFE if renamed else FixSafety.UNSAFE)
     whose = f"`{hit.written if successor is None else target.id}`" + ("" if successor is None else
                                 f" (the replacement of `{hit.written}`)")
     return Finding(

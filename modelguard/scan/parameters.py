@@ -2,9 +2,10 @@
 
 The scan records where each parameter some registry fact names (`ModelIndex.parameter_names`)
 is written next to a literal model id: the keyword of a call (`client.chat.completions.create(
-model="o3", max_tokens=5)`), or a key of a dict literal with a "model" key. Whether the model
-(or the replacement `fix` writes) refuses it is decided with the findings, at the as-of date
-(`scan.parameter_finding`), since the replacement depends on it.
+model="o3", max_tokens=5)`), or a key of a dict literal with a "model" key, in Python or in a
+JSON or YAML payload file (`yaml_parameter_hits`; keys of payload files are reported only).
+Whether the model (or the replacement `fix` writes) refuses it is decided with the findings, at
+the as-of date (`scan.parameter_finding`), since the replacement depends on it.
 
 A site travels as a `Hit` (so the result cache keeps it unchanged): the span of the parameter's
 name, the model as written, the model's match, and a context string `parameter …` holding the
@@ -20,7 +21,7 @@ import ast
 import re
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from modelguard.findings import FixSafety
 from modelguard.registry.index import Match, ModelIndex
@@ -61,17 +62,22 @@ class ParameterSite:
     siblings: tuple[str, ...]  # every parameter name of the call or dict, sorted
     client_renames: bool  # the client library sends renamed parameters under their new name
     in_dict: bool = False  # a key of a payload dict, not a keyword argument
+    # A key of a payload file (JSON): reported only, since what reads the file is not known.
+    in_file: bool = False
 
     @property
     def context(self) -> str:
         """The site as a `Hit` context (what the cache stores)."""
-        return " ".join((CONTEXT, "key" if self.in_dict else "keyword", ",".join(self.endpoints),
+        where = "file-key" if self.in_file else "key" if self.in_dict else "keyword"
+        return " ".join((CONTEXT, where, ",".join(self.endpoints),
                          self.name, ",".join(self.siblings),
                          "client-renames" if self.client_renames else "as-written"))
 
     @property
     def shown(self) -> str:
         """The context reports show."""
+        if self.in_file:
+            return "parameter key in a payload file"
         return "parameter payload key" if self.in_dict else "parameter keyword argument"
 
     @staticmethod
@@ -80,11 +86,14 @@ class ParameterSite:
         if len(parts) != 6 or parts[0] != CONTEXT:
             return None
         return ParameterSite(tuple(parts[2].split(",")), parts[3], tuple(parts[4].split(",")),
-                             parts[5] == "client-renames", parts[1] == "key")
+                             parts[5] == "client-renames", parts[1] in ("key", "file-key"),
+                             parts[1] == "file-key")
 
 
-def parameter_hits(text: str, index: ModelIndex) -> list[Hit]:
-    """Every site of a parameter some fact names, beside a literal model id, in a module."""
+def parameter_hits(text: str, index: ModelIndex, payload_file: bool = False) -> list[Hit]:
+    """Every site of a parameter some fact names, beside a literal model id, in a module; with
+    `payload_file`, in a JSON file (JSON objects parse as Python dict displays, with the
+    positions of their keys; `true`, `false` and `null` as names never evaluated)."""
     names = index.parameter_names
     if not names or not any(name in text for name in names):
         return []
@@ -98,8 +107,85 @@ def parameter_hits(text: str, index: ModelIndex) -> list[Hit]:
     hits: list[Hit] = []
     for node in ast.walk(tree):
         for site, model, span in _sites(node, names, index, lines):
+            if payload_file:
+                site = replace(site, in_file=True)
             hits.append(Hit(span, model[0], model[1], FixSafety.SAFE, site.context))
     return hits
+
+
+# A block-mapping key of YAML: `key: …` or `- key: …` (the key's column counts the dash).
+_YAML_KEY = re.compile(r"(?P<indent> *)(?P<dash>- +)?(?P<key>[A-Za-z_][\w-]*) *:(?:[ \t]|$)")
+
+
+def yaml_parameter_hits(text: str, index: ModelIndex) -> list[Hit]:
+    """`parameter_hits` for a YAML file: the keys of a block mapping holding `model: <id>` and
+    `messages` (chat) or `input` (responses), read line by line (no flow style, no anchors).
+    Keys of a payload file: reported only."""
+    names = index.parameter_names
+    if not names or not any(name in text for name in names):
+        return []
+    lines = text.split("\n")
+    keys = [(m, _key_column(m)) if (m := _YAML_KEY.match(line)) else None for line in lines]
+    hits: list[Hit] = []
+    for number, found in enumerate(keys):
+        if found is None or found[0]["key"] != "model":
+            continue
+        value = lines[number][found[0].end():].split(" #", 1)[0].strip().strip("'\"")
+        match = index.lookup(value)
+        if match is None or match.fine_tune:
+            continue
+        siblings = _yaml_siblings(lines, keys, number, found[1])
+        endpoints = (("chat", "messages") if "messages" in siblings
+                     else ("responses",) if "input" in siblings else None)
+        if endpoints is None:
+            continue
+        for key, (line, column) in sorted(siblings.items(), key=lambda kv: kv[1]):
+            if key in names:
+                site = ParameterSite(endpoints, key, tuple(sorted(siblings)), False, True, True)
+                span = Span(line + 1, column + 1, line + 1, column + 1 + len(key))
+                hits.append(Hit(span, value, match, FixSafety.SAFE, site.context))
+    return hits
+
+
+def _key_column(match: re.Match[str]) -> int:
+    return len(match["indent"]) + len(match["dash"] or "")
+
+
+def _yaml_siblings(lines: list[str], keys: list[tuple[re.Match[str], int] | None], at: int,
+                   column: int) -> dict[str, tuple[int, int]]:
+    """The keys of the block mapping holding the key on line `at` (0-based): name → (line,
+    column), both 0-based. The mapping runs while lines are blank, comments or indented at
+    least as far; a `- ` item at its column starts it, and another ends it."""
+    def indent(number: int) -> int | None:
+        stripped = lines[number].lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            return None
+        found = keys[number]
+        return found[1] if found is not None and found[0]["dash"] else (
+            len(lines[number]) - len(stripped))
+
+    def item(number: int) -> bool:  # a `- key:` line starting a mapping at `column`
+        found = keys[number]
+        return found is not None and bool(found[0]["dash"]) and found[1] == column
+
+    start = at
+    while start > 0 and not item(start):
+        before = indent(start - 1)
+        if before is not None and (before < column or (before == column
+                                                       and keys[start - 1] is None)):
+            break
+        start -= 1
+    siblings: dict[str, tuple[int, int]] = {}
+    for number in range(start, len(lines)):
+        here = indent(number)
+        if here is None:
+            continue
+        if number > start and (here < column or item(number)):
+            break
+        found = keys[number]
+        if found is not None and found[1] == column:
+            siblings.setdefault(found[0]["key"], (number, column))
+    return siblings
 
 
 def _sites(node: ast.AST, names: frozenset[str], index: ModelIndex, lines: list[str]
@@ -137,6 +223,54 @@ def _sites(node: ast.AST, names: frozenset[str], index: ModelIndex, lines: list[
                 end = _column(lines, key.lineno, key.end_col_offset)
                 yield ParameterSite(endpoints, name, siblings, False, True), model, \
                     Span(key.lineno, start, key.lineno, end)
+
+
+# The names a Chat Completions request may carry its token limit under.
+TOKEN_LIMITS = ("max_completion_tokens", "max_tokens")
+
+
+@dataclass(frozen=True, slots=True)
+class LimitSite:
+    """A request whose model is a string literal, and the token-limit names it sends."""
+
+    line: int  # the model literal's first line
+    model: str  # the literal's value
+    # The `TOKEN_LIMITS` written in a chat request, sorted; () when none is, when the client
+    # library picks the name itself (LiteLLM, LangChain), or on an endpoint with one name.
+    limits: tuple[str, ...]
+
+
+def token_limits(source: str | bytes) -> list[LimitSite]:
+    """Every call `_CALLS` knows and every payload dict whose model is a string literal, with
+    the token-limit names it sends (`fix --verify` smokes the replacement with those names).
+    [] for a module that does not parse."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    sites: list[LimitSite] = []
+    for node in ast.walk(tree):
+        value: ast.expr | None = None
+        names: set[str] = set()
+        chat = False
+        if isinstance(node, ast.Call):
+            kind = _CALLS.get(_call_names(node.func))
+            if kind is None:
+                continue
+            keywords = {kw.arg: kw.value for kw in node.keywords if kw.arg is not None}
+            value = next((keywords[k] for k in _MODEL_KEYWORDS if k in keywords), None)
+            names, chat = set(keywords), "chat" in kind[0] and not kind[1]
+        elif isinstance(node, ast.Dict):
+            keys = {key.value: number for number, key in enumerate(node.keys)
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str)}
+            value = node.values[keys["model"]] if "model" in keys else None
+            names, chat = set(keys), "messages" in keys
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            limits = tuple(sorted(names & set(TOKEN_LIMITS))) if chat else ()
+            sites.append(LimitSite(value.lineno, value.value, limits))
+    return sites
 
 
 def _call_names(func: ast.expr) -> tuple[str, ...]:

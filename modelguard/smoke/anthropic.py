@@ -17,6 +17,8 @@ class AnthropicClient(ProviderClient):
         return {"x-api-key": key, "anthropic-version": ANTHROPIC_VERSION,
                 "Content-Type": "application/json"}
 
-    def body(self, model: str, endpoint: Endpoint) -> dict[str, Any]:
+    def body(self, model: str, endpoint: Endpoint, limits: tuple[str, ...] = ()
+             ) -> dict[str, Any]:
+        # One name for the limit (`max_tokens`, required): `limits` changes nothing here.
         return {"model": model, "max_tokens": 1,
                 "messages": [{"role": "user", "content": PROMPT}]}

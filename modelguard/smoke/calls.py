@@ -151,7 +151,7 @@ def plan(call: Call) -> PlannedRequest:
     client = call.spec.client
     return PlannedRequest(call.target, call.endpoint, call.url,
                           client.headers(f"${call.spec.key_env}"),
-                          client.body(call.target.model, call.endpoint))
+                          client.body(call.target.model, call.endpoint, call.target.limits))
 
 
 def _seconds(value: str | None, per_second: int) -> float | None:
@@ -211,7 +211,7 @@ def send(call: Call, http: httpx.Client, policy: RetryPolicy,
     import httpx
 
     client, key = call.spec.client, call.key
-    body = client.body(call.target.model, call.endpoint)
+    body = client.body(call.target.model, call.endpoint, call.target.limits)
     headers = client.headers(key)
     attempts = retries = 0
     fell_back = False
@@ -253,7 +253,8 @@ def send(call: Call, http: httpx.Client, policy: RetryPolicy,
             sleep(delay)
             retries += 1
             continue
-        if status == 400 and not fell_back:
+        # Limits the code sends are sent as written: another name would verify another request.
+        if status == 400 and not fell_back and not call.target.limits:
             retry_body = client.fallback(body, problem)
             if retry_body is not None:
                 body, fell_back = retry_body, True

@@ -56,6 +56,11 @@ class Target:
     # The endpoints the registry says the model serves (() when it does not say): the smoke
     # call uses the first one a client speaks. Not part of the identity: a model is one target.
     endpoints: tuple[str, ...] = field(default=(), compare=False)
+    # The token-limit parameters the code sends (`fix --verify` reads them from the rewritten
+    # call): the chat call sends exactly these, and is not retried under another name, so it
+    # fails when the code would. () when the code's request is not known: the smoke call then
+    # picks the name the model takes. Part of the identity: another name is another request.
+    limits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +150,10 @@ class ProviderClient(ABC):
         """Request headers carrying `key` (or a placeholder standing for it)."""
 
     @abstractmethod
-    def body(self, model: str, endpoint: Endpoint) -> dict[str, Any]:
-        """The smallest request that proves `model` answers at `endpoint`."""
+    def body(self, model: str, endpoint: Endpoint, limits: tuple[str, ...] = ()
+             ) -> dict[str, Any]:
+        """The smallest request that proves `model` answers at `endpoint`, sending the token
+        limit under the names `limits` (`Target.limits`) where the API has several."""
 
     def fallback(self, body: Mapping[str, Any], error: ProviderError) -> dict[str, Any] | None:
         """A second body to try once after a 400 `error`, or None."""

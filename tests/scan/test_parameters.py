@@ -9,6 +9,7 @@ from modelguard.findings import FixSafety
 from modelguard.registry.index import ModelIndex, build_index
 from modelguard.registry.load import load_registry
 from modelguard.scan import ScanError, ScanSettings, scan_source
+from modelguard.scan.parameters import LimitSite, token_limits
 from tests.conftest import AFTER, FIXTURES
 
 OAI = "client.chat.completions.create"
@@ -107,3 +108,83 @@ def test_what_a_finding_carries(facts: ModelIndex, source: str, parameter: str, 
 def test_suppressed_like_any_rule(facts: ModelIndex) -> None:
     source = f'{OAI}(model="o3", max_tokens=5)  # modelguard: ignore[MG005]\n'
     assert mg005(source, facts) == []
+
+
+# What `fix --verify` reads from a rewritten module: each request's literal model and the
+# token-limit names it sends to chat (none where the client library or the endpoint decides).
+@pytest.mark.parametrize(("source", "expected"), [
+    pytest.param('c.chat.completions.create(model="m", max_tokens=1)\n',
+                 [LimitSite(1, "m", ("max_tokens",))], id="chat-call"),
+    pytest.param('c.chat.completions.create(\n    model="m", max_completion_tokens=1)\n',
+                 [LimitSite(2, "m", ("max_completion_tokens",))], id="model-on-its-line"),
+    pytest.param('c.chat.completions.create(model="m", max_tokens=1, max_completion_tokens=1)\n',
+                 [LimitSite(1, "m", ("max_completion_tokens", "max_tokens"))], id="both"),
+    pytest.param('c.chat.completions.create(model="m")\n', [LimitSite(1, "m", ())],
+                 id="no-limit"),
+    pytest.param('c.responses.create(model="m", max_output_tokens=16)\n',
+                 [LimitSite(1, "m", ())], id="responses-one-name"),
+    pytest.param('litellm.completion(model="m", max_tokens=1)\n', [LimitSite(1, "m", ())],
+                 id="client-library-renames"),
+    pytest.param('{"model": "m", "messages": [], "max_tokens": 1}\n',
+                 [LimitSite(1, "m", ("max_tokens",))], id="payload-dict"),
+    pytest.param('{"model": "m", "max_tokens": 1}\n', [LimitSite(1, "m", ())],
+                 id="dict-without-messages"),
+    pytest.param('c.chat.completions.create(model=M, max_tokens=1)\n', [], id="variable"),
+    pytest.param('c.chat.completions.create(model="m"\n', [], id="does-not-parse"),
+])
+def test_token_limits(source: str, expected: list[LimitSite]) -> None:
+    assert token_limits(source) == expected
+
+
+# JSON payload files: keys beside a `model` key, reported only (what reads the file is unknown).
+@pytest.mark.parametrize(("source", "expected"), [
+    pytest.param('{"model": "o3", "messages": [], "max_tokens": 10}\n',
+                 [("1 \"max_tokens\"", "send `max_completion_tokens` instead")],
+                 id="chat-payload"),
+    pytest.param('{\n  "model": "gpt-4-32k",\n  "messages": [],\n  "temperature": 0.2,\n'
+                 '  "stream": true, "user": null\n}\n',
+                 [("4 \"temperature\"", "remove it (only the default value is accepted)")],
+                 id="replacement-refuses-literals-of-json"),
+    pytest.param('[{"model": "o3", "messages": [], "max_tokens": 1}, '
+                 '{"model": "gpt-4o", "messages": [], "max_tokens": 1}]\n',
+                 [("1 \"max_tokens\"", "send `max_completion_tokens` instead")],
+                 id="one-payload-of-two"),
+    pytest.param('{"model": "o3", "max_tokens": 10}\n', [], id="not-a-payload"),
+    pytest.param('{"model": "gpt-4o", "messages": [], "max_tokens": 10}\n', [],
+                 id="accepted"),
+    pytest.param('// jsonc\n{"model": "o3", "messages": [], "max_tokens": 10}\n', [],
+                 id="comments-not-read"),
+])
+def test_json_payload_files(facts: ModelIndex, source: str,
+                            expected: list[tuple[str, str]]) -> None:
+    assert mg005(source, facts, "request.json") == expected
+    found = [f for f in scan_source("request.json", source, facts, ScanSettings(AFTER))
+             if f.rule.code == "MG005"]
+    assert all(f.fix is FixSafety.NONE and f.context == "parameter key in a payload file"
+               for f in found)
+
+
+# YAML payload files: keys of the block mapping holding `model:`, reported only.
+@pytest.mark.parametrize(("source", "expected"), [
+    pytest.param("model: o3\nmessages: []\nmax_tokens: 10\n",
+                 [("3 max_tokens", "send `max_completion_tokens` instead")], id="top-level"),
+    pytest.param("requests:\n  - model: 'o3'  # reasoning\n    messages:\n      - role: user\n"
+                 "        max_tokens: 1\n    temperature: 0.2\n  - model: gpt-4o\n"
+                 "    messages: []\n    max_tokens: 5\n",
+                 [("6 temperature", "remove it (only the default value is accepted)")],
+                 id="list-items-nested-keys-not-siblings"),
+    pytest.param("a:\n  max_tokens: 5\nb:\n  model: o3\n  messages: []\n", [],
+                 id="another-mapping"),
+    pytest.param("model: o3\nmax_tokens: 10\n", [], id="not-a-payload"),
+    pytest.param("model: o3\nprompt: |\n  messages: x\n  max_tokens: 1\n", [],
+                 id="block-scalar-content"),
+    pytest.param("model: gpt-4-32k\n\n# the chat\ninput: hi\nmax_tokens: 3\n", [],
+                 id="responses-fact-on-chat-only"),
+])
+def test_yaml_payload_files(facts: ModelIndex, source: str,
+                            expected: list[tuple[str, str]]) -> None:
+    assert mg005(source, facts, "request.yaml") == expected
+    found = [f for f in scan_source("request.yaml", source, facts, ScanSettings(AFTER))
+             if f.rule.code == "MG005"]
+    assert all(f.fix is FixSafety.NONE and f.context == "parameter key in a payload file"
+               for f in found)
