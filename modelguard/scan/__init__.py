@@ -22,7 +22,7 @@ from modelguard.findings import (
     manual_migration,
 )
 from modelguard.registry.index import Match, ModelIndex
-from modelguard.registry.lifecycle import Status, lifecycle
+from modelguard.registry.lifecycle import Lifecycle, Status, lifecycle
 from modelguard.registry.load import ModelEntry, ParameterFact
 from modelguard.scan.depth import too_deep
 from modelguard.scan.formats import LANGUAGE_FORMATS, TextFormat, text_format
@@ -295,21 +295,9 @@ def _finding(path: str, hit: Hit, index: ModelIndex, settings: ScanSettings) -> 
         rule = DEPRECATED
     replacement = index.replacement(hit.match, settings.as_of)
     successor = index.successor(hit.match, settings.as_of) if replacement is not None else None
-    return Finding(
-        path=path,
-        line=hit.span.line,
-        column=hit.span.column,
-        end_line=hit.span.end_line,
-        end_column=hit.span.end_column,
+    return _placed(
+        path, hit, state,
         rule=rule,
-        model=hit.written,
-        provider=entry.provider,
-        entry=entry.id,
-        status=state.status,
-        announced=entry.announced,
-        shutdown=entry.shutdown,
-        shutdown_qualifier=entry.shutdown_qualifier,
-        days_left=state.days_left,
         replacement=replacement,
         fix=fix,
         context=hit.context,
@@ -343,13 +331,31 @@ def _parameter_finding(path: str, hit: Hit, site: ParameterSite, index: ModelInd
            else FixSafety.SAFE if renamed else FixSafety.UNSAFE)
     whose = f"`{hit.written if successor is None else target.id}`" + ("" if successor is None else
                                 f" (the replacement of `{hit.written}`)")
+    return _placed(
+        path, hit, state,
+        rule=PARAMETER,
+        replacement=renamed if fix is not FixSafety.UNSAFE else "",
+        fix=fix,
+        context=site.shown,
+        message=f"`{site.name}` is not accepted by {whose} on "
+                f"{'/'.join(site.endpoints)}: {advice}",
+        endpoints=entry.endpoints,
+        parameter=site.name,
+    )
+
+
+def _placed(path: str, hit: Hit, state: Lifecycle, *, rule: Rule, replacement: str | None,
+            fix: FixSafety, context: str, message: str, endpoints: tuple[str, ...],
+            replacement_endpoints: tuple[str, ...] = (), parameter: str | None = None) -> Finding:
+    """A finding at the hit's place, about the hit's entry as it stands at the as-of date."""
+    entry = hit.match.entry
     return Finding(
         path=path,
         line=hit.span.line,
         column=hit.span.column,
         end_line=hit.span.end_line,
         end_column=hit.span.end_column,
-        rule=PARAMETER,
+        rule=rule,
         model=hit.written,
         provider=entry.provider,
         entry=entry.id,
@@ -358,13 +364,13 @@ def _parameter_finding(path: str, hit: Hit, site: ParameterSite, index: ModelInd
         shutdown=entry.shutdown,
         shutdown_qualifier=entry.shutdown_qualifier,
         days_left=state.days_left,
-        replacement=renamed if fix is not FixSafety.UNSAFE else "",
+        replacement=replacement,
         fix=fix,
-        context=site.shown,
-        message=f"`{site.name}` is not accepted by {whose} on "
-                f"{'/'.join(site.endpoints)}: {advice}",
-        endpoints=entry.endpoints,
-        parameter=site.name,
+        context=context,
+        message=message,
+        endpoints=endpoints,
+        replacement_endpoints=replacement_endpoints,
+        parameter=parameter,
     )
 
 
