@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 from modelguard.registry.index import ModelIndex, build_index
 from modelguard.registry.load import Registry, load_registry
+from modelguard.scan import ScanSettings, scan_source
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
@@ -102,3 +103,13 @@ def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under `root` and its bytes: compare two to see exactly what a run changed."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file()}
+
+
+FindingRow = tuple[str, int, int, int, str]
+
+
+def finding_rows(index: ModelIndex, name: str, source: str | bytes) -> list[FindingRow]:
+    """A file's findings as (rule, line, column, end column, fix) rows: 1-based columns, the
+    end exclusive. The one reading of a scan that the text and language tables share."""
+    found = scan_source(name, source, index, ScanSettings(AFTER))
+    return [(f.rule.code, f.line, f.column, f.end_column, f.fix.value) for f in found]

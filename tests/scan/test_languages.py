@@ -20,31 +20,10 @@ from modelguard.scan import ScanSettings, can_scan, scan_source
 from modelguard.scan.formats import LANGUAGE_FORMATS, TextFormat, text_format
 from modelguard.scan.languages import LANGUAGE_CONTEXTS, LANGUAGES
 from modelguard.scan.prefilter import build_prefilter
-from modelguard.scan.text import TextContext
-from tests.conftest import AFTER
+from tests.conftest import AFTER, FindingRow, finding_rows
 
-Row = tuple[str, int, int, int, str]
-
-
-def _scan(index: ModelIndex, name: str, source: str) -> list[Row]:
-    found = scan_source(name, source, index, ScanSettings(AFTER))
-    return [(f.rule.code, f.line, f.column, f.end_column, f.fix.value) for f in found]
-
-
-EXAMPLES = [
-    pytest.param(context, name, source, id=f"{context.name}-{number}-{name}")
-    for context in LANGUAGE_CONTEXTS
-    for number, (name, source) in enumerate(context.examples)
-]
-
-
-@pytest.mark.parametrize(("context", "name", "source"), EXAMPLES)
-def test_context_examples(index: ModelIndex, context: TextContext, name: str, source: str) -> None:
-    (finding,) = [
-        f for f in scan_source(name, source, index, ScanSettings(AFTER))
-        if f.model == "gpt-4.5-preview"
-    ]
-    assert (finding.context, finding.fix) == (context.name, context.fix)
+Row = FindingRow
+_scan = finding_rows
 
 
 def test_the_language_table_covers_the_language_formats() -> None:

@@ -11,20 +11,17 @@ import pytest
 from modelguard.registry.index import ModelIndex
 from modelguard.scan import ScanError, ScanSettings, can_scan, scan_source
 from modelguard.scan.formats import TextFormat, text_format
+from modelguard.scan.languages import LANGUAGE_CONTEXTS
 from modelguard.scan.text import TEXT_CONTEXTS, TextContext
-from tests.conftest import AFTER
+from tests.conftest import AFTER, FindingRow, finding_rows
 
-Row = tuple[str, int, int, int, str]
+Row = FindingRow
+_scan = finding_rows
 
-
-def _scan(index: ModelIndex, name: str, source: str | bytes) -> list[Row]:
-    found = scan_source(name, source, index, ScanSettings(AFTER))
-    return [(f.rule.code, f.line, f.column, f.end_column, f.fix.value) for f in found]
-
-
+# The contexts of data formats and of source languages, specified by their own examples.
 EXAMPLES = [
     pytest.param(context, name, source, id=f"{context.name}-{number}-{name}")
-    for context in TEXT_CONTEXTS
+    for context in (*TEXT_CONTEXTS, *LANGUAGE_CONTEXTS)
     for number, (name, source) in enumerate(context.examples)
 ]
 
