@@ -103,17 +103,53 @@ def test_bundled_reasoning_models_refuse_max_tokens(
     index = openai
     match = index.lookup(model)
     assert match is not None
-    facts = index.parameter_facts(match.entry)
+    facts = [f for f in index.parameter_facts(match.entry) if "chat" in f.endpoints]
     assert {old: new for fact in facts for old, new in fact.renamed} == renamed
     assert any(refused in fact.unsupported for fact in facts)
     assert all(fact.source.startswith("https://") for fact in facts)
 
 
-@pytest.mark.parametrize("model", ["gpt-4o", "gpt-4.1", "gpt-5-chat-latest"])
+@pytest.mark.parametrize("model", ["gpt-4o", "gpt-4.1", "gpt-5-chat-latest", "gpt-5.1"])
 def test_bundled_chat_models_take_max_tokens(openai: ModelIndex, model: str) -> None:
     index = openai
     match = index.lookup(model)
-    assert match is not None and index.parameter_facts(match.entry) == ()
+    assert match is not None
+    assert [f for f in index.parameter_facts(match.entry) if "chat" in f.endpoints] == []
+
+
+@pytest.fixture(scope="module")
+def bundled() -> ModelIndex:
+    return build_index(load_registry(bundled_registry_dir()))
+
+
+def _on(index: ModelIndex, model: str, endpoint: str) -> tuple[dict[str, str], set[str]]:
+    """The renamed and the refused parameters of `model` on `endpoint`."""
+    match = index.lookup(model)
+    assert match is not None
+    facts = [f for f in index.parameter_facts(match.entry) if endpoint in f.endpoints]
+    assert all(f.source.startswith("https://") for f in facts)
+    return ({old: new for f in facts for old, new in f.renamed},
+            {name for f in facts for name in f.unsupported})
+
+
+@pytest.mark.parametrize(("model", "endpoint", "renamed", "refused"), [
+    # The Responses API names the token limit max_output_tokens, whatever the model.
+    ("gpt-4o", "responses", {"max_tokens": "max_output_tokens",
+                             "max_completion_tokens": "max_output_tokens"}, set()),
+    ("gpt-5-nano", "responses", {"max_tokens": "max_output_tokens",
+                                 "max_completion_tokens": "max_output_tokens"},
+     {"temperature", "top_p", "logprobs"}),
+    # GPT-5.1 takes sampling parameters at its default reasoning effort: nothing refused.
+    ("gpt-5.1", "chat", {}, set()),
+    ("claude-opus-4-7", "messages", {}, {"temperature", "top_p", "top_k"}),
+    ("claude-opus-5-5", "messages", {}, {"temperature", "top_p", "top_k"}),
+    ("anthropic/claude-sonnet-5", "messages", {}, {"temperature", "top_p", "top_k"}),
+    ("claude-sonnet-4-6", "messages", {}, set()),
+    ("claude-haiku-4-5", "messages", {}, set()),
+])
+def test_bundled_facts_per_endpoint(bundled: ModelIndex, model: str, endpoint: str,
+                                    renamed: dict[str, str], refused: set[str]) -> None:
+    assert _on(bundled, model, endpoint) == (renamed, refused)
 
 
 def test_a_changed_fact_changes_the_index_fingerprint(tmp_path: Path) -> None:
