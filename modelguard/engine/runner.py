@@ -17,8 +17,8 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +50,19 @@ def scan_file(path: Path, index: ModelIndex, settings: ScanSettings) -> FileResu
     ).result
 
 
+# What a caller does with a file a worker has just scanned, while its bytes are at hand:
+# (path as shown, bytes, result) -> anything that pickles. `fix` rewrites there the files whose
+# findings make edits, so that no file is read and scanned a second time to be rewritten.
+AfterScan = Callable[[str, bytes, Scanned | Failed], object]
+
+
 @dataclass(frozen=True)
 class WorkerConfig:
     index: ModelIndex
     settings: ScanSettings
     cached: Mapping[str, cache_mod.Entry]  # content digest → stored entry (empty: no cache)
     use_cache: bool = False
+    after: AfterScan | None = None
 
 
 # A file to scan: its absolute path (for I/O) and its path as reports show it.
@@ -68,10 +75,11 @@ class Outcome:
     digest: str | None = None
     new_entry: cache_mod.Entry = None  # to store under `digest`; None when nothing is new
     stat: cache_mod.Stat | None = None  # the file's stat when its bytes hashed to `digest`
+    after: object = None  # what WorkerConfig.after made of the file (None: not called)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # One per file crosses from a worker: plain arguments pickle several times faster.
-        return (Outcome, (self.result, self.digest, self.new_entry, self.stat))
+        return (Outcome, (self.result, self.digest, self.new_entry, self.stat, self.after))
 
 
 def read_source(path: str, limit: int) -> tuple[bytes | None, os.stat_result]:
@@ -146,6 +154,14 @@ class _Worker:
         if isinstance(read, (Failed, Skipped)):
             return Outcome(read)
         source, status = read
+        outcome = self._scan_read(path, shown, source, status)
+        if config.after is None or isinstance(outcome.result, Skipped):
+            return outcome
+        return replace(outcome, after=config.after(shown, source, outcome.result))
+
+    def _scan_read(self, path: str, shown: str, source: bytes, status: os.stat_result
+                   ) -> Outcome:
+        config = self.config
         digest = sha256_hex(source) if config.use_cache else None
         stat = cache_mod.stat_of(status)
         if digest is not None and digest in config.cached:
@@ -216,6 +232,21 @@ def run_files(
     are read, hashed and (when their digest is new) scanned, on a pool when they are many.
     `whole` names the folders `files` lists completely: the cache forgets the files it
     recorded there that are no longer listed."""
+    for result, _ in run_files_after(files, index, settings, jobs, cache, whole):
+        yield result
+
+
+def run_files_after(
+    files: Iterable[Path | str],
+    index: ModelIndex,
+    settings: ScanSettings,
+    jobs: int = 1,
+    cache: cache_mod.ResultCache | None = None,
+    whole: Sequence[Path | str] = (),
+    after: AfterScan | None = None,
+) -> Iterator[tuple[FileResult, object]]:
+    """`run_files`, each result beside what `after` made of the file in the worker that read
+    it (None for a file answered without being read, or skipped)."""
     items = _items(files)
     if cache is not None and whole:
         cache.forget_unlisted(
@@ -223,7 +254,7 @@ def run_files(
             {path for path, _ in items},
         )
     config = WorkerConfig(index, settings, cache.entries if cache is not None else {},
-                          use_cache=cache is not None)
+                          use_cache=cache is not None, after=after)
     worker = _Worker(config)
     known = _known(items, cache, worker) if cache is not None else {}
     pending = [item for number, item in enumerate(items) if number not in known]
@@ -307,7 +338,7 @@ def _merge(
     outcomes: Iterator[Outcome],
     worker: _Worker,
     cache: cache_mod.ResultCache | None,
-) -> Iterator[FileResult]:
+) -> Iterator[tuple[FileResult, object]]:
     """Results in the order of `items`: known entries decoded here, the rest from `outcomes`
     (which hold them in the same order)."""
     for number, item in enumerate(items):
@@ -317,7 +348,7 @@ def _merge(
             found = Scanned(item[1], ()) if entry == 0 and type(entry) is int else (
                 worker.decoded(item[1], entry))
             if found is not None:
-                yield found
+                yield found, None
                 continue
             outcome = worker.scan(item)  # an entry that does not decode: scan again
         else:
@@ -327,7 +358,7 @@ def _merge(
                 cache.add(outcome.digest, outcome.new_entry)
             if outcome.stat is not None:
                 cache.remember(item[0], outcome.stat, outcome.digest)
-        yield outcome.result
+        yield outcome.result, outcome.after
     if cache is not None:
         cache.save()
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from modelguard.engine.cache import ResultCache
 from modelguard.engine.runner import _context as pool_context
-from modelguard.engine.runner import plan_jobs, read_scannable, run_files
+from modelguard.engine.runner import plan_jobs, read_scannable, run_files_after
 from modelguard.files import display_path
 from modelguard.findings import Failed, Finding, Scanned, Selection, Skipped
 from modelguard.fix.files import FileFix, resolve_target
@@ -53,23 +53,38 @@ def prepare_file(
     if isinstance(read, (Failed, Skipped)):
         return read
     original = read[0]
-    parse_error = None
+    scanned: Scanned | Failed
     try:
-        found = scan_source(shown, original, index, settings)
+        scanned = Scanned(shown, scan_source(shown, original, index, settings))
     except ScanError as error:
-        # A file that does not parse is rewritten only with --unsafe-fixes, and only where its
-        # lexer confirms the edit (modelguard.fix.python); otherwise it is an error that keeps
-        # its findings.
-        kept = tuple(f for f in error.findings if selection.keeps(f))
-        if not (allow_unsafe and kept):
-            return Failed(shown, str(error), kept)
-        found, parse_error = kept, str(error)
+        scanned = Failed(shown, str(error), error.findings)
     except RecursionError:
-        return Failed(shown, "too deeply nested to parse")
-    selected = tuple(f for f in found if selection.keeps(f))
-    outcome = fix_findings(original, selected, index, allow_unsafe, shown)
+        scanned = Failed(shown, "too deeply nested to parse")
+    return fix_scanned(path, original, scanned, index, selection, allow_unsafe)
+
+
+def fix_scanned(
+    path: Path,
+    original: bytes,
+    scanned: Scanned | Failed,
+    index: ModelIndex,
+    selection: Selection,
+    allow_unsafe: bool,
+) -> FileFix | Failed:
+    """Plan and rewrite one file from its scan (`original` its bytes, `path` where to write it).
+    A file that does not parse is rewritten only with --unsafe-fixes, and only where its lexer
+    confirms the edit (modelguard.fix.python); otherwise it is an error that keeps its
+    findings."""
+    shown = scanned.path
+    kept = tuple(f for f in scanned.findings if selection.keeps(f))
+    parse_error = None
+    if isinstance(scanned, Failed):
+        if not (allow_unsafe and kept):
+            return Failed(shown, scanned.message, kept)
+        parse_error = scanned.message
+    outcome = fix_findings(original, kept, index, allow_unsafe, shown)
     if isinstance(outcome, FixError):
-        return Failed(shown, parse_error or outcome.message, selected if parse_error else ())
+        return Failed(shown, parse_error or outcome.message, kept if parse_error else ())
     fixed_ids = {id(e.finding) for e in outcome.plan.edits}
     remaining = tuple(f for f in outcome.findings if id(f) not in fixed_ids)
     return FileFix(path, shown, original, outcome.source, outcome.plan, remaining, parse_error)
@@ -174,10 +189,12 @@ def fix_paths(
     """Plan fixes for the files under `paths` that `can_fix` (default: the current folder). Raises
     FileNotFoundError for a path that does not exist; per-file problems are data.
 
-    The plan costs what the rewritten files cost: every file is scanned as `check` scans it
-    (on `jobs` processes, answered from the result cache in `cache_dir` when it knows the
-    file), and only a file whose findings make edits is read, scanned, rewritten and verified
-    again here (`prepare_file`). The others keep no bytes: they are not written."""
+    The plan costs what the rewritten files cost: every file is scanned once, as `check`
+    scans it (on `jobs` processes, answered from the result cache in `cache_dir` when it knows
+    the file), and a file whose findings make edits is rewritten and verified by the worker
+    that scanned it, from the bytes it read. Only a file the cache answered without reading
+    it (or one the engine shows otherwise) is read and scanned here (`prepare_file`). The
+    others keep no bytes: they are not written."""
     keep = selection or Selection()
     files: list[FileFix] = []
     errors: list[Failed] = []
@@ -221,14 +238,23 @@ def fix_paths(
     # next `check` renews).
     cache = (ResultCache.load(cache_dir, index, read_only=True) if cache_dir is not None
              else None)
-    # Run to its end: the cache is saved after the last result.
-    results = iter(list(run_files([str(target) for target, _, engine in planned if engine],
-                                  index, settings, jobs=jobs, cache=cache)))
+    # A file whose findings make edits is rewritten by the worker that scanned it, from the
+    # bytes it read. Run to its end: the cache is saved after the last result.
+    rewrite = partial(_rewrite_scanned, index=index, selection=keep, allow_unsafe=allow_unsafe)
+    results = iter(list(run_files_after(
+        [str(target) for target, _, engine in planned if engine], index, settings, jobs=jobs,
+        cache=cache, after=rewrite)))
     outcomes: list[FileFix | Failed | Skipped | None] = []  # None: to prepare below
     for target, shown, engine in planned:
-        result = next(results) if engine else None
-        outcomes.append(_from_scan(result, target, keep, allow_unsafe)
-                        if result is not None and result.path == shown else None)
+        result, rewritten = next(results) if engine else (None, None)
+        if result is None or result.path != shown:
+            outcomes.append(None)
+        elif isinstance(rewritten, FileFix):
+            outcomes.append(replace(rewritten, path=target))
+        elif isinstance(rewritten, Failed):
+            outcomes.append(rewritten)
+        else:
+            outcomes.append(_from_scan(result, target, keep, allow_unsafe))
     again = [number for number, outcome in enumerate(outcomes) if outcome is None]
     prepare = partial(_prepare, index=index, settings=settings, selection=keep,
                       allow_unsafe=allow_unsafe)
@@ -281,6 +307,22 @@ def _prepared(
             pass
     for item in items[done:]:
         yield prepare(item)
+
+
+def _rewrite_scanned(
+    shown: str,
+    source: bytes,
+    scanned: Scanned | Failed,
+    index: ModelIndex,
+    selection: Selection,
+    allow_unsafe: bool,
+) -> FileFix | Failed | None:
+    """In the worker that scanned a file: its rewrite when its findings make edits (or it does
+    not parse but may be rewritten all the same); None when the scan alone answers
+    (`_from_scan`, in the parent: no bytes cross back for a file left alone)."""
+    if _from_scan(scanned, Path(shown), selection, allow_unsafe) is not None:
+        return None
+    return fix_scanned(Path(shown), source, scanned, index, selection, allow_unsafe)
 
 
 def _from_scan(

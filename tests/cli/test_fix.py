@@ -7,11 +7,13 @@ import shutil
 import stat
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
 
 from modelguard.api import Selection
+from modelguard.engine.cache import default_cache_dir
 from modelguard.findings import Failed
 from modelguard.fix.files import FileFix, write_fix
 from modelguard.fix.run import fix_paths
@@ -174,6 +176,42 @@ def _planned(project: Path, index: ModelIndex) -> FileFix:
     run = fix_paths([Path(".")], index, ScanSettings(AFTER), Selection())
     (planned,) = run.changed
     return planned
+
+
+def _count_scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths scanned from now on, by the engine or by `fix` itself, one entry a scan."""
+    from modelguard.engine import runner
+    from modelguard.fix import run as fix_run
+
+    scanned: list[str] = []
+
+    def engine_scan(path: str, *args: Any) -> Any:
+        scanned.append(os.path.relpath(path))
+        return runner_scan(path, *args)
+
+    def fix_scan(path: str, *args: Any) -> Any:
+        scanned.append(path)
+        return fix_scan_source(path, *args)
+
+    runner_scan, fix_scan_source = runner.scan_groups, fix_run.scan_source
+    monkeypatch.setattr(runner, "scan_groups", engine_scan)
+    monkeypatch.setattr(fix_run, "scan_source", fix_scan)
+    return scanned
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["no cache", "cache filled by check"])
+def test_each_file_is_scanned_once_to_be_rewritten(
+    project: Path, index: ModelIndex, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    if cached:
+        assert run_cli("check", "--registry", TEST_REGISTRY, "--exit-zero", ".").exit_code == 0
+    scanned = _count_scans(monkeypatch)
+    run = fix_paths([Path(".")], index, ScanSettings(AFTER), Selection(),
+                    cache_dir=default_cache_dir() if cached else None)
+    assert [f.shown for f in run.changed] == [APP]
+    assert [name for name in scanned if scanned.count(name) > 1] == []
+    if not cached:  # from the cache, the entry of the file's digest may spare even that scan
+        assert scanned.count(APP) == 1
 
 
 def test_file_changed_since_read_is_not_overwritten(project: Path, index: ModelIndex) -> None:
