@@ -312,7 +312,8 @@ def token_limits(source: str | bytes) -> list[LimitSite]:
         sampling = tuple(sorted(
             (param.name, value) for param in request.params
             if param.name in SAMPLING and (value := _number(param.value)) is not None
-        )) if request.endpoints is not None and not request.client_renames else ()
+        )) if (request.endpoints is not None and not request.client_renames
+               and {"chat", "messages"} & set(request.endpoints)) else ()
         sites.append(LimitSite(request.model.lineno, str(request.model.value), limits, sampling))
     return sites
 
