@@ -92,6 +92,9 @@ class Finding:
     # MG005: the request parameter the span covers; `replacement` is its new name, or "" when
     # `fix --unsafe-fixes` removes the whole argument.
     parameter: str | None = None
+    # A note, not a problem found: something modelguard could not check (MG005: parameters
+    # passed through `**kwargs` to a model that refuses some). Reported, never failing a run.
+    advisory: bool = False
 
     @property
     def manual_migration(self) -> str | None:

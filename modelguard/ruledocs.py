@@ -166,9 +166,14 @@ DOCS: dict[str, RuleDoc] = {
             "file (what reads it is not known). `fix --verify` smokes the replacement with the "
             "token-limit name the rewritten request sends (`max_completion_tokens` once "
             "renamed, `max_tokens` when kept), never retried under another, so verification "
-            "fails when the rewritten call would. "
-            "Not seen: a model held in a variable, parameters passed through `**kwargs`, and "
-            "dicts built over several statements."
+            "fails when the rewritten call would; literal sampling parameters it keeps "
+            "(`temperature=0.2`) are sent too. A model held in a variable bound once by a "
+            "literal (a module constant, or a local of the same function) is checked, and "
+            "the finding names the variable and its line; the keyword is renamed only when "
+            "that literal's own fix is safe or the model stays, else reported only. Keys "
+            "added later in the payload's block (`p[\"max_tokens\"] = 5`, `p.update(...)`) "
+            "are checked too. Parameters passed through `**kwargs` are not seen: one note, "
+            "never failing the run, says so when the model refuses some."
         ),
         references=(
             "https://platform.openai.com/docs/api-reference/chat/create#chat-create-max_tokens",

@@ -68,7 +68,7 @@ def run_fix(
         run, refusals = refuse_unverified(run, index, results)
         for refusal in refusals:
             target = refusal.result.target
-            sending = f" sending {', '.join(target.limits)}" if target.limits else ""
+            sending = f" sending {target.sending}" if target.sending else ""
             click.echo(printable(f"modelguard: --verify: {target.model} "
                                  f"({target.provider}) did not answer{sending}; not "
                                  f"rewriting {', '.join(refusal.files)}"), err=True)

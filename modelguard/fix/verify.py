@@ -4,9 +4,10 @@ Each distinct (provider, replacement) target among the planned edits gets one mi
 request (modelguard.smoke.verify_targets). In Python and JSON, a replacement written into a chat
 request is smoked with the token-limit names that request sends once rewritten
 (`max_completion_tokens` after an MG005 rename, `max_tokens` when it stays), never retried
-under another: verification fails exactly when the rewritten call would. A file whose edits
-include a replacement that did not answer is not rewritten at all: its plan is emptied and its
-findings stay, each with a note.
+under another, and with the sampling parameters it sends with literal values (`temperature=0.2`
+stays when `fix` does not remove it): verification fails exactly when the rewritten call
+would. A file whose edits include a replacement that did not answer is not rewritten at all:
+its plan is emptied and its findings stay, each with a note.
 `refuse_unverified` makes that decision and is pure; `smoke_replacements` does the calls.
 """
 
@@ -74,9 +75,10 @@ def edit_targets(file: FileFix, index: ModelIndex
             pairs.append((edit, (None,)))
             continue
         # The fix rewrites the id in place: the literal stays on its line and holds `new`.
-        sent = {s.limits for s in sites if s.line == edit.line and edit.new in s.model}
-        pairs.append((edit, tuple(replace(target, limits=limits)
-                                  for limits in sorted(sent or {()}))))
+        sent = {(s.limits, s.sampling) for s in sites
+                if s.line == edit.line and edit.new in s.model}
+        pairs.append((edit, tuple(replace(target, limits=limits, sampling=sampling)
+                                  for limits, sampling in sorted(sent or {((), ())}))))
     return pairs
 
 
@@ -127,8 +129,8 @@ def refuse_unverified(
             failed = [t for t in targets.get(edit, ()) if t in bad]
             if failed:
                 target = failed[0]
-                sending = (f" sending {', '.join(target.limits)}"
-                           if target is not None and target.limits else "")
+                sending = (f" sending {target.sending}"
+                           if target is not None and target.sending else "")
                 reason = (f"--verify: `{edit.new}` did not answer{sending} at "
                           f"{target.provider if target else 'its provider'}; file not rewritten")
             else:

@@ -28,7 +28,7 @@ def command(kind: str, message: str, **properties: str | int) -> str:
 def _kind(report: Report, finding: Finding) -> str:
     if report.fails(finding):
         return "error"
-    return "notice" if finding.rule.code == "MG004" else "warning"
+    return "notice" if finding.rule.code == "MG004" or finding.advisory else "warning"
 
 
 def _message(finding: Finding) -> str:

@@ -60,7 +60,7 @@ class Report:
         return f"{self.registry_version} ({self.registry_where})"
 
     def fails(self, finding: Finding) -> bool:
-        return finding.rule.code in _FAILING[self.fail_on]
+        return not finding.advisory and finding.rule.code in _FAILING[self.fail_on]
 
     @property
     def failing(self) -> tuple[Finding, ...]:

@@ -38,6 +38,8 @@ def _rule(code: str) -> dict[str, Any]:
 def _level(report: Report, finding: Finding) -> str:
     if report.fails(finding):
         return "error"
+    if finding.advisory:
+        return "note"
     level = DOCS[finding.rule.code].level
     return "warning" if level == "error" else level
 

@@ -320,17 +320,29 @@ def _parameter_finding(path: str, hit: Hit, site: ParameterSite, index: ModelInd
     if successor is not None and manual_migration(entry.endpoints, successor.endpoints):
         successor = None  # `fix` leaves the call alone: the request keeps its model
     target = successor or entry
+    whose = f"`{hit.written if successor is None else target.id}`" + ("" if successor is None else
+                                f" (the replacement of `{hit.written}`)")
+    if site.spread:
+        refusals = refusals_on(index.parameter_facts(target), site)
+        if not refusals:
+            return None
+        return _placed(
+            path, hit, state, rule=PARAMETER, replacement=None, fix=FixSafety.NONE,
+            context=site.shown, endpoints=entry.endpoints, advisory=True,
+            message=f"parameters passed through `{site.name}` are not checked: {whose} on "
+                    f"{'/'.join(site.endpoints)} {refusals}{site.note}")
     verdict = refused(index.parameter_facts(target), site)
     if verdict is None:
         return None
     advice, renamed = verdict
-    # A rename is safe: the model literal sits in the same call or dict, so `fix` writes the
-    # parameter the model it leaves there takes. Removing a keyword argument changes the
-    # request: unsafe. A payload key is reported only, and so is every key of a payload file.
-    fix = (FixSafety.NONE if site.in_file or (site.in_dict and not renamed)
+    # A rename is safe: the model literal sits in the same call or dict (or is the one
+    # assignment of the variable the request reads, rewritten by a safe fix when the model is
+    # replaced), so `fix` writes the parameter the model it leaves there takes. Removing a
+    # keyword argument changes the request: unsafe. A payload key is reported only, and so is
+    # every key of a payload file, and a request whose model `fix` may not move in step.
+    certain = site.certain or successor is None
+    fix = (FixSafety.NONE if site.in_file or (site.in_dict and not renamed) or not certain
            else FixSafety.SAFE if renamed else FixSafety.UNSAFE)
-    whose = f"`{hit.written if successor is None else target.id}`" + ("" if successor is None else
-                                f" (the replacement of `{hit.written}`)")
     return _placed(
         path, hit, state,
         rule=PARAMETER,
@@ -338,7 +350,7 @@ def _parameter_finding(path: str, hit: Hit, site: ParameterSite, index: ModelInd
         fix=fix,
         context=site.shown,
         message=f"`{site.name}` is not accepted by {whose} on "
-                f"{'/'.join(site.endpoints)}: {advice}",
+                f"{'/'.join(site.endpoints)}: {advice}{site.note}",
         endpoints=entry.endpoints,
         parameter=site.name,
     )
@@ -346,7 +358,8 @@ def _parameter_finding(path: str, hit: Hit, site: ParameterSite, index: ModelInd
 
 def _placed(path: str, hit: Hit, state: Lifecycle, *, rule: Rule, replacement: str | None,
             fix: FixSafety, context: str, message: str, endpoints: tuple[str, ...],
-            replacement_endpoints: tuple[str, ...] = (), parameter: str | None = None) -> Finding:
+            replacement_endpoints: tuple[str, ...] = (), parameter: str | None = None,
+            advisory: bool = False) -> Finding:
     """A finding at the hit's place, about the hit's entry as it stands at the as-of date."""
     entry = hit.match.entry
     return Finding(
@@ -371,6 +384,7 @@ def _placed(path: str, hit: Hit, state: Lifecycle, *, rule: Rule, replacement: s
         endpoints=endpoints,
         replacement_endpoints=replacement_endpoints,
         parameter=parameter,
+        advisory=advisory,
     )
 
 
@@ -394,6 +408,28 @@ def refused(facts: Sequence[ParameterFact], site: ParameterSite
             if site.name in present[1:]:
                 return f"send {' or '.join(f'`{n}`' for n in present)}, not both", None
     return None
+
+
+def refusals_on(facts: Sequence[ParameterFact], site: ParameterSite) -> str:
+    """What the facts on the site's endpoints refuse, in words ("takes `max_completion_tokens`
+    for `max_tokens`; refuses `temperature`"); "" when they refuse nothing."""
+    renamed: dict[str, str] = {}
+    unsupported: list[str] = []
+    exclusive: list[tuple[str, ...]] = []
+    for fact in facts:
+        if not set(fact.endpoints) & set(site.endpoints):
+            continue
+        if not site.client_renames:
+            renamed.update(fact.renamed)
+        unsupported += [name for name in fact.unsupported if name not in unsupported]
+        exclusive += [group for group in fact.exclusive if group not in exclusive]
+    said = [f"takes {', '.join(f'`{new}` for `{old}`' for old, new in sorted(renamed.items()))}"
+            ] if renamed else []
+    if unsupported:
+        said.append(f"refuses {', '.join(f'`{name}`' for name in unsupported)}")
+    said += [f"takes one of {' and '.join(f'`{name}`' for name in group)}"
+             for group in exclusive]
+    return "; ".join(said)
 
 
 # Folders of recorded HTTP traffic (VCR.py, pytest-recording, vcrpy cassettes) and of test

@@ -128,9 +128,11 @@ def notebook_language(document: Any) -> str:
     return "python"
 
 
-def scan_notebook(text: str, index: ModelIndex) -> list[CellHits]:
+def scan_notebook(text: str, index: ModelIndex, parameters: bool = True) -> list[CellHits]:
     """Hits per cell; raises NotebookError for bad JSON or a code cell that does not parse (the
     first such cell names the error; every cell is scanned, and the error carries their hits).
+    With `parameters`, a Python code cell's MG005 sites too (`scan.parameters`; each cell on
+    its own, so a model assigned in another cell is not seen).
 
     The prefilter reads each cell's decoded source, not the file's bytes: in the JSON the
     source is escaped once more (a Python `\\x2d` is written `\\\\x2d`, a newline `\\n`, any
@@ -154,6 +156,8 @@ def scan_notebook(text: str, index: ModelIndex) -> list[CellHits]:
                 failure = failure or str(error)
                 (partial,) = error.cells
                 hits, suppressions = partial.hits, partial.suppressions
+            if parameters:
+                hits = [*hits, *_parameter_hits(cell, index)]
         elif cell.kind in ("code", "markdown"):
             hits, suppressions = _mentions(cell.source, index), {}
         else:
@@ -197,6 +201,14 @@ def _scan_code(cell: Cell, index: ModelIndex, *, strict: bool = True
         raise NotebookError(f"cell {cell.number}: {error}", (partial,)) from None
     hits.extend(_magic_mentions(cell, regions, index))
     return hits, suppressions
+
+
+def _parameter_hits(cell: Cell, index: ModelIndex) -> list[Hit]:
+    """Rule MG005 in a code cell, read with its IPython lines masked (same length, so the
+    positions are the cell's)."""
+    from modelguard.scan.parameters import parameter_hits
+
+    return parameter_hits(mask_magics(cell.source)[0], index)
 
 
 def _magic_mentions(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from modelguard.smoke.interface import Endpoint, ProviderClient
@@ -17,8 +18,8 @@ class AnthropicClient(ProviderClient):
         return {"x-api-key": key, "anthropic-version": ANTHROPIC_VERSION,
                 "Content-Type": "application/json"}
 
-    def body(self, model: str, endpoint: Endpoint, limits: tuple[str, ...] = ()
-             ) -> dict[str, Any]:
+    def body(self, model: str, endpoint: Endpoint, limits: tuple[str, ...] = (),
+             sampling: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # One name for the limit (`max_tokens`, required): `limits` changes nothing here.
         return {"model": model, "max_tokens": 1,
-                "messages": [{"role": "user", "content": PROMPT}]}
+                "messages": [{"role": "user", "content": PROMPT}], **(sampling or {})}

@@ -151,7 +151,8 @@ def plan(call: Call) -> PlannedRequest:
     client = call.spec.client
     return PlannedRequest(call.target, call.endpoint, call.url,
                           client.headers(f"${call.spec.key_env}"),
-                          client.body(call.target.model, call.endpoint, call.target.limits))
+                          client.body(call.target.model, call.endpoint, call.target.limits,
+                                      call.target.sampling_values))
 
 
 def _seconds(value: str | None, per_second: int) -> float | None:
@@ -211,7 +212,8 @@ def send(call: Call, http: httpx.Client, policy: RetryPolicy,
     import httpx
 
     client, key = call.spec.client, call.key
-    body = client.body(call.target.model, call.endpoint, call.target.limits)
+    body = client.body(call.target.model, call.endpoint, call.target.limits,
+                       call.target.sampling_values)
     headers = client.headers(key)
     attempts = retries = 0
     fell_back = False

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import enum
+import json
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -61,6 +62,20 @@ class Target:
     # fails when the code would. () when the code's request is not known: the smoke call then
     # picks the name the model takes. Part of the identity: another name is another request.
     limits: tuple[str, ...] = ()
+    # The sampling parameters the code sends with literal values, as (name, JSON text), sorted
+    # (`fix --verify`, from `scan.parameters.LimitSite`): the chat or messages call sends them
+    # as written, so a model that refuses them refuses the call. Part of the identity too.
+    sampling: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def sending(self) -> str:
+        """What the call sends because the code does: `max_completion_tokens, temperature=0.2`
+        ("" when nothing)."""
+        return ", ".join((*self.limits, *(f"{name}={value}" for name, value in self.sampling)))
+
+    @property
+    def sampling_values(self) -> dict[str, Any]:
+        return {name: json.loads(value) for name, value in self.sampling}
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,10 +165,11 @@ class ProviderClient(ABC):
         """Request headers carrying `key` (or a placeholder standing for it)."""
 
     @abstractmethod
-    def body(self, model: str, endpoint: Endpoint, limits: tuple[str, ...] = ()
-             ) -> dict[str, Any]:
+    def body(self, model: str, endpoint: Endpoint, limits: tuple[str, ...] = (),
+             sampling: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The smallest request that proves `model` answers at `endpoint`, sending the token
-        limit under the names `limits` (`Target.limits`) where the API has several."""
+        limit under the names `limits` (`Target.limits`) where the API has several, and on a
+        chat or messages call the `sampling` parameters (`Target.sampling_values`)."""
 
     def fallback(self, body: Mapping[str, Any], error: ProviderError) -> dict[str, Any] | None:
         """A second body to try once after a 400 `error`, or None."""

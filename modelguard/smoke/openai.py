@@ -32,8 +32,8 @@ class OpenAIClient(ProviderClient):
         value = f"Bearer {key}" if self.auth_header == "Authorization" else key
         return {self.auth_header: value, "Content-Type": "application/json"}
 
-    def body(self, model: str, endpoint: Endpoint, limits: tuple[str, ...] = ()
-             ) -> dict[str, Any]:
+    def body(self, model: str, endpoint: Endpoint, limits: tuple[str, ...] = (),
+             sampling: Mapping[str, Any] | None = None) -> dict[str, Any]:
         if endpoint is Endpoint.RESPONSES:
             return {"model": model, "input": PROMPT,
                     "max_output_tokens": RESPONSES_MIN_OUTPUT_TOKENS}
@@ -47,7 +47,7 @@ class OpenAIClient(ProviderClient):
             return {"model": model, "prompt": "A small dot.", "n": 1}
         # Chat takes `max_tokens` or (reasoning models) `max_completion_tokens` only.
         return {"model": model, "messages": [{"role": "user", "content": PROMPT}],
-                **dict.fromkeys(limits or ("max_tokens",), 1)}
+                **dict.fromkeys(limits or ("max_tokens",), 1), **(sampling or {})}
 
     def fallback(self, body: Mapping[str, Any], error: ProviderError) -> dict[str, Any] | None:
         """Reasoning models reject `max_tokens` and ask for `max_completion_tokens`."""

@@ -67,7 +67,7 @@ def result_line(result: SmokeResult) -> str:
     where = f"{result.target.provider} {result.target.model}"
     if result.endpoint is not None:
         where += f" ({result.endpoint.value}"
-        where += f", sending {', '.join(result.target.limits)})" if result.target.limits else ")"
+        where += f", sending {result.target.sending})" if result.target.sending else ")"
     if isinstance(result, Answered):
         line = f"ok      {where}: HTTP {result.status} in {result.latency_ms} ms"
         if result.attempts > 1:

@@ -59,7 +59,31 @@ def fixed(source: str, index: ModelIndex, unsafe: bool = False) -> str:
     pytest.param('ChatOpenAI(model="o1-preview", max_tokens=5)\n',
                  'ChatOpenAI(model="o3", max_tokens=5)\n', id="langchain-renames-itself"),
     pytest.param(f'{OAI}(model=MODEL, max_tokens=5)\n',
-                 f'{OAI}(model=MODEL, max_tokens=5)\n', id="model-in-a-variable"),
+                 f'{OAI}(model=MODEL, max_tokens=5)\n', id="variable-never-assigned"),
+    # A model held in a variable bound once, by a literal: the keyword is renamed when the
+    # literal's own fix is safe (it moves to the replacement in the same run) or it stays.
+    pytest.param(f'MODEL = "o1-preview"\n{OAI}(model=MODEL, max_tokens=5)\n',
+                 f'MODEL = "o3"\n{OAI}(model=MODEL, max_completion_tokens=5)\n',
+                 id="module-constant-moved-in-step"),
+    pytest.param(f'def ask():\n    m = "o3"\n    return {OAI}(model=m, max_tokens=5)\n',
+                 f'def ask():\n    m = "o3"\n    return {OAI}(model=m, max_completion_tokens=5)\n',
+                 id="local-of-an-active-model"),
+    pytest.param(f'x = "O1-preview"\n{OAI}(model=x, max_tokens=5)\n',
+                 f'x = "O1-preview"\n{OAI}(model=x, max_tokens=5)\n',
+                 id="literal-fix-unsafe-so-reported-only"),
+    pytest.param(f'MODEL = "o3"\nMODEL = "gpt-4o"\n{OAI}(model=MODEL, max_tokens=5)\n',
+                 f'MODEL = "o3"\nMODEL = "gpt-4o"\n{OAI}(model=MODEL, max_tokens=5)\n',
+                 id="assigned-twice-not-seen"),
+    # Keys added to a payload later in its block: the subscript's key literal, quotes kept.
+    pytest.param('p = {"model": "o1-preview", "messages": []}\np[\'max_tokens\'] = 5\n',
+                 'p = {"model": "o3", "messages": []}\np[\'max_completion_tokens\'] = 5\n',
+                 id="subscript-key"),
+    pytest.param('p = {"model": "o3", "messages": []}\np.update(max_tokens=5, n=1)\n',
+                 'p = {"model": "o3", "messages": []}\np.update(max_completion_tokens=5, n=1)\n',
+                 id="update-keyword"),
+    pytest.param(f'{OAI}(model="o3", max_tokens=5, **params)\n',
+                 f'{OAI}(model="o3", max_completion_tokens=5, **params)\n',
+                 id="kwargs-left-as-they-are"),
 ])
 def test_safe_fix(facts: ModelIndex, source: str, expected: str) -> None:
     assert fixed(source, facts) == expected
@@ -93,6 +117,11 @@ def test_safe_fix(facts: ModelIndex, source: str, expected: str) -> None:
     pytest.param('payload = {"model": "o3", "messages": [], "temperature": 0}\n',
                  'payload = {"model": "o3", "messages": [], "temperature": 0}\n',
                  id="payload-key-reported-only"),
+    pytest.param(f'MODEL = "o1-preview"\n{OAI}(model=MODEL, temperature=0, n=1)\n',
+                 f'MODEL = "o3"\n{OAI}(model=MODEL, n=1)\n', id="variable-model"),
+    pytest.param('p = {"model": "o3", "messages": []}\np.update(temperature=0)\n',
+                 'p = {"model": "o3", "messages": []}\np.update(temperature=0)\n',
+                 id="key-added-later-reported-only"),
 ])
 def test_unsafe_fix_removes_refused_arguments(facts: ModelIndex, source: str,
                                               expected: str) -> None:

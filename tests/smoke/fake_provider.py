@@ -18,7 +18,8 @@ SCENARIOS = {
     "live-model": "answers, naming a dated snapshot of itself",
     "swapped-model": "answers, but as another model (a silent redirect)",
     "retired-model": "404 model_not_found",
-    "reasoning-model": "400 on max_tokens, answers max_completion_tokens",
+    "reasoning-model": "400 on max_tokens (answers max_completion_tokens), on a temperature or "
+                       "top_p other than 1 and on penalties and logprobs, as the real API",
     "busy-model": "429 with retry-after: 2 once, then answers",
     "broken-model": "500 every time",
     "slow-model": "answers only after the test ends (past any timeout)",
@@ -63,12 +64,38 @@ class FakeProvider:
             return sum(1 for s in self.seen if s.body.get("model") == model)
 
 
-def _error(kind: str, status: int, code: str | None, message: str
+def _error(kind: str, status: int, code: str | None, message: str, param: str | None = None
            ) -> tuple[int, dict[str, Any]]:
     if kind == "anthropic":
         return status, {"type": "error", "error": {"type": code, "message": message}}
     return status, {"error": {"message": message, "type": "invalid_request_error",
-                              "param": None, "code": code}}
+                              "param": param, "code": code}}
+
+
+# What OpenAI's reasoning models refuse in Chat Completions besides `max_tokens`: a value other
+# than the default for these (`unsupported_value`) ...
+DEFAULT_ONLY = {"temperature": 1, "top_p": 1}
+# ... and any value for these (`unsupported_parameter`).
+REFUSED = ("presence_penalty", "frequency_penalty", "logprobs", "top_logprobs")
+
+
+def _reasoning_refusal(kind: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+    """The 400 the real API sends a reasoning model for a parameter it refuses; None if none."""
+    if "max_tokens" in body:
+        return _error(kind, 400, "unsupported_parameter",
+                      "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                      "Use 'max_completion_tokens' instead.", "max_tokens")
+    for name, default in DEFAULT_ONLY.items():
+        if name in body and body[name] != default:
+            return _error(kind, 400, "unsupported_value",
+                          f"Unsupported value: '{name}' does not support {body[name]} with this "
+                          f"model. Only the default ({default}) value is supported.", name)
+    for name in REFUSED:
+        if name in body:
+            return _error(kind, 400, "unsupported_parameter",
+                          f"Unsupported parameter: '{name}' is not supported with this model.",
+                          name)
+    return None
 
 
 def _served(model: str, path: str) -> bool:
@@ -155,10 +182,9 @@ def make_handler(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
                                 f"The model `{model}` does not exist or you do not have access "
                                 "to it."), {})
             if model == "reasoning-model":
-                if "max_tokens" in body:
-                    return (*_error(kind, 400, "unsupported_parameter",
-                                    "Unsupported parameter: 'max_tokens' is not supported with "
-                                    "this model. Use 'max_completion_tokens' instead."), {})
+                refusal = _reasoning_refusal(kind, body)
+                if refusal is not None:
+                    return (*refusal, {})
                 return 200, _answer(self.path, model), {}
             if model == "busy-model":
                 if calls == 1:

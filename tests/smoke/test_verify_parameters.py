@@ -84,3 +84,54 @@ def test_verify_sends_what_the_rewritten_code_sends(
                 f"max_tokens; not rewriting {name}") in result.stderr
     else:
         assert f"Rewriting {name}" in result.stderr
+
+
+REFUSES = '''
+[[parameters]]
+models = ["reasoning-model"]
+endpoints = ["chat"]
+renamed = {max_tokens = "max_completion_tokens"}
+unsupported = ["temperature", "top_p", "presence_penalty"]
+source = "https://example.com/reasoning"
+'''
+SAMPLED = 'client.chat.completions.create(model="{}", messages=[], max_tokens=5{})\n'
+
+
+# The sampling parameters the rewritten call sends with a literal value are sent too: the fake
+# provider, like the real API, refuses a temperature other than 1 and any presence_penalty.
+@pytest.mark.parametrize(("extra", "unsafe", "rewritten", "sent"), [
+    pytest.param(", temperature=0.2", False, False, {"temperature": 0.2},
+                 id="kept-refused-value-fails"),
+    pytest.param(", temperature=0.2", True, True, {}, id="removed-with-unsafe-fixes-answers"),
+    pytest.param(", temperature=1", False, True, {"temperature": 1}, id="default-value-answers"),
+    pytest.param(", temperature=t", False, True, {}, id="not-a-literal-not-sent"),
+    pytest.param(", presence_penalty=-0.5, seed=3", False, False, {"presence_penalty": -0.5},
+                 id="refused-parameter-fails"),
+])
+def test_verify_sends_the_sampling_parameters_of_the_rewritten_call(
+    fake: FakeProvider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    extra: str, unsafe: bool, rewritten: bool, sent: dict[str, float],
+) -> None:
+    registry = tmp_path / "registry"
+    registry.mkdir()
+    (registry / "registry.toml").write_text('schema = 1\nversion = "2000.01.01-test"\n')
+    (registry / "openai.toml").write_text(PROVIDER + REFUSES)
+    root = tmp_path / "app"
+    root.mkdir()
+    source = SAMPLED.format("old-reasoning", extra)
+    (root / "app.py").write_text(source)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    result = CliRunner().invoke(cli, ["fix", "--registry", str(registry), "--as-of",
+                                      "2025-01-01", "--verify", "--base-url", fake.base_url,
+                                      *(["--unsafe-fixes"] if unsafe else []), "."],
+                                catch_exceptions=False)
+    [seen] = fake.seen
+    assert {k: v for k, v in seen.body.items()
+            if k in ("temperature", "top_p", "presence_penalty", "seed")} == sent
+    assert "max_completion_tokens" in seen.body
+    assert (Path("app.py").read_text() != source) is rewritten
+    if not rewritten:
+        shown = ", ".join(f"{k}={v}" for k, v in sent.items())
+        assert (f"did not answer sending max_completion_tokens, {shown}; not rewriting app.py"
+                in result.stderr)
