@@ -388,14 +388,17 @@ def _placed(path: str, hit: Hit, state: Lifecycle, *, rule: Rule, replacement: s
     )
 
 
+def _on_endpoints(facts: Sequence[ParameterFact], site: ParameterSite) -> list[ParameterFact]:
+    """The facts that hold on an endpoint the site's request goes to."""
+    return [fact for fact in facts if set(fact.endpoints) & set(site.endpoints)]
+
+
 def refused(facts: Sequence[ParameterFact], site: ParameterSite
             ) -> tuple[str, str | None] | None:
     """What to do about the site's parameter when a fact on one of its endpoints refuses it
     (send the new name, remove it, keep one of a group), with the new name when `fix` may
     rename it; None when it is accepted."""
-    for fact in facts:
-        if not set(fact.endpoints) & set(site.endpoints):
-            continue
+    for fact in _on_endpoints(facts, site):
         new = dict(fact.renamed).get(site.name)
         if new is not None and not site.client_renames:
             if new in site.siblings:
@@ -416,9 +419,7 @@ def refusals_on(facts: Sequence[ParameterFact], site: ParameterSite) -> str:
     renamed: dict[str, str] = {}
     unsupported: list[str] = []
     exclusive: list[tuple[str, ...]] = []
-    for fact in facts:
-        if not set(fact.endpoints) & set(site.endpoints):
-            continue
+    for fact in _on_endpoints(facts, site):
         if not site.client_renames:
             renamed.update(fact.renamed)
         unsupported += [name for name in fact.unsupported if name not in unsupported]
