@@ -41,13 +41,24 @@ from modelguard.scan.pylex import Kind, Token, lex_prefix
 from modelguard.scan.python import (
     ParseFailure,
     decoded,
-    literal_text,
     parse,
     plain_text,
     string_value,
 )
 
 _Literal = cst.SimpleString | cst.FormattedString
+
+
+def literal_text(node: _Literal) -> str | None:
+    """The runtime value of a literal with no placeholders, or None."""
+    if isinstance(node, cst.SimpleString):
+        return string_value(node.value)  # what libcst's `evaluated_value` reads
+    parts: list[str] = []
+    for part in node.parts:
+        if not isinstance(part, cst.FormattedStringText):
+            return None
+        parts.append(part.value.replace("{{", "{").replace("}}", "}"))
+    return "".join(parts)
 
 
 _Span = tuple[int, int, int, int]
