@@ -544,7 +544,7 @@ class _Walker:
         if tokens is None or len(tokens) != 1:
             return None
         raw = self.text[tokens[0].start : tokens[0].end]
-        return string_value(raw) if tokens[0].kind is Kind.STRING else _fstring_text(raw)
+        return string_value(raw) if tokens[0].kind is Kind.STRING else fstring_text(raw)
 
     def _literal(self, tree: _Tree, node: ast.Constant | ast.JoinedStr) -> None:
         tokens = self.tokens(tree, node)
@@ -568,7 +568,7 @@ class _Walker:
         if parts is None:
             self._mentions(token.start, token.end)
             return
-        if not parts.expressions and self._whole(_fstring_text(raw), token, context):
+        if not parts.expressions and self._whole(fstring_text(raw), token, context):
             return
         for start, end in parts.texts:  # placeholders are code, walked below; texts are prose
             self._mentions(token.start + start, token.start + end)
@@ -636,7 +636,7 @@ class _Walker:
         return ctx.MODEL_ASSIGNMENT if named else ctx.ASSIGNMENT
 
 
-def _fstring_text(raw: str) -> str | None:
+def fstring_text(raw: str) -> str | None:
     """The text of an f-string token with no placeholders, doubled braces read; else None."""
     parts = split_fstring(raw)
     if parts is None or parts.expressions:
@@ -759,6 +759,6 @@ def _name(node: ast.expr) -> str | None:
 
 
 __all__ = [
-    "FixSafety", "ParseFailure", "decoded", "parse", "scan_python", "string_value",
-    "unparsed_hits",
+    "FixSafety", "ParseFailure", "decoded", "fstring_text", "parse", "scan_python",
+    "string_value", "unparsed_hits",
 ]
