@@ -9,6 +9,7 @@ Kept apart from `modelguard.fix.python` so that a fix of plain UTF-8 never impor
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import replace
 
 import libcst as cst
@@ -17,24 +18,19 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from modelguard.fix.plan import (
     Edit,
     EditMismatch,
+    EditSpan,
+    Facts,
     FixedSource,
     FixError,
     FixPlan,
     SkippedFix,
     apply_fixes,
-)
-from modelguard.fix.python import (
-    EditSpan,
-    Facts,
     duplicate_keys,
-    fix_python_source,
-    fix_unparsed,
-    removes,
 )
-from modelguard.scan.contexts import UNPARSED
 from modelguard.scan.python import ParseFailure, parse, string_value
 
 _Literal = cst.SimpleString | cst.FormattedString
+_Fix = Callable[[bytes, FixPlan], FixedSource | FixError]
 
 
 def literal_text(node: _Literal) -> str | None:
@@ -50,14 +46,9 @@ def literal_text(node: _Literal) -> str | None:
 
 
 
-def fix_by_cst(source: bytes, plan: FixPlan) -> FixedSource | FixError:
-    """`fix_python_source` for a module only libcst reads as the codemod needs."""
-    try:
-        module = parse(source)
-    except ParseFailure as error:
-        if plan.edits and all(e.finding.context == UNPARSED.name for e in plan.edits):
-            return fix_unparsed(source, plan)
-        return FixError(str(error))
+def fix_module(source: bytes, module: cst.Module, plan: FixPlan) -> FixedSource | FixError:
+    """`fix_python_source` for a module only libcst reads as the codemod needs (`module` is
+    `source` parsed)."""
     text = module.code
     if text.encode(module.encoding) != source:
         return FixError(f"cannot round-trip the file's {module.encoding} encoding")
@@ -236,12 +227,12 @@ def _verify(
 # Removing arguments (MG005 with --unsafe-fixes) --------------------------------------------------
 
 
-def fix_with_removals(source: bytes, plan: FixPlan) -> FixedSource | FixError:
-    """The other edits first (verified as always), then each removed keyword argument is taken
-    out through the CST; the result must parse to the same `ast` as the first step's with
-    exactly those keywords gone."""
-    removals = [edit for edit in plan.edits if removes(edit)]
-    rest = FixPlan(tuple(e for e in plan.edits if not removes(e)), plan.skipped)
+def fix_with_removals(source: bytes, plan: FixPlan, fix_rest: _Fix) -> FixedSource | FixError:
+    """The other edits first (by `fix_rest`, verified as always), then each removed keyword
+    argument is taken out through the CST; the result must parse to the same `ast` as the
+    first step's with exactly those keywords gone."""
+    removals = [edit for edit in plan.edits if edit.removes]
+    rest = FixPlan(tuple(e for e in plan.edits if not e.removes), plan.skipped)
     try:
         module = parse(source)
     except ParseFailure as error:
@@ -265,8 +256,8 @@ def fix_with_removals(source: bytes, plan: FixPlan) -> FixedSource | FixError:
             ordinals.append(ordinal)
     rest = replace(rest, skipped=rest.skipped + tuple(skipped))
     if not removals:
-        return fix_python_source(source, rest)
-    first = fix_python_source(source, rest) if rest.edits else FixedSource(source, rest)
+        return fix_rest(source, rest)
+    first = fix_rest(source, rest) if rest.edits else FixedSource(source, rest)
     if isinstance(first, FixError):
         return first
     # Literal edits change no structure: the n-th keyword argument is the same one after them.

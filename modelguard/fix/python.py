@@ -27,18 +27,26 @@ from dataclasses import replace
 from modelguard.fix.plan import (
     Edit,
     EditMismatch,
+    EditSpan,
+    Facts,
     FixedSource,
     FixError,
     FixPlan,
     SkippedFix,
     apply_fixes,
+    duplicate_keys,
     line_starts,
 )
 from modelguard.scan.contexts import UNPARSED
 from modelguard.scan.pylex import Kind, Token, lex_prefix
-from modelguard.scan.python import decoded, fstring_text, plain_text, string_value
-
-EditSpan = tuple[int, int, int, int]
+from modelguard.scan.python import (
+    ParseFailure,
+    decoded,
+    fstring_text,
+    parse,
+    plain_text,
+    string_value,
+)
 
 
 def fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
@@ -58,16 +66,11 @@ def fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
     return _fix_python_source(source, plan)
 
 
-def removes(edit: Edit) -> bool:
-    """An MG005 edit that removes a whole keyword argument (`--unsafe-fixes`)."""
-    return edit.finding.parameter is not None and edit.new == ""
-
-
 def _fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
-    if any(removes(edit) for edit in plan.edits):
+    if any(edit.removes for edit in plan.edits):
         from modelguard.fix.codemod import fix_with_removals
 
-        return fix_with_removals(source, plan)
+        return fix_with_removals(source, plan, fix_python_source)
     # Plain UTF-8 is edited as the scanner read it (the edits' positions count its characters)
     # and verified by the lexer and `ast`, with no CST: see `_verify_by_tokens`.
     plain = plain_text(source)
@@ -75,9 +78,15 @@ def _fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
         lexed = _fix_lexed(source, plain, plan)
         if lexed is not None:
             return lexed
-    from modelguard.fix.codemod import fix_by_cst  # libcst: a third of a second to import
+    try:
+        module = parse(source)  # libcst: a third of a second to import, only paid here
+    except ParseFailure as error:
+        if plan.edits and all(e.finding.context == UNPARSED.name for e in plan.edits):
+            return fix_unparsed(source, plan)
+        return FixError(str(error))
+    from modelguard.fix.codemod import fix_module
 
-    return fix_by_cst(source, plan)
+    return fix_module(source, module, plan)
 
 
 def _fix_lexed(source: bytes, text: str, plan: FixPlan) -> FixedSource | FixError | None:
@@ -104,7 +113,6 @@ def _fix_lexed(source: bytes, text: str, plan: FixPlan) -> FixedSource | FixErro
     return FixedSource(data, plan)
 
 
-Facts = tuple[set[EditSpan], list[SkippedFix]]
 
 
 def _lexed_facts(text: str, tokens: tuple[Token, ...], plan: FixPlan) -> Facts | FixError | None:
@@ -165,18 +173,6 @@ def _lexed_facts(text: str, tokens: tuple[Token, ...], plan: FixPlan) -> Facts |
             keys.append((keyed.new if keyed is not None else value, keyed))
         dropped += duplicate_keys(keys)
     return spans, dropped
-
-
-def duplicate_keys(keys: list[tuple[str | None, Edit | None]]) -> list[SkippedFix]:
-    """The edits among one dict's keys (value after the edits, edit) that equal another key."""
-    dropped: list[SkippedFix] = []
-    for position, (value, edit) in enumerate(keys):
-        if edit is None or value is None:
-            continue
-        if any(other == value for i, (other, _) in enumerate(keys) if i != position):
-            dropped.append(SkippedFix(
-                edit.finding, f"would duplicate the dict key {value!r}; fix by hand"))
-    return dropped
 
 
 def fix_unparsed(source: bytes, plan: FixPlan) -> FixedSource | FixError:
