@@ -37,6 +37,11 @@ class Edit:
     def end(self) -> tuple[int, int]:
         return (self.end_line, self.end_column)
 
+    @property
+    def removes(self) -> bool:
+        """An MG005 edit that removes a whole keyword argument (`--unsafe-fixes`)."""
+        return self.finding.parameter is not None and self.new == ""
+
 
 @dataclass(frozen=True, slots=True)
 class SkippedFix:
@@ -159,3 +164,21 @@ class FixedSource:
 @dataclass(frozen=True, slots=True)
 class FixError:
     message: str
+
+
+# (line, column, end line, end column) of an edit or a node, as `Edit` counts them.
+EditSpan = tuple[int, int, int, int]
+# The spans of keyword names, and the edits left out because they would duplicate a dict key.
+Facts = tuple[set[EditSpan], list[SkippedFix]]
+
+
+def duplicate_keys(keys: list[tuple[str | None, Edit | None]]) -> list[SkippedFix]:
+    """The edits among one dict's keys (value after the edits, edit) that equal another key."""
+    dropped: list[SkippedFix] = []
+    for position, (value, edit) in enumerate(keys):
+        if edit is None or value is None:
+            continue
+        if any(other == value for i, (other, _) in enumerate(keys) if i != position):
+            dropped.append(SkippedFix(
+                edit.finding, f"would duplicate the dict key {value!r}; fix by hand"))
+    return dropped

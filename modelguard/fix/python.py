@@ -4,8 +4,9 @@ Plain UTF-8 that the lexer (scan.pylex) and `ast` read to its end is edited at t
 and verified without libcst: the code outside the spans must be the same characters, the
 strings and comments the same tokens (each edited literal still one token of its kind, reading
 its replacement; a renamed keyword still a name), and the result must parse. Any other module
-is parsed by libcst and verified twice: it must re-parse, and a CST-level rewrite of the
-original must produce exactly the same bytes. Any doubt leaves the source untouched.
+is parsed by libcst and verified twice (`modelguard.fix.codemod`, imported only then): it must
+re-parse, and a CST-level rewrite of the original must produce exactly the same bytes. Any
+doubt leaves the source untouched.
 
 A module that does not parse has no tree to verify against. Its whole-id literals (context
 `unparsed`, an unsafe fix) are rewritten only when the lexer confirms the edit: each planned
@@ -23,17 +24,17 @@ import tokenize
 import warnings
 from dataclasses import replace
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
-
 from modelguard.fix.plan import (
     Edit,
     EditMismatch,
+    EditSpan,
+    Facts,
     FixedSource,
     FixError,
     FixPlan,
     SkippedFix,
     apply_fixes,
+    duplicate_keys,
     line_starts,
 )
 from modelguard.scan.contexts import UNPARSED
@@ -41,16 +42,11 @@ from modelguard.scan.pylex import Kind, Token, lex_prefix
 from modelguard.scan.python import (
     ParseFailure,
     decoded,
-    literal_text,
+    fstring_text,
     parse,
     plain_text,
     string_value,
 )
-
-_Literal = cst.SimpleString | cst.FormattedString
-
-
-_Span = tuple[int, int, int, int]
 
 
 def fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
@@ -70,14 +66,11 @@ def fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
     return _fix_python_source(source, plan)
 
 
-def _removes(edit: Edit) -> bool:
-    """An MG005 edit that removes a whole keyword argument (`--unsafe-fixes`)."""
-    return edit.finding.parameter is not None and edit.new == ""
-
-
 def _fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
-    if any(_removes(edit) for edit in plan.edits):
-        return _fix_with_removals(source, plan)
+    if any(edit.removes for edit in plan.edits):
+        from modelguard.fix.codemod import fix_with_removals
+
+        return fix_with_removals(source, plan, fix_python_source)
     # Plain UTF-8 is edited as the scanner read it (the edits' positions count its characters)
     # and verified by the lexer and `ast`, with no CST: see `_verify_by_tokens`.
     plain = plain_text(source)
@@ -86,32 +79,14 @@ def _fix_python_source(source: bytes, plan: FixPlan) -> FixedSource | FixError:
         if lexed is not None:
             return lexed
     try:
-        module = parse(source)
+        module = parse(source)  # libcst: a third of a second to import, only paid here
     except ParseFailure as error:
         if plan.edits and all(e.finding.context == UNPARSED.name for e in plan.edits):
-            return _fix_unparsed(source, plan)
+            return fix_unparsed(source, plan)
         return FixError(str(error))
-    text = module.code
-    if text.encode(module.encoding) != source:
-        return FixError(f"cannot round-trip the file's {module.encoding} encoding")
-    collector = _LiteralCollector()
-    MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
-    facts = _cst_facts(collector, plan)
-    if isinstance(facts, FixError):
-        return facts
-    plan = plan.without(facts[1])
-    if not plan.edits:
-        return FixedSource(source, plan)
-    try:
-        fixed = apply_fixes(text, plan).encode(module.encoding)
-    except EditMismatch as error:
-        return FixError(str(error))
-    except UnicodeEncodeError as error:
-        return FixError(f"a replacement cannot be written in {module.encoding}: {error.reason}")
-    problem = _verify(module, collector, plan, fixed)
-    if problem is not None:
-        return FixError(f"verification failed, file left unchanged: {problem}")
-    return FixedSource(fixed, plan)
+    from modelguard.fix.codemod import fix_module
+
+    return fix_module(source, module, plan)
 
 
 def _fix_lexed(source: bytes, text: str, plan: FixPlan) -> FixedSource | FixError | None:
@@ -138,24 +113,9 @@ def _fix_lexed(source: bytes, text: str, plan: FixPlan) -> FixedSource | FixErro
     return FixedSource(data, plan)
 
 
-_Facts = tuple[set[_Span], list[SkippedFix]]
 
 
-def _cst_facts(collector: _LiteralCollector, plan: FixPlan) -> _Facts | FixError:
-    """The spans of the keyword arguments' names, and the edits that would duplicate a dict
-    key, from the CST; or why an edit has no literal or keyword at its span."""
-    for edit in plan.edits:
-        span = (edit.line, edit.column, edit.end_line, edit.end_column)
-        if span in collector.keywords:
-            if collector.keywords[span].value != edit.old:
-                return FixError(f"{edit.line}:{edit.column}: no keyword `{edit.old}` at the "
-                                "planned span")
-        elif span not in collector.literals:
-            return FixError(f"{edit.line}:{edit.column}: no string literal at the planned span")
-    return set(collector.keywords), _duplicate_keys(plan, collector)
-
-
-def _lexed_facts(text: str, tokens: tuple[Token, ...], plan: FixPlan) -> _Facts | FixError | None:
+def _lexed_facts(text: str, tokens: tuple[Token, ...], plan: FixPlan) -> Facts | FixError | None:
     """`_cst_facts` from the lexer's tokens and the `ast` (both C speed; the CST's positions
     cost a codegen of the whole module). None when `ast` does not parse what libcst did."""
     try:
@@ -180,7 +140,7 @@ def _lexed_facts(text: str, tokens: tuple[Token, ...], plan: FixPlan) -> _Facts 
             keywords[offset(node.lineno, node.col_offset)] = node.arg
         elif isinstance(node, ast.Dict):
             dicts.append(node)
-    spans: set[_Span] = set()
+    spans: set[EditSpan] = set()
     edit_at: dict[int, Edit] = {}
     for edit in plan.edits:
         if edit.line > len(starts) or edit.end_line > len(starts):
@@ -211,23 +171,11 @@ def _lexed_facts(text: str, tokens: tuple[Token, ...], plan: FixPlan) -> _Facts 
                 value = _reads(text[token.start : token.end], token.kind)
             keyed = edit_at.get(start) if value is not None else None
             keys.append((keyed.new if keyed is not None else value, keyed))
-        dropped += _duplicates(keys)
+        dropped += duplicate_keys(keys)
     return spans, dropped
 
 
-def _duplicates(keys: list[tuple[str | None, Edit | None]]) -> list[SkippedFix]:
-    """The edits among one dict's keys (value after the edits, edit) that equal another key."""
-    dropped: list[SkippedFix] = []
-    for position, (value, edit) in enumerate(keys):
-        if edit is None or value is None:
-            continue
-        if any(other == value for i, (other, _) in enumerate(keys) if i != position):
-            dropped.append(SkippedFix(
-                edit.finding, f"would duplicate the dict key {value!r}; fix by hand"))
-    return dropped
-
-
-def _fix_unparsed(source: bytes, plan: FixPlan) -> FixedSource | FixError:
+def fix_unparsed(source: bytes, plan: FixPlan) -> FixedSource | FixError:
     """Span edits on a module that does not parse, verified by its lexer alone (see above)."""
     text = decoded(source)
     encoding = "utf-8"
@@ -286,114 +234,8 @@ def _same_tokens(
     return None
 
 
-class _LiteralCollector(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.literals: dict[_Span, _Literal] = {}
-        self.dicts: list[cst.Dict] = []
-        # The names of keyword arguments (`max_tokens` in `f(max_tokens=5)`), in source order:
-        # MG005 renames them, or removes their arguments.
-        self.keywords: dict[_Span, cst.Name] = {}
-        self.arguments: list[cst.Arg] = []
-        self.calls: dict[int, cst.Call] = {}  # id of a keyword argument -> its call
-
-    def _add(self, node: _Literal) -> None:
-        where = self.get_metadata(PositionProvider, node)
-        span = (where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
-        self.literals[span] = node
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self._add(node)
-
-    def visit_FormattedString(self, node: cst.FormattedString) -> None:
-        self._add(node)
-
-    def visit_Dict(self, node: cst.Dict) -> None:
-        self.dicts.append(node)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        for arg in node.args:
-            self.calls[id(arg)] = node
-
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None:
-            self.arguments.append(node)
-            where = self.get_metadata(PositionProvider, node.keyword)
-            self.keywords[(where.start.line, where.start.column + 1, where.end.line,
-                           where.end.column + 1)] = node.keyword
-
-
-def _duplicate_keys(plan: FixPlan, collector: _LiteralCollector) -> list[SkippedFix]:
-    """Edits of dict keys that would make two keys of one dict literal equal."""
-    new_value = {
-        id(collector.literals[span]): e for e in plan.edits
-        if (span := (e.line, e.column, e.end_line, e.end_column)) in collector.literals
-    }
-    dropped: list[SkippedFix] = []
-    for node in collector.dicts:
-        keys: list[tuple[str | None, Edit | None]] = []
-        for element in node.elements:
-            if not isinstance(element, cst.DictElement):
-                continue
-            key = element.key
-            edit = new_value.get(id(key))
-            value = literal_text(key) if isinstance(key, _Literal) else None
-            keys.append((edit.new if edit is not None else value, edit))
-        dropped += _duplicates(keys)
-    return dropped
-
-
-class _RewriteLiterals(cst.CSTTransformer):
-    """The independent second opinion: rewrite the planned literals through the CST."""
-
-    def __init__(self, targets: dict[int, Edit]) -> None:
-        super().__init__()
-        self.targets = targets
-        self.problems: list[str] = []
-
-    def leave_SimpleString(
-        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
-    ) -> cst.SimpleString:
-        edit = self.targets.get(id(original_node))
-        if edit is None:
-            return updated_node
-        quote_len = len(original_node.prefix) + len(original_node.quote)
-        body = original_node.value[quote_len:-len(original_node.quote)]
-        new = updated_node.with_changes(
-            value=original_node.value[:quote_len]
-            + body.replace(edit.old, edit.new)
-            + original_node.quote
-        )
-        if literal_text(new) != edit.new:
-            self.problems.append(f"{edit.line}:{edit.column}: the new literal does not read "
-                                 f"`{edit.new}`")
-        return new
-
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
-        edit = self.targets.get(id(original_node))
-        if edit is None:
-            return updated_node
-        if original_node.value != edit.old:
-            self.problems.append(f"{edit.line}:{edit.column}: the keyword is not `{edit.old}`")
-        return updated_node.with_changes(value=edit.new)
-
-    def leave_FormattedStringText(
-        self, original_node: cst.FormattedStringText, updated_node: cst.FormattedStringText
-    ) -> cst.FormattedStringText:
-        edit = self.targets.get(id(original_node))
-        if edit is None:
-            return updated_node
-        new = updated_node.with_changes(value=original_node.value.replace(edit.old, edit.new))
-        if new.value.replace("{{", "{").replace("}}", "}") != edit.new:
-            self.problems.append(f"{edit.line}:{edit.column}: the new literal does not read "
-                                 f"`{edit.new}`")
-        return new
-
-
 def _verify_by_tokens(
-    text: str, old_tokens: tuple[Token, ...], fixed: str, keywords: set[_Span], plan: FixPlan
+    text: str, old_tokens: tuple[Token, ...], fixed: str, keywords: set[EditSpan], plan: FixPlan
 ) -> str | None:
     """Is `fixed` `text` with only the planned literals and keywords changed? The code outside
     the planned spans must be the same characters; the strings and comments the same tokens,
@@ -460,159 +302,4 @@ def _verify_by_tokens(
 
 def _reads(literal: str, kind: Kind) -> str | None:
     """The value of one string token (an f-string only when it has no placeholder)."""
-    if kind is Kind.STRING:
-        return string_value(literal)
-    try:
-        node = cst.parse_expression(literal)
-    except cst.ParserSyntaxError:
-        return None
-    return literal_text(node) if isinstance(node, _Literal) else None
-
-
-def _verify(
-    module: cst.Module, collector: _LiteralCollector, plan: FixPlan, fixed: bytes
-) -> str | None:
-    targets: dict[int, Edit] = {}
-    for edit in plan.edits:
-        span = (edit.line, edit.column, edit.end_line, edit.end_column)
-        if span in collector.keywords:
-            targets[id(collector.keywords[span])] = edit
-            continue
-        node = collector.literals[span]
-        if isinstance(node, cst.FormattedString):
-            parts = [p for p in node.parts if isinstance(p, cst.FormattedStringText)]
-            if len(parts) != 1:
-                return f"{edit.line}:{edit.column}: f-string is not a single text part"
-            targets[id(parts[0])] = edit
-        else:
-            targets[id(node)] = edit
-    rewrite = _RewriteLiterals(targets)
-    expected = module.visit(rewrite)
-    if rewrite.problems:
-        return rewrite.problems[0]
-    if expected.bytes != fixed:
-        return "the span rewrite and the syntax-tree rewrite disagree"
-    try:
-        reparsed = parse(fixed)
-    except ParseFailure as error:
-        return f"the result does not parse ({error})"
-    if not reparsed.deep_equals(expected):
-        return "the result parses to a different tree"
-    return None
-
-
-# Removing arguments (MG005 with --unsafe-fixes) --------------------------------------------------
-
-
-def _fix_with_removals(source: bytes, plan: FixPlan) -> FixedSource | FixError:
-    """The other edits first (verified as always), then each removed keyword argument is taken
-    out through the CST; the result must parse to the same `ast` as the first step's with
-    exactly those keywords gone."""
-    removals = [edit for edit in plan.edits if _removes(edit)]
-    rest = FixPlan(tuple(e for e in plan.edits if not _removes(e)), plan.skipped)
-    try:
-        module = parse(source)
-    except ParseFailure as error:
-        return FixError(str(error))
-    collector = _LiteralCollector()
-    MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
-    spans = list(collector.keywords)
-    ordinals = []
-    skipped: list[SkippedFix] = []
-    for edit in list(removals):
-        span = (edit.line, edit.column, edit.end_line, edit.end_column)
-        if span not in collector.keywords or collector.keywords[span].value != edit.old:
-            return FixError(f"{edit.line}:{edit.column}: no keyword `{edit.old}` at the planned "
-                            "span")
-        ordinal = spans.index(span)
-        if _comment_goes(module, collector, collector.arguments[ordinal]):
-            skipped.append(SkippedFix(edit.finding, f"a comment sits by `{edit.old}`; remove "
-                                                    "the argument by hand"))
-            removals.remove(edit)
-        else:
-            ordinals.append(ordinal)
-    rest = replace(rest, skipped=rest.skipped + tuple(skipped))
-    if not removals:
-        return _fix_python_source(source, rest)
-    first = _fix_python_source(source, rest) if rest.edits else FixedSource(source, rest)
-    if isinstance(first, FixError):
-        return first
-    # Literal edits change no structure: the n-th keyword argument is the same one after them.
-    edited = parse(first.source)
-    after = _LiteralCollector()
-    wrapper = MetadataWrapper(edited, unsafe_skip_copy=True)
-    wrapper.visit(after)
-    targets = {id(after.arguments[n]): edit for n, edit in zip(ordinals, removals, strict=True)}
-    fixed = edited.visit(_RemoveArguments(targets)).bytes
-    positions = wrapper.resolve(PositionProvider)
-    gone = {(positions[name].start.line, positions[name].start.column)
-            for name, arg in zip(after.keywords.values(), after.arguments, strict=True)
-            if id(arg) in targets}
-    problem = _same_tree_without(first.source, fixed, edited.encoding, gone)
-    if problem is not None:
-        return FixError(f"verification failed, file left unchanged: {problem}")
-    return FixedSource(fixed, FixPlan((*first.plan.edits, *removals), first.plan.skipped))
-
-
-class _RemoveArguments(cst.CSTTransformer):
-    """Drop the targeted keyword arguments of each call. A removed last argument hands its
-    comma (none, or a trailing one) and what follows it to the argument before, so no comma is
-    left dangling (`_comment_goes` has ruled out comments in what goes or moves)."""
-
-    def __init__(self, targets: dict[int, Edit]) -> None:
-        super().__init__()
-        self.targets = targets
-
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
-        if not any(id(arg) in self.targets for arg in original_node.args):
-            return updated_node
-        kept: list[cst.Arg] = []
-        for original, arg in zip(original_node.args, updated_node.args, strict=True):
-            if id(original) not in self.targets:
-                kept.append(arg)
-                continue
-            if original is original_node.args[-1] and kept:
-                kept[-1] = kept[-1].with_changes(
-                    comma=arg.comma, whitespace_after_arg=arg.whitespace_after_arg)
-        return updated_node.with_changes(args=tuple(kept))
-
-
-def _comment_goes(module: cst.Module, collector: _LiteralCollector, arg: cst.Arg) -> bool:
-    """Would removing `arg` drop a comment: one in its own code, or (for a last argument,
-    which hands its comma to the one before) one after the previous argument's comma?"""
-    if "#" in module.code_for_node(arg):
-        return True
-    args = collector.calls[id(arg)].args
-    if arg is args[-1] and len(args) > 1 and not isinstance(args[-2].comma, cst.MaybeSentinel):
-        return "#" in module.code_for_node(args[-2].comma)
-    return False
-
-
-def _same_tree_without(before: bytes, after: bytes, encoding: str,
-                       gone: set[tuple[int, int]]) -> str | None:
-    """Does `after` parse to `before`'s tree with exactly the keywords at `gone` (line, 0-based
-    character column of the name) taken out of their calls?"""
-    try:
-        old_text, new_text = before.decode(encoding), after.decode(encoding)
-        old_tree, new_tree = ast.parse(old_text), ast.parse(new_text)
-    except (SyntaxError, ValueError, UnicodeDecodeError) as error:
-        return f"the result does not parse ({error})"
-    lines = old_text.splitlines()
-    removed = 0
-    for node in ast.walk(old_tree):
-        if isinstance(node, ast.Call):
-            keep = []
-            for keyword in node.keywords:
-                line = lines[keyword.lineno - 1] if keyword.lineno <= len(lines) else ""
-                column = len(line.encode("utf-8")[:keyword.col_offset].decode("utf-8",
-                                                                              "replace"))
-                if (keyword.lineno, column) in gone:
-                    removed += 1
-                else:
-                    keep.append(keyword)
-            node.keywords = keep
-    if removed != len(gone):
-        return "a removed argument was not found in the tree"
-    if ast.dump(old_tree) != ast.dump(new_tree):
-        return "the result parses to a different tree"
-    return None
+    return string_value(literal) if kind is Kind.STRING else fstring_text(literal)

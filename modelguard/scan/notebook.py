@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -254,7 +255,10 @@ def mask_magics(source: str) -> tuple[str, list[tuple[int, int, int]]]:
     return "\n".join(lines), regions
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+', re.DOTALL)
+# JSON's whitespace, and a JSON string token.
+_SPACE = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_DECODER = json.JSONDecoder()
 
 
 def _source_lines(text: str) -> dict[tuple[int, int], int]:
@@ -272,35 +276,69 @@ def _source_lines(text: str) -> dict[tuple[int, int], int]:
 def source_tokens(text: str) -> dict[tuple[int, int], tuple[int, int]]:
     """Where every string of `cells[i].source` is written in the notebook's JSON text: (i, j) →
     the character offsets of the JSON string token, quotes included (a string source is part 0).
-    `text` must be valid JSON; `fix` edits these tokens in place."""
+    `text` must be valid JSON; `fix` edits these tokens in place.
+
+    Only the path to the sources is walked; every other value (outputs, images, metadata) is
+    passed over by the JSON decoder, in C."""
     found: dict[tuple[int, int], tuple[int, int]] = {}
-    frames: list[list[object]] = []  # ["o", key, awaiting_key] or ["a", index]
-    for token in _JSON_TOKEN.finditer(text):
-        value = token.group()
-        top = frames[-1] if frames else None
-        if value == "{":
-            frames.append(["o", None, True])
-        elif value == "[":
-            frames.append(["a", 0])
-        elif value in ("}", "]"):
-            if frames:
-                frames.pop()
-        elif value == ",":
-            if top is not None and top[0] == "o":
-                top[2] = True
-            elif top is not None:
-                top[1] = int(str(top[1])) + 1
-        elif value == ":":
-            if top is not None:
-                top[2] = False
-        elif value.startswith('"'):
-            if top is not None and top[0] == "o" and top[2]:
-                top[1] = json.loads(value)
-                continue
-            path = [frame[1] for frame in frames]
-            if len(path) in (3, 4) and path[0] == "cells" and path[2] == "source":
-                cell = path[1]
-                part = path[3] if len(path) == 4 else 0
-                if isinstance(cell, int) and isinstance(part, int):
-                    found[(cell, part)] = token.span()
+
+    def skip(at: int) -> int:
+        return int(_DECODER.raw_decode(text, at)[1])
+
+    def source(cell: int, at: int) -> int:
+        if text.startswith('"', at):
+            end = skip(at)
+            found[(cell, 0)] = (at, end)
+            return end
+
+        def part(number: int, at: int) -> int:
+            end = skip(at)
+            if text.startswith('"', at):
+                found[(cell, number)] = (at, end)
+            return end
+
+        return _json_array(text, at, part) if text.startswith("[", at) else skip(at)
+
+    def cell(number: int, at: int) -> int:
+        if not text.startswith("{", at):
+            return skip(at)
+        return _json_object(text, at, lambda key, at: source(number, at) if key == "source"
+                            else skip(at))
+
+    def top(key: str, at: int) -> int:
+        return _json_array(text, at, cell) if key == "cells" and text.startswith("[", at) \
+            else skip(at)
+
+    start = _SPACE.match(text).end()  # type: ignore[union-attr]
+    if text.startswith("{", start):
+        _json_object(text, start, top)
     return found
+
+
+def _json_object(text: str, at: int, member: Callable[[str, int], int]) -> int:
+    """Read the object at `at`, handing each value's offset to `member` (which returns where
+    the value ends); return where the object ends."""
+    at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+    while not text.startswith("}", at):
+        key = _STRING.match(text, at)
+        assert key is not None  # valid JSON
+        colon = _SPACE.match(text, key.end()).end()  # type: ignore[union-attr]
+        value = _SPACE.match(text, colon + 1).end()  # type: ignore[union-attr]
+        end = member(json.loads(key.group()), value)
+        at = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+        if text.startswith(",", at):
+            at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+    return at + 1
+
+
+def _json_array(text: str, at: int, item: Callable[[int, int], int]) -> int:
+    """`_json_object` for an array: `item` gets each value's index and offset."""
+    at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+    number = 0
+    while not text.startswith("]", at):
+        end = item(number, at)
+        number += 1
+        at = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+        if text.startswith(",", at):
+            at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+    return at + 1

@@ -273,3 +273,126 @@ def _tokens(*columns: list[object] | list[int]) -> tuple[Token, ...]:
     for setter, column in zip(_SLOT_SETTERS, columns, strict=True):
         deque(map(setter, tokens, column), maxlen=0)
     return tokens
+
+
+@dataclass(frozen=True, slots=True)
+class FString:
+    """The pieces of one f-string token, as offsets in the token's text: the literal text between
+    placeholders (escapes and doubled braces as written), and the source of every placeholder's
+    expression, those nested in format specs included (`f"{x:>{width}}"`)."""
+
+    texts: tuple[tuple[int, int], ...]
+    expressions: tuple[tuple[int, int], ...]
+
+
+def split_fstring(raw: str) -> FString | None:
+    """The text parts and placeholder expressions of the f-string token `raw` (its prefix and
+    quotes included), or None when its braces do not pair up as Python's would.
+
+    Python before 3.12 gives the parts of an f-string no positions of their own (each has the
+    whole string's), so they are found here: a placeholder's expression runs to the first `!`
+    (not `!=`), `:`, `=` (not part of an operator) or `}` outside brackets and strings in it."""
+    prefix = len(raw) - len(raw.lstrip("rRbBuUfF"))
+    quote = 3 if raw.startswith(("'''", '"""'), prefix) else 1
+    raw_string = "r" in raw[:prefix].lower()
+    texts: list[tuple[int, int]] = []
+    expressions: list[tuple[int, int]] = []
+    end = _fstring_body(raw, prefix + quote, len(raw) - quote, raw_string, texts, expressions,
+                        in_spec=False)
+    if end != len(raw) - quote:
+        return None
+    return FString(tuple(texts), tuple(expressions))
+
+
+def _fstring_body(raw: str, at: int, stop: int, raw_string: bool, texts: list[tuple[int, int]],
+                  expressions: list[tuple[int, int]], *, in_spec: bool) -> int:
+    """Read literal text and placeholders from `at`; return where that ends: `stop`, the `}`
+    closing a format spec (`in_spec`), or -1 on braces that do not pair up. Only the text
+    outside format specs goes to `texts` (a spec's text is formatting, not prose)."""
+    start = at
+    while at < stop:
+        char = raw[at]
+        if char == "\\" and not raw_string:
+            if raw.startswith("N{", at + 1):  # a named escape: its braces are not a placeholder
+                close = raw.find("}", at, stop)
+                if close < 0:
+                    return -1
+                at = close + 1
+            else:
+                at += 1 if raw[at + 1:at + 2] in ("{", "}") else 2
+            continue
+        if char == "{":
+            if raw.startswith("{", at + 1) and not in_spec:
+                at += 2
+                continue
+            if at > start and not in_spec:
+                texts.append((start, at))
+            at = _placeholder(raw, at + 1, stop, raw_string, texts, expressions)
+            if at < 0:
+                return -1
+            start = at
+            continue
+        if char == "}":
+            if in_spec:
+                return at
+            if not raw.startswith("}", at + 1):
+                return -1
+            at += 2
+            continue
+        at += 1
+    if in_spec:
+        return -1
+    if at > start:
+        texts.append((start, at))
+    return at
+
+
+def _placeholder(raw: str, at: int, stop: int, raw_string: bool,
+                 texts: list[tuple[int, int]], expressions: list[tuple[int, int]]) -> int:
+    """Read a placeholder whose `{` is just before `at`; return the offset after its `}`."""
+    start, depth, end = at, 0, -1
+    while at < stop:
+        char = raw[at]
+        if char in "'\"":
+            at = _skip_string(raw, at, stop)
+            if at < 0:
+                return -1
+            continue
+        if char in "([{":
+            depth += 1
+        elif char in ")]" or (char == "}" and depth):
+            depth -= 1
+        elif char == "#":
+            return -1  # a comment (Python 3.12): not modelled
+        elif depth == 0:
+            if char == "}":
+                expressions.append((start, at if end < 0 else end))
+                return at + 1
+            if char == "!" and raw[at + 1:at + 2] != "=":
+                end = at if end < 0 else end
+                at += 2  # the conversion letter
+                continue
+            if char == ":":
+                expressions.append((start, at if end < 0 else end))
+                close = _fstring_body(raw, at + 1, stop, raw_string, texts, expressions,
+                                      in_spec=True)
+                return -1 if close < 0 else close + 1
+            if (char == "=" and raw[at + 1:at + 2] != "=" and raw[at - 1] not in "=!<>"
+                    and end < 0):
+                end = at  # `{x=}`: the expression ends before the `=`
+        at += 1
+    return -1
+
+
+def _skip_string(raw: str, at: int, stop: int) -> int:
+    """The offset after the string literal whose opening quote is at `at`, or -1."""
+    quote = raw[at] * 3 if raw.startswith(raw[at] * 3, at) else raw[at]
+    at += len(quote)
+    while at < stop:
+        if raw[at] == "\\":
+            at += 2
+        elif raw.startswith(quote, at):
+            return at + len(quote)
+        else:
+            at += 1
+    return -1

@@ -1,12 +1,15 @@
-"""Python sources: libcst finds every string literal and comment, and the context table decides
-how each whole-id literal may be fixed.
+"""Python sources: `ast` finds every string literal, the context table decides how each
+whole-id literal may be fixed, and the lexer (`pylex`) finds the comments.
 
-A module is not handed to libcst whole when it need not be: parsing and visiting cost about
-1 MB/s, and an id sits in a few lines of a file. The lexer (`pylex`) finds every string and
-comment; comments and strings that hold no whole id are prose, scanned as they stand; only the
-logical lines with a literal whose context matters (a whole id, an f-string) go to libcst.
-Whatever the lexer cannot vouch for, or a line that does not parse on its own, sends the whole
-module to libcst, as before.
+A module is not parsed whole when it need not be: an id sits in a few lines of a file. The
+lexer finds every string and comment; comments and strings that hold no whole id are prose,
+scanned as they stand; only the logical lines with a literal whose context matters (a whole
+id, an f-string) are parsed and walked. Whatever the lexer cannot vouch for, or a line that
+does not parse on its own, sends the whole module to `ast`.
+
+`ast` rather than libcst: its parser is CPython's own, in C, and costs no import. libcst stays
+the codemod's parser (`modelguard.fix.python`), and words the error for a module that `ast`
+cannot read either (`parse`), as reports always gave it.
 """
 
 from __future__ import annotations
@@ -15,23 +18,33 @@ import ast
 import functools
 import io
 import re
+import sys
 import tokenize
 import warnings
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
-
-import libcst as cst
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from modelguard.findings import FixSafety
 from modelguard.registry.index import ModelIndex
 from modelguard.scan import contexts as ctx
 from modelguard.scan.hits import Hit, Span, Suppressions, mention_hits
 from modelguard.scan.prefilter import has_coding_cookie
-from modelguard.scan.pylex import Kind, Lexed, LogicalLine, Unlexable, lex, lex_prefix
+from modelguard.scan.pylex import (
+    Kind,
+    Lexed,
+    LogicalLine,
+    Token,
+    Unlexable,
+    lex,
+    lex_prefix,
+    split_fstring,
+)
 from modelguard.scan.suppressions import PYTHON_COMMENT, ignored_codes
 
-_Literal = cst.SimpleString | cst.FormattedString
+if TYPE_CHECKING:
+    import libcst as cst
 
 
 class ParseFailure(Exception):
@@ -49,6 +62,9 @@ class ParseFailure(Exception):
 
 
 def parse(source: str | bytes) -> cst.Module:
+    """The module's libcst tree (for the codemod), or a `ParseFailure` saying why not."""
+    import libcst as cst  # a third of a second to import: only a fix or a broken file pays it
+
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -65,24 +81,49 @@ def scan_python(
 ) -> tuple[list[Hit], Suppressions]:
     """All model ids in a module: whole literals with their context, and mentions in text.
 
-    `whole_module` makes libcst parse and visit all of it (the reference the line-by-line
-    scan is tested against)."""
+    `whole_module` makes `ast` parse and walk all of it (the reference the line-by-line scan is
+    tested against)."""
     text = None if whole_module else plain_text(source)
     if text is not None:
         try:
             return _scan_lines(text, lex(text), index)
         except Unlexable:
             pass
+    # A byte order mark or a coding cookie: the module is read whole, as the codemod reads it.
+    text = source if isinstance(source, str) else decoded(source)
+    parsed = None if text is None else _parsed(text)
+    if text is None or parsed is None:
+        message = _parse_error(source)
+        found, ignored = unparsed_hits(source, index)
+        raise ParseFailure(message, tuple(found), ignored) from None
+    suppressions: Suppressions = {}
+    walker = _Walker(text, index, _Locator(text))
+    walker.walk(parsed[0], _Code(parsed[1], 0))
+    walker.comments(suppressions)
+    return sorted(walker.hits, key=_place), suppressions
+
+
+def _parse_error(source: str | bytes) -> str:
+    """Why a module does not parse, in libcst's words as reports always gave them; a module
+    only this Python cannot read (newer syntax) in `ast`'s."""
     try:
-        module = parse(source)
-    except ParseFailure as error:
-        hits, suppressions = unparsed_hits(source, index)
-        raise ParseFailure(str(error), tuple(hits), suppressions) from None
-    # The text libcst parsed (it decodes bytes the same way), which positions refer to.
-    text = source if isinstance(source, str) else source.decode(module.encoding)
-    visitor = _ModelLiteralVisitor(index, module, _Locator(text))
-    module.visit(visitor)
-    return visitor.hits, visitor.suppressions
+        parse(source)
+    except ParseFailure as failure:
+        return str(failure)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(source)
+    except SyntaxError as error:
+        return (f"syntax error at line {error.lineno}, column {error.offset}: {error.msg} "
+                f"(Python {sys.version_info[0]}.{sys.version_info[1]})")
+    except (ValueError, RecursionError, MemoryError) as error:
+        return f"not parsed: {error}"
+    return "not parsed"
+
+
+def _place(hit: Hit) -> tuple[int, int]:
+    return hit.span.line, hit.span.column
 
 
 def unparsed_hits(source: str | bytes, index: ModelIndex) -> tuple[list[Hit], Suppressions]:
@@ -192,8 +233,8 @@ def _value(raw: str) -> str | None:
 
 
 def plain_text(source: str | bytes) -> str | None:
-    """The source as text when it is plain UTF-8; None when libcst must decode it (a byte
-    order mark, a coding cookie, bytes that are not UTF-8)."""
+    """The source as text when it is plain UTF-8; None when it must be decoded as libcst
+    decodes it for the codemod (a byte order mark, a coding cookie, bytes that are not UTF-8)."""
     if isinstance(source, str):
         return source
     if source.startswith(b"\xef\xbb\xbf") or has_coding_cookie(source):
@@ -256,7 +297,7 @@ def _scan_lines(text: str, lexed: Lexed, index: ModelIndex) -> tuple[list[Hit], 
             hits.extend(found)
         else:
             hits.extend(_moved(hit, where.line - before[0]) for hit in before[1])
-    hits.sort(key=lambda hit: (hit.span.line, hit.span.column))
+    hits.sort(key=_place)
     return hits, suppressions
 
 
@@ -278,7 +319,7 @@ def _is_whole_id(raw: str, index: ModelIndex) -> bool:
 def _scan_logical_line(
     text: str, line: LogicalLine, locator: _Locator, index: ModelIndex
 ) -> list[Hit]:
-    """The literals of one logical line, visited in a module of their own: the line alone, or
+    """The literals of one logical line, walked in a module of their own: the line alone, or
     inside the least code that makes it a statement (a body after a header, an `if` before an
     `elif`, ...)."""
     code = text[line.start : line.end]
@@ -287,14 +328,12 @@ def _scan_logical_line(
     if not code.endswith(("\n", "\r")):  # the last line of the file
         code += eol
     for before, after in _wrappers(code, eol):
-        try:
-            module = cst.parse_module(before + code + after)
-        except cst.ParserSyntaxError:
+        parsed = _parsed(before + code + after)
+        if parsed is None:
             continue
-        snippet = _Locator(before + code + after, origin=locator, shift=line.start - len(before))
-        visitor = _ModelLiteralVisitor(index, module, snippet, comments=False)
-        module.visit(visitor)
-        return visitor.hits
+        walker = _Walker(text, index, locator)
+        walker.walk(parsed[0], _Code(parsed[1], line.start - len(before)))
+        return walker.hits
     raise Unlexable("a logical line does not parse on its own")
 
 
@@ -324,354 +363,402 @@ def _wrappers(code: str, eol: str) -> Iterator[tuple[str, str]]:
         yield from ((f"async def f():{eol} ", after) for after in ("", " " + body))
 
 
-# Line breaks as libcst's PositionProvider counts them.
+# Line breaks as Python's tokenizer counts them (not the others `str.splitlines` knows).
 _NEWLINE = re.compile(r"\r\n?|\n")
 
 
+def _parsed(code: str) -> tuple[ast.Module, str] | None:
+    """`code`'s syntax tree and the text it was read from, or None when this Python cannot
+    read it.
+
+    libcst reads literals whose escapes Python rejects (`"\\N"`, `"\\x4"`, non-ASCII bytes):
+    such code is read again with every string's body blanked, at the same length. The walk
+    reads literals from the module's own text, never from the tree's values, so nothing it
+    reports changes."""
+    tree = _tree(code)
+    if tree is not None:
+        return tree, code
+    blank = _blank_strings(code)
+    tree = None if blank == code else _tree(blank)
+    return None if tree is None else (tree, blank)
+
+
+def _tree(code: str) -> ast.Module | None:
+    try:
+        with warnings.catch_warnings():  # "invalid escape sequence" is the user's, not ours
+            warnings.simplefilter("ignore")
+            return ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+# In a string's body, what is blanked: all but line breaks and the backslashes that continue a
+# line.
+_BODY_CHARACTER = re.compile(r"[^\r\n\\]|\\(?![\r\n])")
+
+
+def _blank_strings(code: str) -> str:
+    """`code` with each string token's body (between its quotes) made spaces."""
+    tokens, _ = lex_prefix(code)
+    pieces: list[str] = []
+    done = 0
+    for token in tokens:
+        if token.kind is Kind.COMMENT:
+            continue
+        raw = code[token.start : token.end]
+        prefix = len(raw) - len(raw.lstrip("rRbBuUfF"))
+        quote = 3 if raw.startswith(("'''", '"""'), prefix) else 1
+        body_start, body_end = token.start + prefix + quote, token.end - quote
+        pieces += code[done:body_start], _BODY_CHARACTER.sub(" ", code[body_start:body_end])
+        done = body_end
+    pieces.append(code[done:])
+    return "".join(pieces)
+
+
 class _Locator:
-    """Where string and comment tokens stand in the module's text, without libcst's
-    PositionProvider (a second pass generating the whole module, most of a scan's time).
+    """1-based lines and columns (in characters) of offsets in the module's text."""
 
-    The visitor meets strings and comments in source order, and between two of them the text
-    holds only names, numbers, operators and whitespace: no quote and no `#`. So each token is
-    the first occurrence of its own text after the end of the previous one. Inside an f-string
-    the text parts may hold quotes: the f-string's parts are laid out from its start, each
-    placeholder moves the cursor to its own `{`, and the end of the f-string moves it past the
-    closing quote once its children are visited.
-    """
-
-    def __init__(self, text: str, origin: _Locator | None = None, shift: int = 0) -> None:
-        self.text = text
-        self.cursor = 0
-        # A logical line visited on its own reports spans in the module it was cut from:
-        # offset `o` of this text is offset `o + shift` of the origin's.
-        self._origin = origin
-        self._shift = shift
-        self._line_ends = [] if origin else [m.end() for m in _NEWLINE.finditer(text)]
-
-    def find(self, token: str) -> int:
-        at = self.text.find(token, self.cursor)
-        if at < 0:
-            raise AssertionError(f"token not found in source order: {token[:40]!r}")
-        return at
+    def __init__(self, text: str) -> None:
+        self._line_ends = [m.end() for m in _NEWLINE.finditer(text)]
 
     def span(self, start: int, end: int) -> Span:
-        if self._origin is not None:
-            return self._origin.span(start + self._shift, end + self._shift)
         return Span(*self._position(start), *self._position(end))
 
     def _position(self, offset: int) -> tuple[int, int]:
-        """1-based line and column of `offset` (the column counts characters)."""
         lines = bisect_right(self._line_ends, offset)
         return lines + 1, offset - (self._line_ends[lines - 1] if lines else 0) + 1
 
 
-def literal_text(node: _Literal) -> str | None:
-    """The runtime value of a literal with no placeholders, or None."""
-    if isinstance(node, cst.SimpleString):
-        return string_value(node.value)  # what libcst's `evaluated_value` reads
-    parts: list[str] = []
-    for part in node.parts:
-        if not isinstance(part, cst.FormattedStringText):
-            return None
-        parts.append(part.value.replace("{{", "{").replace("}}", "}"))
-    return "".join(parts)
+class _Code:
+    """A piece of code parsed on its own (the module, a logical line in its wrapper, an
+    f-string's placeholder in parentheses), and where it stands in the module: offset `o` of
+    the code is offset `o + shift` of the module's text."""
+
+    def __init__(self, code: str, shift: int) -> None:
+        self.code = code
+        self.shift = shift
+        self._starts = [0, *(m.end() for m in _NEWLINE.finditer(code))]
+
+    def offset(self, line: int, column: int) -> int:
+        """The module offset of an `ast` position (a 1-based line, a column in UTF-8 bytes)."""
+        start = self._starts[line - 1]
+        if line < len(self._starts):
+            piece = self.code[start : self._starts[line]]
+        else:
+            piece = self.code[start:]
+        if not piece.isascii():
+            column = len(piece.encode()[:column].decode())
+        return start + column + self.shift
+
+    def bounds(self, node: ast.expr) -> tuple[int, int]:
+        return (self.offset(node.lineno, node.col_offset),
+                self.offset(node.end_lineno or node.lineno,
+                            node.end_col_offset if node.end_col_offset is not None
+                            else node.col_offset))
 
 
-class _ModelLiteralVisitor(cst.CSTVisitor):
-    def __init__(
-        self, index: ModelIndex, module: cst.Module, locator: _Locator, comments: bool = True
-    ) -> None:
-        super().__init__()
-        self.comments = comments  # False: comments are scanned elsewhere, only passed over
+@dataclass
+class _Tree:
+    """What the walk of one tree learns about its nodes (ids are only unique while the tree
+    lives: each tree has its own)."""
+
+    code: _Code
+    # Parents are reached before their children, so a parent labels its literal children.
+    context: dict[int, ctx.Context] = field(default_factory=dict)
+    tables: set[int] = field(default_factory=set)  # keys and members of tables of model ids
+    subscripts: set[int] = field(default_factory=set)  # tuples of a subscript's elements
+    tokens: dict[int, tuple[Token, ...] | None] = field(default_factory=dict)
+
+
+class _Walker:
+    """Every string literal of a tree, with the context its parents give it, as hits: a whole
+    id where its context allows one, else the ids its text mentions.
+
+    `ast` gives a literal's place but not its tokens: implicitly concatenated strings are one
+    node, and before Python 3.12 an f-string's parts have no positions of their own. So each
+    literal node's source is lexed (`pylex`) into its string tokens, and each f-string token is
+    split into its text and its placeholders (`split_fstring`), whose expressions are parsed and
+    walked on their own."""
+
+    def __init__(self, text: str, index: ModelIndex, locator: _Locator) -> None:
+        self.text = text
         self.index = index
-        self.module = module
         self.locator = locator
-        self._fstring_ends: list[int] = []
-        self._placeholders: dict[int, int] = {}  # id of an f-string placeholder → its offset
-        self._jumps: dict[int, int] = {}  # id of a node → where the cursor goes at that node
         self.hits: list[Hit] = []
-        self.suppressions: Suppressions = {}
-        # Parents are visited before their children, so a parent labels its literal children.
-        self._context: dict[int, ctx.Context] = {}
-        self._tables: set[int] = set()  # ids of the keys and members of tables of model ids
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        # libcst rebuilds every node it walks into, most of a scan's time when a file holds
-        # thousands of ids: nodes that can hold no string and no comment are not walked into.
-        kind = type(node)
-        if kind in _NO_TEXT:
+    def walk(self, root: ast.AST, code: _Code) -> None:
+        tree = _Tree(code)
+        stack = [root]
+        while stack:
+            node = stack.pop()  # the order does not matter: hits are sorted by place
+            kind = type(node)
+            if kind is ast.JoinedStr or (
+                    kind is ast.Constant
+                    and isinstance(node.value, (str, bytes))):  # type: ignore[attr-defined]
+                self._literal(tree, node)  # type: ignore[arg-type]
+                continue
+            label = _LABELS.get(kind)
+            if label is not None:
+                label(self, tree, node)
+            stack.extend(ast.iter_child_nodes(node))
+
+    def comments(self, suppressions: Suppressions) -> None:
+        """The module's comments: mentions, and `modelguard: ignore` in `suppressions`."""
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(self.text).readline))
+        except (tokenize.TokenError, SyntaxError):
+            return  # `ast` read the module, so its tokenizer does
+        for token in tokens:
+            if token.type != tokenize.COMMENT:
+                continue
+            (line, column), raw = token.start, token.string
+            span = Span(line, column + 1, line, column + 1 + len(raw))
+            ignore = PYTHON_COMMENT.search(raw)
+            if ignore is not None:
+                suppressions[line] = ignored_codes(ignore)
+            self.hits.extend(mention_hits(raw, span, self.index))
+
+    # Literals -------------------------------------------------------------------------------
+
+    def tokens(self, tree: _Tree, node: ast.expr) -> tuple[Token, ...] | None:
+        """The string tokens of a literal node (several: implicit concatenation), at module
+        offsets; None when its source does not lex as strings alone."""
+        key = id(node)
+        if key not in tree.tokens:
+            start, end = tree.code.bounds(node)
+            found, stop = lex_prefix(self.text[start:end])
+            tree.tokens[key] = None if stop != end - start else tuple(
+                Token(token.kind, token.start + start, token.end + start, 0)
+                for token in found if token.kind is not Kind.COMMENT)
+        return tree.tokens[key]
+
+    def literal_text(self, tree: _Tree, node: ast.expr, *, fstrings: bool = True) -> str | None:
+        """The value of a literal written as one token with no placeholders, else None (an
+        f-string's text as written, doubled braces read: what a rewrite would replace)."""
+        if type(node) is ast.Constant:
+            if not isinstance(node.value, (str, bytes)):
+                return None
+        elif type(node) is not ast.JoinedStr or not fstrings:
+            return None
+        tokens = self.tokens(tree, node)
+        if tokens is None or len(tokens) != 1:
+            return None
+        raw = self.text[tokens[0].start : tokens[0].end]
+        return string_value(raw) if tokens[0].kind is Kind.STRING else fstring_text(raw)
+
+    def _literal(self, tree: _Tree, node: ast.Constant | ast.JoinedStr) -> None:
+        tokens = self.tokens(tree, node)
+        if tokens is None:  # not seen as tokens: its ids are mentions, never rewritten
+            start, end = tree.code.bounds(node)
+            self._mentions(start, end)
+            return
+        context = tree.context.get(id(node), ctx.EXPRESSION)
+        if len(tokens) > 1:
+            context = ctx.CONCATENATION
+        for token in tokens:
+            raw = self.text[token.start : token.end]
+            if token.kind is Kind.STRING:
+                if not self._whole(string_value(raw), token, context):
+                    self._mentions(token.start, token.end)
+            else:
+                self._fstring(raw, token, context)
+
+    def _fstring(self, raw: str, token: Token, context: ctx.Context) -> None:
+        parts = split_fstring(raw)
+        if parts is None:
+            self._mentions(token.start, token.end)
+            return
+        if not parts.expressions and self._whole(fstring_text(raw), token, context):
+            return
+        for start, end in parts.texts:  # placeholders are code, walked below; texts are prose
+            self._mentions(token.start + start, token.start + end)
+        for start, end in parts.expressions:
+            parsed = _parsed("(" + raw[start:end] + ")")
+            if parsed is None:
+                self._mentions(token.start + start, token.start + end)
+            else:
+                self.walk(parsed[0], _Code(parsed[1], token.start + start - 1))
+
+    def _whole(self, value: str | None, token: Token, context: ctx.Context) -> bool:
+        """Record the literal as a hit when its whole value is a known id."""
+        match = None if value is None else self.index.lookup(value)
+        if match is None or value is None:
             return False
-        if kind in _ONLY_PARENS:
-            if not node.lpar:  # type: ignore[attr-defined]
-                return False
-        elif kind in _SPACED:
-            if (type(node.whitespace_before) is _PLAIN  # type: ignore[attr-defined]
-                    and type(node.whitespace_after) is _PLAIN):  # type: ignore[attr-defined]
-                return False
-        elif kind is cst.TrailingWhitespace or kind is cst.EmptyLine:
-            if node.comment is None:  # type: ignore[attr-defined]
-                return False
-        elif kind is cst.ParenthesizedWhitespace:
-            assert isinstance(node, cst.ParenthesizedWhitespace)
-            if node.first_line.comment is None and all(
-                    line.comment is None for line in node.empty_lines):
-                return False
-        return super().on_visit(node)
+        fix = ctx.settle(value, match, context.fix, context.model_slot)
+        if fix is not None:  # else the place says it is no model: not even a mention
+            self.hits.append(Hit(self.locator.span(token.start, token.end), value, match, fix,
+                                 context.name))
+        return True
 
-    def _label(self, node: cst.CSTNode | None, context: ctx.Context) -> None:
-        if isinstance(node, (cst.SimpleString, cst.FormattedString)):
-            self._context[id(node)] = context
-        elif isinstance(node, cst.IfExp):  # `model="davinci" if old else "gpt-4o"`: both values
-            self._label(node.body, context)
-            self._label(node.orelse, context)
+    def _mentions(self, start: int, end: int) -> None:
+        span = self.locator.span(start, end)
+        self.hits.extend(mention_hits(self.text[start:end], span, self.index))
 
     # Contexts -------------------------------------------------------------------------------
 
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is None:
-            return
-        named = ctx.names_a_model(node.keyword.value)
-        self._label(node.value, ctx.MODEL_KEYWORD if named else ctx.KEYWORD_ARGUMENT)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
-        for arg in positional:
-            self._label(arg.value, ctx.CALL_ARGUMENT)
-        # getenv("OPENAI_MODEL", "gpt-4") / settings.get("model", "gpt-4"): a model default.
-        if len(positional) == 2 and _callee_name(node.func) in ("get", "getenv", "setdefault"):
-            key = positional[0].value
-            if isinstance(key, cst.SimpleString):
-                text = literal_text(key)
-                if text is not None and ctx.names_a_model(text):
-                    self._label(positional[1].value, ctx.MODEL_DEFAULT)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self._label(node.value, self._assignment_context(t.target for t in node.targets))
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._label(node.value, self._assignment_context([node.target]))
-
-    def _assignment_context(self, targets: Iterable[cst.BaseExpression]) -> ctx.Context:
-        named = False
-        for target in targets:
-            if isinstance(target, cst.Subscript):
-                key = _subscript_key(target)
-                if key is None or not ctx.names_a_model(key):
-                    return ctx.DICT_VALUE
-                named = True
-            elif isinstance(target, (cst.Name, cst.Attribute)):
-                named = named or ctx.names_a_model(_callee_name(target) or "")
-            else:
-                return ctx.CONTAINER
-        return ctx.MODEL_ASSIGNMENT if named else ctx.ASSIGNMENT
-
-    def visit_Param(self, node: cst.Param) -> None:
-        named = ctx.names_a_model(node.name.value)
-        self._label(node.default, ctx.MODEL_PARAMETER if named else ctx.DEFAULT_PARAMETER)
-
-    def visit_Dict(self, node: cst.Dict) -> None:
-        keys = [e.key for e in node.elements if isinstance(e, cst.DictElement)]
-        if self._known_ids(keys) >= 2:
-            self._tables.update(id(key) for key in keys)
-
-    def visit_DictElement(self, node: cst.DictElement) -> None:
-        table = id(node.key) in self._tables
-        self._label(node.key, ctx.MODEL_TABLE_KEY if table else ctx.DICT_KEY)
-        key = literal_text(node.key) if isinstance(node.key, _Literal) else None
-        named = key is not None and ctx.names_a_model(key)
-        self._label(node.value, ctx.MODEL_VALUE if named else ctx.DICT_VALUE)
-
-    def visit_Comparison(self, node: cst.Comparison) -> None:
-        operands = [node.left, *(target.comparator for target in node.comparisons)]
-        # `model == "davinci"`: equality with a model-named name, attribute or subscript.
-        equality = all(
-            isinstance(target.operator, (cst.Equal, cst.NotEqual)) for target in node.comparisons
-        )
-        named = equality and any(_names_a_model(operand) for operand in operands)
-        for operand in operands:
-            self._label(operand, ctx.MODEL_COMPARISON if named else ctx.COMPARISON)
-
-    def _visit_collection(self, node: cst.List | cst.Tuple | cst.Set) -> None:
-        values = [e.value for e in node.elements if isinstance(e, cst.Element)]
-        if self._known_ids(values) >= 2:
-            self._tables.update(id(value) for value in values)
-
-    visit_List = visit_Tuple = visit_Set = _visit_collection
-
-    def visit_Element(self, node: cst.Element) -> None:
-        table = id(node.value) in self._tables
-        self._label(node.value, ctx.MODEL_LIST if table else ctx.CONTAINER)
-
-    def _known_ids(self, nodes: Iterable[cst.BaseExpression]) -> int:
+    def known_ids(self, tree: _Tree, nodes: Iterable[ast.expr]) -> int:
         """How many of these expressions are literals naming a known id as registered."""
         count = 0
         for node in nodes:
-            value = literal_text(node) if isinstance(node, _Literal) else None
+            value = self.literal_text(tree, node)
             match = None if value is None else self.index.lookup(value)
             if match is not None and value is not None and ctx.registered(value, match):
                 count += 1
         return count
 
-    def visit_SubscriptElement(self, node: cst.SubscriptElement) -> None:
-        if isinstance(node.slice, cst.Index):
-            self._label(node.slice.value, ctx.SUBSCRIPT)
+    def names_a_model(self, tree: _Tree, node: ast.expr) -> bool:
+        """`model`, `self.engine`, `config["model"]`: an expression whose name says model."""
+        if isinstance(node, ast.Subscript):
+            key = self.subscript_key(tree, node)
+            return key is not None and ctx.names_a_model(key)
+        name = _name(node)
+        return name is not None and ctx.names_a_model(name)
 
-    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
-        self._label(node.left, ctx.CONCATENATION)
-        self._label(node.right, ctx.CONCATENATION)
+    def subscript_key(self, tree: _Tree, node: ast.Subscript) -> str | None:
+        """The key of `x["key"]`: a subscript by one literal."""
+        key = node.slice
+        if isinstance(key, ast.Tuple) and id(key) in tree.subscripts:
+            return None
+        return self.literal_text(tree, key)
 
-    # Literals and comments ------------------------------------------------------------------
-
-    def _find(self, node: _Literal, head: str, length: int) -> int:
-        """Offset of the literal's first token `head` (`length` characters to its end). A
-        literal's own parentheses, and the comments in them, are visited after the literal:
-        the cursor stays before them, and moves past the literal at its first `)`."""
-        locator = self.locator
-        if not node.lpar:
-            return locator.find(head)
-        before = locator.cursor
-        for comment in _comments_after(node.lpar):
-            locator.cursor = locator.find(comment.value) + len(comment.value)
-        at = locator.find(head)
-        locator.cursor = before
-        self._jumps[id(node.rpar[0])] = at + length
-        return at
-
-    def visit_RightParen(self, node: cst.RightParen) -> None:
-        if id(node) in self._jumps:
-            self.locator.cursor = self._jumps.pop(id(node))
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        locator = self.locator
-        start = self._find(node, node.value, len(node.value))
-        end = start + len(node.value)
-        if not node.lpar:
-            locator.cursor = end
-        if self._whole(node, start, end):
-            return
-        # The literal's own text: with its parentheses (and comments in them) the columns
-        # would be off by the opening ones, and those comments reported twice.
-        self.hits.extend(mention_hits(node.value, locator.span(start, end), self.index))
-
-    def visit_FormattedString(self, node: cst.FormattedString) -> None:
-        locator = self.locator
-        start = self._find(node, node.start, 0)
-        texts: list[tuple[cst.FormattedStringText, int]] = []
-        end = self._place(node.parts, start + len(node.start), texts) + len(node.end)
-        if node.rpar:
-            self._jumps[id(node.rpar[0])] = end
-        else:
-            locator.cursor = start + len(node.start)
-        self._fstring_ends.append(end)
-        if self._whole(node, start, end):
-            return
-        # Placeholders are expressions, visited on their own; only the text parts are prose.
-        for part, at in texts:
-            span = locator.span(at, at + len(part.value))
-            self.hits.extend(mention_hits(part.value, span, self.index))
-
-    def leave_FormattedString(self, original_node: cst.FormattedString) -> None:
-        # Past the f-string, or past the comments in its closing parentheses.
-        self.locator.cursor = max(self.locator.cursor, self._fstring_ends.pop())
-
-    def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> None:
-        # Text parts may hold quotes: literals inside a placeholder are searched from its `{`.
-        self.locator.cursor = self._placeholders.pop(id(node))
-
-    def _place(
-        self,
-        parts: Iterable[cst.BaseFormattedStringContent],
-        offset: int,
-        texts: list[tuple[cst.FormattedStringText, int]] | None,
-    ) -> int:
-        """Record where each placeholder of an f-string (format specs included) starts, and
-        each text part in `texts`; return the offset after the last part."""
-        for part in parts:
-            if isinstance(part, cst.FormattedStringText):
-                if texts is not None:
-                    texts.append((part, offset))
-                offset += len(part.value)
-                continue
-            code = self.module.code_for_node(part)
-            self._placeholders[id(part)] = offset
-            spec = part.format_spec if isinstance(part, cst.FormattedStringExpression) else None
-            if spec:  # the format spec's parts end just before the closing `}`
-                length = sum(len(self.module.code_for_node(p)) for p in spec)
-                self._place(spec, offset + len(code) - 1 - length, None)
-            offset += len(code)
-        return offset
-
-    def _whole(self, node: _Literal, start: int, end: int) -> bool:
-        """Record the literal as a hit when its whole value is a known id."""
-        value = literal_text(node)
-        if value is None:
-            return False
-        match = self.index.lookup(value)
-        if match is None:
-            return False
-        context = self._context.get(id(node), ctx.EXPRESSION)
-        fix = ctx.settle(value, match, context.fix, context.model_slot)
-        if fix is not None:  # else the place says it is no model: not even a mention
-            self.hits.append(Hit(self.locator.span(start, end), value, match, fix, context.name))
-        return True
-
-    def visit_Comment(self, node: cst.Comment) -> None:
-        locator = self.locator
-        start = locator.find(node.value)
-        locator.cursor = start + len(node.value)
-        if not self.comments:
-            return
-        span = locator.span(start, locator.cursor)
-        ignore = PYTHON_COMMENT.search(node.value)
-        if ignore is not None:
-            self.suppressions[span.line] = ignored_codes(ignore)
-        self.hits.extend(mention_hits(node.value, span, self.index))
+    def assignment(self, tree: _Tree, targets: Iterable[ast.expr]) -> ctx.Context:
+        named = False
+        for target in targets:
+            if isinstance(target, ast.Subscript):
+                key = self.subscript_key(tree, target)
+                if key is None or not ctx.names_a_model(key):
+                    return ctx.DICT_VALUE
+                named = True
+            elif isinstance(target, (ast.Name, ast.Attribute)):
+                named = named or ctx.names_a_model(_name(target) or "")
+            else:
+                return ctx.CONTAINER
+        return ctx.MODEL_ASSIGNMENT if named else ctx.ASSIGNMENT
 
 
-# Nodes the visitor need not walk into (see `on_visit`): leaves; nodes whose only children are
-# their parentheses (walked when they have some: a comment may sit inside); operators with
-# plain spaces around them (else a comment may sit in a parenthesized line break).
-_PLAIN = cst.SimpleWhitespace
-_NO_TEXT = frozenset({cst.SimpleWhitespace, cst.Newline})
-_ONLY_PARENS = frozenset({cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis})
-_SPACED = frozenset({cst.Comma, cst.AssignEqual, cst.Colon, cst.Dot, cst.Equal})
+def fstring_text(raw: str) -> str | None:
+    """The text of an f-string token with no placeholders, doubled braces read; else None."""
+    parts = split_fstring(raw)
+    if parts is None or parts.expressions:
+        return None
+    text = "".join(raw[start:end] for start, end in parts.texts)
+    return text.replace("{{", "{").replace("}}", "}")
 
 
-def _comments_after(parens: Iterable[cst.LeftParen]) -> Iterable[cst.Comment]:
-    for paren in parens:
-        space = paren.whitespace_after
-        if isinstance(space, cst.ParenthesizedWhitespace):
-            if space.first_line.comment is not None:
-                yield space.first_line.comment
-            yield from (line.comment for line in space.empty_lines if line.comment is not None)
+def _label(tree: _Tree, node: ast.expr | None, context: ctx.Context) -> None:
+    if isinstance(node, (ast.Constant, ast.JoinedStr)):
+        tree.context[id(node)] = context
+    elif isinstance(node, ast.IfExp):  # `model="davinci" if old else "gpt-4o"`: both values
+        _label(tree, node.body, context)
+        _label(tree, node.orelse, context)
 
 
-def _callee_name(func: cst.BaseExpression) -> str | None:
-    if isinstance(func, cst.Name):
-        return func.value
-    if isinstance(func, cst.Attribute):
-        return func.attr.value
+def _keyword(walker: _Walker, tree: _Tree, node: ast.keyword) -> None:
+    if node.arg is not None:
+        named = ctx.names_a_model(node.arg)
+        _label(tree, node.value, ctx.MODEL_KEYWORD if named else ctx.KEYWORD_ARGUMENT)
+
+
+def _call(walker: _Walker, tree: _Tree, node: ast.Call) -> None:
+    positional = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
+    for arg in positional:
+        _label(tree, arg, ctx.CALL_ARGUMENT)
+    # getenv("OPENAI_MODEL", "gpt-4") / settings.get("model", "gpt-4"): a model default.
+    if len(positional) == 2 and _name(node.func) in ("get", "getenv", "setdefault"):
+        key = walker.literal_text(tree, positional[0], fstrings=False)
+        if key is not None and ctx.names_a_model(key):
+            _label(tree, positional[1], ctx.MODEL_DEFAULT)
+
+
+def _assign(walker: _Walker, tree: _Tree, node: ast.Assign) -> None:
+    _label(tree, node.value, walker.assignment(tree, node.targets))
+
+
+def _annotated(walker: _Walker, tree: _Tree, node: ast.AnnAssign) -> None:
+    _label(tree, node.value, walker.assignment(tree, [node.target]))
+
+
+def _arguments(walker: _Walker, tree: _Tree, node: ast.arguments) -> None:
+    positional = [*node.posonlyargs, *node.args]
+    defaults = [*zip(positional[len(positional) - len(node.defaults):], node.defaults,
+                     strict=True),
+                *zip(node.kwonlyargs, node.kw_defaults, strict=True)]
+    for arg, default in defaults:
+        named = ctx.names_a_model(arg.arg)
+        _label(tree, default, ctx.MODEL_PARAMETER if named else ctx.DEFAULT_PARAMETER)
+
+
+def _dict(walker: _Walker, tree: _Tree, node: ast.Dict) -> None:
+    pairs = [(key, value) for key, value in zip(node.keys, node.values, strict=True)
+             if key is not None]
+    table = walker.known_ids(tree, (key for key, _ in pairs)) >= 2
+    for key, value in pairs:
+        _label(tree, key, ctx.MODEL_TABLE_KEY if table else ctx.DICT_KEY)
+        text = walker.literal_text(tree, key)
+        named = text is not None and ctx.names_a_model(text)
+        _label(tree, value, ctx.MODEL_VALUE if named else ctx.DICT_VALUE)
+
+
+def _compare(walker: _Walker, tree: _Tree, node: ast.Compare) -> None:
+    operands = [node.left, *node.comparators]
+    # `model == "davinci"`: equality with a model-named name, attribute or subscript.
+    equality = all(isinstance(op, (ast.Eq, ast.NotEq)) for op in node.ops)
+    named = equality and any(walker.names_a_model(tree, operand) for operand in operands)
+    for operand in operands:
+        _label(tree, operand, ctx.MODEL_COMPARISON if named else ctx.COMPARISON)
+
+
+def _collection(walker: _Walker, tree: _Tree, node: ast.List | ast.Tuple | ast.Set) -> None:
+    if id(node) in tree.subscripts:
+        return  # `x["a", "b"]`: the subscript labelled them
+    values = [value for value in node.elts if not isinstance(value, ast.Starred)]
+    table = walker.known_ids(tree, values) >= 2
+    for value in values:
+        _label(tree, value, ctx.MODEL_LIST if table else ctx.CONTAINER)
+
+
+def _subscript(walker: _Walker, tree: _Tree, node: ast.Subscript) -> None:
+    key = node.slice
+    if isinstance(key, ast.Tuple) and not _parenthesized(walker.text, tree.code, key):
+        tree.subscripts.add(id(key))  # `x["a", "b"]`: elements of the subscript, no tuple
+        for element in key.elts:
+            _label(tree, element, ctx.SUBSCRIPT)
+    elif not isinstance(key, ast.Slice):
+        _label(tree, key, ctx.SUBSCRIPT)
+
+
+def _parenthesized(text: str, code: _Code, node: ast.Tuple) -> bool:
+    start, _ = code.bounds(node)
+    return text.startswith("(", start) and (
+        not node.elts or code.bounds(node.elts[0])[0] != start)
+
+
+_Label = Callable[[_Walker, _Tree, Any], None]
+_LABELS: dict[type[ast.AST], _Label] = {
+    ast.keyword: _keyword,
+    ast.Call: _call,
+    ast.Assign: _assign,
+    ast.AnnAssign: _annotated,
+    ast.arguments: _arguments,
+    ast.Dict: _dict,
+    ast.Compare: _compare,
+    ast.List: _collection,
+    ast.Tuple: _collection,
+    ast.Set: _collection,
+    ast.Subscript: _subscript,
+}
+
+
+def _name(node: ast.expr) -> str | None:
+    """The last name of `name` or `obj.name`."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
     return None
 
 
-def _names_a_model(node: cst.BaseExpression) -> bool:
-    """`model`, `self.engine`, `config["model"]`: an expression whose name says model."""
-    if isinstance(node, cst.Subscript):
-        key = _subscript_key(node)
-        return key is not None and ctx.names_a_model(key)
-    name = _callee_name(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
-    return name is not None and ctx.names_a_model(name)
-
-
-def _subscript_key(target: cst.Subscript) -> str | None:
-    if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
-        return None
-    key = target.slice[0].slice.value
-    return literal_text(key) if isinstance(key, _Literal) else None
-
-
 __all__ = [
-    "FixSafety", "ParseFailure", "decoded", "literal_text", "parse", "scan_python",
+    "FixSafety", "ParseFailure", "decoded", "fstring_text", "parse", "scan_python",
     "string_value", "unparsed_hits",
 ]

@@ -184,6 +184,11 @@ def _segments(line: str, fmt: TextFormat, in_block: bool) -> tuple[list[_Segment
         segments.append(_Segment("comment", 0, close + 2))
         code_start = i = close + 2
     while i < n:
+        # Only quotes and comment characters start a segment: jump to the next one.
+        found = _SEGMENT_START.search(line, i)
+        if found is None:
+            break
+        i = found.start()
         char = line[i]
         if fmt in _COMMENT_SLASH and line.startswith("//", i):
             flush(i)
@@ -218,16 +223,19 @@ def _segments(line: str, fmt: TextFormat, in_block: bool) -> tuple[list[_Segment
 
 def _closing_quote(line: str, start: int, fmt: TextFormat) -> int:
     quote = line[start]
-    escapes = quote == '"' or fmt in (TextFormat.JS, TextFormat.JSON)
-    i = start + 1
-    while i < len(line):
-        if escapes and line[i] == "\\":
-            i += 2
-            continue
-        if line[i] == quote:
-            return i
-        i += 1
-    return -1
+    if quote == '"' or fmt in (TextFormat.JS, TextFormat.JSON):  # a backslash escapes
+        closed = _ESCAPED_STRING[quote].match(line, start)
+        return -1 if closed is None else closed.end() - 1
+    return line.find(quote, start + 1)
+
+
+# What can start a segment (`_segments`): a quote or a comment character.
+_SEGMENT_START = re.compile(r"[\"'`#;/]")
+# A string whose backslashes escape the next character, by its quote.
+_ESCAPED_STRING = {
+    quote: re.compile(f"{quote}(?:[^{quote}\\\\]|\\\\.)*{quote}", re.DOTALL)
+    for quote in "\"'`"
+}
 
 
 def _line_hits(

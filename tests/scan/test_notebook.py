@@ -10,7 +10,7 @@ import pytest
 
 from modelguard.registry.index import ModelIndex
 from modelguard.scan import ScanError, ScanSettings, scan_source
-from modelguard.scan.notebook import mask_magics, read_cells
+from modelguard.scan.notebook import mask_magics, read_cells, source_tokens
 from tests.conftest import AFTER, FIXTURES
 
 # (cell, line in cell, column, end column, line in file, rule, fix)
@@ -114,3 +114,38 @@ def test_unreadable_notebooks_raise_scan_error(index: ModelIndex, text: str, mes
 def test_read_cells_joins_sources() -> None:
     cells = read_cells(_notebook(("markdown", ["a\n", "b"]), ("code", "c\n")))
     assert [(c.number, c.kind, c.source) for c in cells] == [(1, "markdown", "a\nb"), (2, "code", "c\n")]
+
+
+def _sources(notebook: object) -> dict[tuple[int, int], str]:
+    """Every string of `cells[i].source`, as `json` reads the notebook (the reference)."""
+    found: dict[tuple[int, int], str] = {}
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    for i, cell in enumerate(cells if isinstance(cells, list) else []):
+        source = cell.get("source") if isinstance(cell, dict) else None
+        parts = [source] if isinstance(source, str) else source if isinstance(source, list) else []
+        found.update({(i, j): part for j, part in enumerate(parts) if isinstance(part, str)})
+    return found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param('{"cells": [{"source": ["a\\n", "b"]}]}', id="list-source"),
+        pytest.param('{"cells": [{"source": "a\\nb"}]}', id="string-source"),
+        pytest.param('{ "cells" : [ { "source" : [ "x" , "y" ] } , { } ] }', id="spaces"),
+        pytest.param('{\n\t"cells":\r\n[{"source":[]},{"source":["\\"q\\"", 1, null]}]}',
+                     id="escapes-and-non-strings"),
+        pytest.param('{"metadata": {"source": ["no"]}, "cells": [{"outputs": [{"source": "no",'
+                     ' "data": {"text/plain": ["[", "{", "\\\\"]}}], "source": ["yes"]}]}',
+                     id="source-keys-elsewhere"),
+        pytest.param('{"cells": [{"source": ["a"], "source": ["b"]}]}', id="duplicate-key"),
+        pytest.param('{"nbformat": 4, "cells": {"source": "no"}}', id="cells-not-a-list"),
+        pytest.param('[{"cells": [{"source": "no"}]}]', id="not-an-object"),
+        pytest.param('{"cells": [{"source": ["\\u00e9\\ud83d\\ude00 gpt-4"]}], "x": [1.5e3, -0,'
+                     ' true, false, null, NaN]}', id="unicode-escapes-and-numbers"),
+    ],
+)
+def test_source_tokens_are_where_json_reads_the_sources(text: str) -> None:
+    tokens = source_tokens(text)
+    found = {key: json.loads(text[start:end]) for key, (start, end) in tokens.items()}
+    assert found == _sources(json.loads(text))

@@ -1,4 +1,4 @@
-"""The line-by-line scan (lexer + libcst on the logical lines that need it) reports exactly what
+"""The line-by-line scan (lexer + `ast` on the logical lines that need it) reports exactly what
 parsing and visiting the whole module reports: same hits, same spans, same contexts, same
 suppressions. The whole-module scan is the reference (`whole_module=True`)."""
 
@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from modelguard.registry.index import ModelIndex
-from modelguard.scan import python
 from modelguard.scan.hits import Hit, Suppressions
 from modelguard.scan.pylex import Kind, Unlexable, lex
 from modelguard.scan.python import ParseFailure, scan_python
@@ -94,15 +93,6 @@ def test_line_scan_equals_the_whole_module_scan(index: ModelIndex, source: str) 
 
 
 SOURCES = [p.values[0] for p in test_line_scan_equals_the_whole_module_scan.pytestmark[0].args[1]]
-
-
-@pytest.mark.parametrize("source", SOURCES)
-def test_the_pruned_walk_equals_libcsts_full_walk(
-    index: ModelIndex, source: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pruned = scan_python(source, index, whole_module=True)
-    monkeypatch.setattr(python._ModelLiteralVisitor, "on_visit", cst.CSTVisitor.on_visit)
-    assert scan_python(source, index, whole_module=True) == pruned
 
 
 @pytest.mark.parametrize(

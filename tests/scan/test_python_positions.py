@@ -1,5 +1,5 @@
-"""The scanner locates literals and comments without libcst's PositionProvider; every span it
-reports must be the one PositionProvider gives the same node."""
+"""The scanner locates literals with `ast` and its own lexer; every span it reports must be the
+one libcst's PositionProvider gives the same node, line by line and reading the module whole."""
 
 from __future__ import annotations
 
@@ -24,7 +24,10 @@ def _expected(source: str | bytes) -> list[Span]:
         start, end = where.start, where.end
         whole: str | None = None
         if isinstance(node, cst.SimpleString):
-            value = node.evaluated_value
+            try:
+                value = node.evaluated_value
+            except SyntaxError:  # escapes Python rejects: no value
+                value = None
             whole = value.decode() if isinstance(value, bytes) else value
         elif isinstance(node, cst.FormattedString):
             texts = [p.value for p in node.parts if isinstance(p, cst.FormattedStringText)]
@@ -74,8 +77,20 @@ Q = '"' + ID + '"'
         pytest.param(f"x = (\"# {ID}x\"  # {ID}\n)\n", id="comment-text-inside-the-string"),
         pytest.param(f"# -*- coding: latin-1 -*-\nx = 'é'; y = {Q}\n".encode("latin-1"),
                      id="latin-1-cookie"),
+        # Escapes Python rejects and libcst reads: the strings are still read.
+        pytest.param(f"x = '\\N' + {Q}; y = b'é' + '\\x4'\n# {ID}\n", id="invalid-escapes"),
+        pytest.param(f"x = f'{{y}}{ID}\\NLATIN'\nz = ({Q})\n", id="invalid-escape-in-an-f-string"),
+        pytest.param(f"x = f'\\N{{DASH}} {{a}} {ID}' + {Q}\n", id="named-escape-in-an-f-string"),
+        pytest.param(f"x = f'{{a!=b}} {{c=}} {ID} {{d==e}}' + {Q}\n", id="operators-in-placeholders"),
+        pytest.param(f"x = f'{{{{ {ID} }}}}' + f'{{f\"{{a}} {ID}\"}}' + {Q}\n",
+                     id="doubled-braces-and-a-nested-f-string"),
+        pytest.param(f"x = ({Q} f'{{a}} {ID}'\n  {Q})\n", id="string-and-f-string-concatenated"),
+        pytest.param(f"x = [{{'k': {Q}}}[k] for k in {{{Q}}}]\n", id="dict-and-set-displays"),
     ],
 )
-def test_spans_are_libcsts_positions(index: ModelIndex, source: str | bytes) -> None:
-    hits, _ = scan_python(source, index)
+@pytest.mark.parametrize("whole", [False, True], ids=["lines", "whole"])
+def test_spans_are_libcsts_positions(
+    index: ModelIndex, source: str | bytes, whole: bool
+) -> None:
+    hits, _ = scan_python(source, index, whole_module=whole)
     assert sorted((hit.span for hit in hits), key=lambda s: (s.line, s.column)) == _expected(source)
