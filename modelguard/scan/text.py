@@ -248,13 +248,16 @@ def _line_hits(
         found = _hit(number, bare[0], bare[1], line, index, bare[2])
         if found is not None:
             hits.append(found)
-    for segment in segments:
+    for at, segment in enumerate(segments):
         text = line[segment.start:segment.end]
         if segment.kind == "string":
             content = text[1:-1]
             match = index.lookup(content)
             if match is not None and "${" not in content:
-                context = _string_context(line, segment, code_end, fmt)
+                # A key before the value lies in the two segments before it (`"model"` and
+                # `: `, or `model: `): searching from there keeps a long line linear.
+                key_from = segments[max(0, at - 2)].start
+                context = _string_context(line, segment, code_end, fmt, key_from)
                 span = Span(number, segment.start + 1, number, segment.end + 1)
                 fix = ctx.settle(content, match, context.fix, context is MODEL_VALUE)
                 if fix is not None:  # else not a model here (`"type": "command"`): no finding
@@ -284,14 +287,15 @@ def _hit(number: int, start: int, end: int, line: str, index: ModelIndex, contex
     return Hit(Span(number, start + 1, number, end + 1), written, match, fix, context.name)
 
 
-def _string_context(line: str, segment: _Segment, code_end: int, fmt: TextFormat) -> TextContext:
+def _string_context(line: str, segment: _Segment, code_end: int, fmt: TextFormat,
+                    key_from: int) -> TextContext:
     before = line[:segment.start]
     after = line[segment.end:code_end]
     if _VALUE_END.match(after) is None:
         return QUOTED
-    key = _KEY_BEFORE.search(before)
+    key = _KEY_BEFORE.search(before, key_from)
     if fmt is TextFormat.JS:
-        key = _TYPED_KEY_BEFORE.search(before) or key
+        key = _TYPED_KEY_BEFORE.search(before, key_from) or key
     if key is None:
         return QUOTED
     name = key.group("key").rsplit(".", 1)[-1]
