@@ -22,6 +22,9 @@ import io
 import keyword
 import tokenize
 import warnings
+from bisect import bisect_left
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import replace
 
 from modelguard.fix.plan import (
@@ -135,7 +138,7 @@ def _lexed_facts(text: str, tokens: tuple[Token, ...], plan: FixPlan) -> Facts |
     strings = {t.start: t for t in tokens if t.kind is not Kind.COMMENT}
     keywords: dict[int, str] = {}
     dicts: list[ast.Dict] = []
-    for node in ast.walk(tree):
+    for node in _holding(tree, sorted({edit.line for edit in plan.edits})):
         if isinstance(node, ast.keyword) and node.arg is not None:
             keywords[offset(node.lineno, node.col_offset)] = node.arg
         elif isinstance(node, ast.Dict):
@@ -232,6 +235,22 @@ def _same_tokens(
     if text[done:] != fixed[done + shift :]:
         return "the code after the last literal changed"
     return None
+
+
+def _holding(tree: ast.AST, lines: list[int]) -> Iterator[ast.AST]:
+    """`ast.walk` (same order) over the nodes that hold one of `lines` (sorted), or have no
+    lines of their own: the keywords and dicts an edit can be in, without walking the rest of
+    a large module."""
+    todo = deque([tree])
+    while todo:
+        node = todo.popleft()
+        first = getattr(node, "lineno", None)
+        if first is not None:
+            at = bisect_left(lines, first)
+            if at == len(lines) or lines[at] > (getattr(node, "end_lineno", None) or first):
+                continue
+        todo.extend(ast.iter_child_nodes(node))
+        yield node
 
 
 def _verify_by_tokens(
