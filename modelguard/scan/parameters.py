@@ -11,9 +11,14 @@ In Python the model may also be held in a variable: a module constant, or a loca
 request's own function, bound once in its scope by `NAME = "literal"` (`_Scopes`); the finding
 names the variable and the line of its assignment. A dict's keys include those added by the
 statements after `NAME = {...}` in the same block (`NAME["key"] = …`, `NAME.update(…)`), up to
-the first that binds NAME again (`_Additions`). A call that passes `**params` beside a literal
+the first that binds NAME again (`_added_keys`). A call that passes `**params` beside a literal
 model is a site of its own: the parameters in it are not seen, so when the model refuses some
 the finding is a note (`Finding.advisory`), never a failure.
+
+A request names its model: the walk of a module enters only what spans a line the keyword
+`model=` or a "model" key may be written on (`_MODEL_WRITTEN`, in any spelling Python reads
+as one), and the dict of a `NAME = {...}` whose block names it later (`_visit`); the names a
+scope binds are gathered only when a request reads its model from a variable (`_Scopes`).
 
 A site travels as a `Hit` (so the result cache keeps it unchanged): the span of the parameter's
 name, the model as written, the model's match, and a context string `parameter …` holding the
@@ -31,8 +36,10 @@ import json
 import math
 import re
 import warnings
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 
 from modelguard.findings import FixSafety
 from modelguard.registry.index import Match, ModelIndex
@@ -134,12 +141,15 @@ def parameter_hits(text: str, index: ModelIndex, payload_file: bool = False) -> 
     names = index.parameter_names
     if not names or not (any(name in text for name in names) or "**" in text):
         return []
+    named = _model_offsets(text)
+    if not named:
+        return []  # a model is named nowhere, so no request can hold one
     tree = _parsed(text)
     if tree is None:
         return []
     lines = _LINES.findall(text)
     hits: list[Hit] = []
-    for request in _requests(tree):
+    for request in _requests(tree, _line_numbers(named, lines)):
         if request.endpoints is None:
             continue
         model = _model(request.model, index)
@@ -851,13 +861,14 @@ class _Request:
     spreads: tuple[ast.keyword, ...]  # `**params` arguments of a call
 
 
-def _requests(tree: ast.AST) -> Iterator[_Request]:
+def _requests(tree: ast.Module, lines: list[int] | None = None) -> Iterator[_Request]:
     """Every request in a module whose model is a string literal, written in the call or
     dict, or held in a variable `_Scopes` resolves to its one literal assignment; a dict's
-    keys include those added later in the same block (`_Additions`)."""
+    keys include those added later in the same block (`_added_keys`). With `lines`, the
+    lines a model keyword or key may be written on (`_MODEL_WRITTEN`): only what spans one is
+    looked at (`_visit`)."""
     scopes = _Scopes(tree)
-    additions = _Additions(scopes.blocks)
-    for node, chain in scopes.nodes:
+    for node, chain, following in _visit(tree, lines):
         if isinstance(node, ast.Call):
             kind = _CALLS.get(_call_names(node.func))
             if kind is None:
@@ -870,12 +881,13 @@ def _requests(tree: ast.AST) -> Iterator[_Request]:
             yield _Request(kind[0], kind[1], False, found[0], found[1],
                            tuple(_Param(name, kw, kw.value) for name, kw in keywords.items()),
                            tuple(kw for kw in node.keywords if kw.arg is None))
-        elif isinstance(node, ast.Dict):
+        else:
             params = {key.value: _Param(key.value, key, value)
                       for key, value in zip(node.keys, node.values, strict=True)
                       if isinstance(key, ast.Constant) and isinstance(key.value, str)}
-            for added in additions.of(node):
-                params.setdefault(added.name, added)
+            if following is not None and ("model" in params or following.may_add_model):
+                for added in _added_keys(following.name, following.statements):
+                    params.setdefault(added.name, added)
             model = params.get("model")
             found = None if model is None else scopes.literal(model.value, chain, node)
             if found is None:
@@ -886,150 +898,283 @@ def _requests(tree: ast.AST) -> Iterator[_Request]:
                            tuple(params.values()), ())
 
 
+# Where a request's model can be named: the keyword `model` (`model_name`), which line breaks
+# and comments may part from its `=`, or a "model" key; and the other ways of writing them.
+# Each pattern starts with fixed text, which `re` looks for fast; a match never takes in the
+# next (the keyword's `=` is looked ahead for), so each place is found.
+_MODEL_WRITTEN = (
+    re.compile(r"model(?=(?:_name)?(?:\s|\\|#[^\r\n]*[\r\n])*[=\"'])"),
+    re.compile(r"\\[xuUN0-7\r\n]"),  # an escape or a backslash-newline in the string
+    re.compile(r"\"m(?:o|od|ode)?[\"']"),  # the first part of a concatenation ("mo" "del")
+    re.compile(r"'m(?:o|od|ode)?[\"']"),
+)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")  # an identifier NFKC folds to `model`
+
+
+def _model_offsets(text: str) -> list[int]:
+    """Where `_MODEL_WRITTEN` (and `_NON_ASCII`) matches start in `text`, in no order."""
+    patterns = _MODEL_WRITTEN if text.isascii() else (*_MODEL_WRITTEN, _NON_ASCII)
+    return [match.start() for pattern in patterns for match in pattern.finditer(text)]
+
+
+def _line_numbers(offsets: list[int], lines: list[str]) -> list[int]:
+    """The numbers of the lines (`_LINES`) holding `offsets`, sorted."""
+    ends = list(accumulate(map(len, lines)))
+    return sorted({bisect_right(ends, offset) + 1 for offset in offsets})
+
+
 _SCOPE_NODES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# The fields of a definition that belong to the scope around it.
+_OUTER_FIELDS = frozenset(("decorator_list", "returns", "bases", "keywords"))
 _Chain = tuple[ast.AST, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _Following:
+    """The statements after `NAME = {...}` in its block, which may add keys to the dict."""
+
+    name: str
+    statements: list[ast.stmt]
+    may_add_model: bool  # one of them is on a line a "model" key may be written on
+
+
+def _visit(tree: ast.Module, lines: list[int] | None
+           ) -> Iterator[tuple[ast.Call | ast.Dict, _Chain, _Following | None]]:
+    """Every call and dict of a module, with its chain of enclosing scopes (module first) and,
+    for the value of `NAME = {...}`, the statements after it in its block.
+
+    With `lines`, a node is entered only when it spans one of them (a definition from its
+    first decorator), since a request's model keyword or key is inside the request; and so is
+    the dict of `NAME = {...}` when a later statement of its block does (a "model" key may be
+    added there)."""
+    prune, near = lines is not None, lines or []
+    following: dict[int, _Following] = {}
+    stack: list[tuple[ast.AST, _Chain]] = [(tree, ())]
+    while stack:
+        node, chain = stack.pop()
+        if isinstance(node, (ast.Call, ast.Dict)):
+            yield node, chain, following.get(id(node))
+        scope = isinstance(node, _SCOPE_NODES)
+        inner = (*chain, node) if scope else chain
+        for name in node._fields:
+            field = getattr(node, name, None)
+            # A function's decorators and annotations are its parent's.
+            outer = chain if scope and node is not tree and name in _OUTER_FIELDS else inner
+            if isinstance(field, list) and field and isinstance(field[0], ast.stmt):
+                stack.extend((child, outer) for child in _statements(field, prune, near,
+                                                                     following))
+                continue
+            for child in field if isinstance(field, list) else (field,):
+                # Not a name (`global x`), a `**spread` key, nothing, or a context.
+                if isinstance(child, ast.AST) and child._fields and (
+                        not prune or _spans(child, near)):
+                    stack.append((child, outer))
+
+
+def _statements(block: list[ast.stmt], prune: bool, lines: list[int],
+                following: dict[int, _Following]) -> list[ast.AST]:
+    """What `_visit` enters of a block, in order; it notes the statements after each
+    `NAME = {...}` in `following`."""
+    entered: list[ast.AST] = []
+    for at, statement in enumerate(block):
+        spans = not prune or _spans(statement, lines)
+        assigned = _assigned_dict(statement)
+        if assigned is not None:
+            after = block[at + 1:]
+            # From its last line: `p = {...}; p["model"] = m` is one line.
+            may_add = not prune or (bool(after) and _holds(
+                lines, statement.end_lineno or statement.lineno,
+                block[-1].end_lineno or block[-1].lineno))
+            following[id(assigned[1])] = _Following(assigned[0], after, may_add)
+            if may_add and not spans:
+                entered.append(assigned[1])
+        if spans:
+            entered.append(statement)
+    return entered
+
+
+def _spans(node: ast.AST, lines: list[int]) -> bool:
+    """`node` has no position, or spans one of `lines` (a definition from its first decorator)."""
+    end: int | None = getattr(node, "end_lineno", None)
+    if end is None:
+        return True
+    decorators: list[ast.expr] | None = getattr(node, "decorator_list", None)
+    start: int = decorators[0].lineno if decorators else getattr(node, "lineno", 1)
+    return _holds(lines, start, end)
+
+
+def _holds(lines: list[int], start: int, end: int) -> bool:
+    """Some number of `lines` (sorted) is in start..end."""
+    at = bisect_left(lines, start)
+    return at < len(lines) and lines[at] <= end
+
+
+def _children(node: ast.AST) -> Iterator[tuple[str, ast.AST]]:
+    """The child nodes of `node`, each with the name of its field."""
+    for name in node._fields:
+        field = getattr(node, name, None)
+        if isinstance(field, ast.AST):
+            yield name, field
+        elif isinstance(field, list):
+            for child in field:
+                if isinstance(child, ast.AST):
+                    yield name, child
+
+
 class _Scopes:
-    """One walk of a module: every node with its chain of enclosing scopes (module first), the
-    names each scope binds (a comprehension's go to the scope around it, which only makes a
-    name less certain), and the blocks of statements.
+    """The names each scope of a module binds (a comprehension's go to the scope around it,
+    which only makes a name less certain), found for a scope when a request asks.
 
     A name read in a request holds a literal when the scope it resolves to binds it exactly
     once, by `NAME = "literal"` (before the request, in the request's own scope), and no
     `global`/`nonlocal` statement names it anywhere in the module."""
 
-    def __init__(self, tree: ast.AST) -> None:
-        self.nodes: list[tuple[ast.AST, _Chain]] = []
-        self.blocks: list[list[ast.stmt]] = []
-        self.bindings: dict[tuple[int, str], list[ast.AST]] = {}
-        self.declared: set[str] = set()
-        self.literals: dict[int, ast.Constant] = {}  # id of a Name bound to a literal
-        stack: list[tuple[ast.AST, _Chain]] = [(tree, ())]
-        while stack:
-            node, chain = stack.pop()
-            inner = (*chain, node) if isinstance(node, _SCOPE_NODES) else chain
-            self.nodes.append((node, inner))
-            self._bind(node, chain, inner)
-            for name, field in ast.iter_fields(node):
-                if isinstance(field, list) and field and isinstance(field[0], ast.stmt):
-                    self.blocks.append(field)
-                # A function's decorators, defaults and annotations are its parent's.
-                outer = (chain if isinstance(node, _SCOPE_NODES) and node is not tree
-                         and name in ("decorator_list", "returns", "bases", "keywords")
-                         else inner)
-                for child in field if isinstance(field, list) else (field,):
-                    if isinstance(child, ast.AST):
-                        stack.append((child, outer))
-
-    def _bind(self, node: ast.AST, chain: _Chain, inner: _Chain) -> None:
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            self._add(inner, node.id, node)
-        elif isinstance(node, ast.arg):
-            self._add(inner, node.arg, node)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            self._add(chain, node.name, node)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                self._add(inner, alias.asname or alias.name.split(".")[0], node)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            self.declared.update(node.names)
-        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-            self._add(inner, node.name, node)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            self._add(inner, node.rest, node)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            value = node.value
-            if (len(targets) == 1 and isinstance(targets[0], ast.Name)
-                    and isinstance(value, ast.Constant) and isinstance(value.value, str)):
-                self.literals[id(targets[0])] = value
-
-    def _add(self, chain: _Chain, name: str, node: ast.AST) -> None:
-        if chain:
-            self.bindings.setdefault((id(chain[-1]), name), []).append(node)
+    def __init__(self, tree: ast.Module) -> None:
+        self._tree = tree
+        self._bindings: dict[int, dict[str, list[ast.AST]]] = {}  # by the id of a scope
+        self._literals: dict[int, ast.Constant] = {}  # id of a Name bound to a literal
+        self._declared: set[str] | None = None
 
     def literal(self, value: ast.expr | None, chain: _Chain, at: ast.expr
                 ) -> tuple[ast.Constant, ast.Name | None] | None:
         """The string literal `value` is, or holds (with the name), read at `at`."""
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             return value, None
-        if not isinstance(value, ast.Name) or value.id in self.declared:
+        if not isinstance(value, ast.Name):
             return None
         # A function skips the class bodies around it; the first scope binding the name decides.
         for depth in range(len(chain) - 1, -1, -1):
             scope = chain[depth]
             if isinstance(scope, ast.ClassDef) and depth != len(chain) - 1:
                 continue
-            bound = self.bindings.get((id(scope), value.id))
+            bound = self._bound(scope).get(value.id)
             if bound is None:
                 continue
             if depth not in (0, len(chain) - 1) or len(bound) != 1:
                 return None  # a closure's variable, or assigned more than once
-            constant = self.literals.get(id(bound[0]))
+            constant = self._literals.get(id(bound[0]))
             if constant is None or not isinstance(bound[0], ast.Name):
                 return None
             if depth == len(chain) - 1 and (bound[0].lineno, bound[0].col_offset) > (
                     at.lineno, at.col_offset):
                 return None  # assigned after the request, in the request's own scope
-            return constant, bound[0]
+            return None if value.id in self._declared_names() else (constant, bound[0])
         return None
 
+    def _bound(self, scope: ast.AST) -> dict[str, list[ast.AST]]:
+        """The names `scope` binds → the nodes binding them."""
+        names = self._bindings.get(id(scope))
+        if names is not None:
+            return names
+        names = self._bindings[id(scope)] = {}
+        # Its own nodes: not those of a scope inside, but that scope's name, decorators and
+        # annotations; nor its own decorators and annotations (the scope around it has them).
+        stack = [child for field, child in _children(scope)
+                 if scope is self._tree or field not in _OUTER_FIELDS]
+        while stack:
+            node = stack.pop()
+            nested = isinstance(node, _SCOPE_NODES)
+            stack.extend(child for field, child in _children(node)
+                         if not nested or field in _OUTER_FIELDS)
+            for name in _names(node):
+                names.setdefault(name, []).append(node)
+            literal = _literal_assignment(node)
+            if literal is not None:
+                self._literals[id(literal[0])] = literal[1]
+        return names
 
-class _Additions:
-    """Keys added to a dict after `NAME = {...}`, in the statements after it in the same
-    block: `NAME["key"] = …` and `NAME.update(key=…)` / `NAME.update({"key": …})`, up to the
-    first statement that binds the name again."""
-
-    def __init__(self, blocks: list[list[ast.stmt]]) -> None:
-        self._added: dict[int, list[_Param]] = {}
-        for block in blocks:
-            for at, statement in enumerate(block):
-                target = _assigned_dict(statement)
-                if target is not None:
-                    self._added[id(statement.value)] = list(  # type: ignore[attr-defined]
-                        _added_keys(target, block[at + 1:]))
-
-    def of(self, node: ast.Dict) -> list[_Param]:
-        return self._added.get(id(node), [])
+    def _declared_names(self) -> set[str]:
+        """The names a `global` or `nonlocal` statement names, anywhere in the module."""
+        if self._declared is None:
+            self._declared = set()
+            stack: list[ast.AST] = [self._tree]
+            while stack:  # statements are only ever inside statements, handlers and cases
+                node = stack.pop()
+                if isinstance(node, (ast.Global, ast.Nonlocal)):
+                    self._declared.update(node.names)
+                stack.extend(child for _, child in _children(node) if isinstance(
+                    child, (ast.stmt, ast.excepthandler, ast.match_case)))
+        return self._declared
 
 
-def _assigned_dict(statement: ast.stmt) -> str | None:
-    """NAME of a statement `NAME = {...}` (or `NAME: T = {...}`)."""
+def _names(node: ast.AST) -> Iterator[str]:
+    """The names `node` binds in its scope (a definition: in the scope around it)."""
+    if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+        yield node.id
+    elif isinstance(node, ast.arg):
+        yield node.arg
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        yield node.name
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        for alias in node.names:
+            yield alias.asname or alias.name.split(".")[0]
+    elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+        yield node.name
+    elif isinstance(node, ast.MatchMapping) and node.rest:
+        yield node.rest
+
+
+def _literal_assignment(node: ast.AST) -> tuple[ast.Name, ast.Constant] | None:
+    """NAME and the literal of a statement `NAME = "literal"` (or `NAME: T = "literal"`)."""
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target: ast.expr = node.targets[0]
+    elif isinstance(node, ast.AnnAssign):
+        target = node.target
+    else:
+        return None
+    value = node.value
+    if isinstance(target, ast.Name) and isinstance(value, ast.Constant) and isinstance(
+            value.value, str):
+        return target, value
+    return None
+
+
+def _assigned_dict(statement: ast.stmt) -> tuple[str, ast.Dict] | None:
+    """NAME and the dict of a statement `NAME = {...}` (or `NAME: T = {...}`)."""
     if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
         target: ast.expr = statement.targets[0]
-    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+    elif isinstance(statement, ast.AnnAssign):
         target = statement.target
     else:
         return None
-    return target.id if isinstance(target, ast.Name) and isinstance(
-        statement.value, ast.Dict) else None
+    value = statement.value
+    if isinstance(target, ast.Name) and isinstance(value, ast.Dict):
+        return target.id, value
+    return None
 
 
 def _added_keys(name: str, statements: list[ast.stmt]) -> Iterator[_Param]:
-    for statement in statements:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            target = statement.targets[0]
-            if (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
-                    and target.value.id == name and isinstance(target.slice, ast.Constant)
-                    and isinstance(target.slice.value, str)):
-                yield _Param(target.slice.value, target.slice, statement.value)
-                continue
-        call = statement.value if isinstance(statement, ast.Expr) else None
-        if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-                and call.func.attr == "update" and isinstance(call.func.value, ast.Name)
-                and call.func.value.id == name):
-            for kw in call.keywords:
-                if kw.arg is not None:
-                    yield _Param(kw.arg, kw, kw.value)
-            for arg in call.args:
-                if isinstance(arg, ast.Dict):
-                    for key, value in zip(arg.keys, arg.values, strict=True):
-                        if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                            yield _Param(key.value, key, value)
-            continue
-        if _rebinds(statement, name):
+    """The keys `statements` add to the dict NAME, up to the first that binds NAME again."""
+    additions = [_addition(name, statement) for statement in statements]
+    # What follows the last statement adding a key changes nothing: it is not walked.
+    last = max((at for at, added in enumerate(additions) if added), default=-1)
+    for statement, added in zip(statements[:last + 1], additions, strict=False):
+        if added is not None:
+            yield from added
+        elif _rebinds(statement, name):
             return
+
+
+def _addition(name: str, statement: ast.stmt) -> list[_Param] | None:
+    """The keys a statement `NAME["key"] = …` or `NAME.update(…)` adds; None for another."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+        if (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
+                and target.value.id == name and isinstance(target.slice, ast.Constant)
+                and isinstance(target.slice.value, str)):
+            return [_Param(target.slice.value, target.slice, statement.value)]
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "update" and isinstance(call.func.value, ast.Name)
+            and call.func.value.id == name):
+        return None
+    added = [_Param(kw.arg, kw, kw.value) for kw in call.keywords if kw.arg is not None]
+    for arg in call.args:
+        if isinstance(arg, ast.Dict):
+            added.extend(_Param(key.value, key, value)
+                         for key, value in zip(arg.keys, arg.values, strict=True)
+                         if isinstance(key, ast.Constant) and isinstance(key.value, str))
+    return added
 
 
 def _rebinds(statement: ast.stmt, name: str) -> bool:
