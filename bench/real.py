@@ -171,9 +171,9 @@ def main(argv: list[str] | None = None) -> int:
              f"--runs {args.runs}` on {date.today()}.", "", "## Machine", "", *machine(), ""]
     # An installed wheel's modules are byte-compiled by pip; a source checkout run with
     # PYTHONDONTWRITEBYTECODE would compile every module on every start instead.
-    import modelguard
+    import modelguard as package
 
-    compileall.compile_dir(Path(modelguard.__file__).parent, quiet=1)
+    compileall.compile_dir(Path(package.__file__).parent, quiet=1)
     lines += ["Bytecode: the `modelguard` package is byte-compiled first (`compileall`), as pip "
               "does when it installs the wheel.", ""]
     with tempfile.TemporaryDirectory() as scratch:
