@@ -11,15 +11,15 @@ than 200 unclosed brackets. The unary bound is far above any real code and far b
 
 from __future__ import annotations
 
-import re
-
 MAX_BRACKET_DEPTH = 200
 MAX_UNARY_RUN = 1000
 
 _TO_PARENS = bytes.maketrans(b"[{]}", b"(())")
 _NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"()[]{}")))
 _OPEN_PAREN = ord("(")
-_UNARY_RUN = re.compile(rb"(?:[-+~][ \t]*){%d,}" % (MAX_UNARY_RUN + 1))
+# Unary operators to `-`, the spaces and tabs that may separate them to ` `, all else to `x`.
+_UNARY_TABLE = bytes(ord("-") if byte in b"-+~" else ord(" ") if byte in b" \t" else ord("x")
+                     for byte in range(256))
 
 
 def too_deep(source: str | bytes) -> str | None:
@@ -28,9 +28,17 @@ def too_deep(source: str | bytes) -> str | None:
     if nested_deeper_than(data, MAX_BRACKET_DEPTH):
         return (f"brackets nested more than {MAX_BRACKET_DEPTH} deep (Python's own limit); "
                 "not parsed")
-    if _UNARY_RUN.search(data) is not None:
+    if _unary_run_longer_than(data, MAX_UNARY_RUN):
         return f"more than {MAX_UNARY_RUN} chained unary operators; not parsed"
     return None
+
+
+def _unary_run_longer_than(data: bytes, limit: int) -> bool:
+    """Whether more than `limit` unary operators follow each other, with only spaces or tabs
+    between them (`- - -x`): in C, the operators alone with every other byte as `x`."""
+    if data.count(b"-") + data.count(b"+") + data.count(b"~") <= limit:
+        return False
+    return b"-" * (limit + 1) in data.translate(_UNARY_TABLE).replace(b" ", b"")
 
 
 def nested_deeper_than(data: bytes, limit: int) -> bool:

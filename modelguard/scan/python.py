@@ -249,19 +249,21 @@ def _scan_lines(text: str, lexed: Lexed, index: ModelIndex) -> tuple[list[Hit], 
     locator = _Locator(text)
     hits: list[Hit] = []
     suppressions: Suppressions = {}
-    in_context: set[int] = set()  # logical lines that libcst must read
+    in_context: set[int] = set()  # logical lines that must be parsed
     prose = []
     keys = index.key_atoms(text)
+    # One search for all of them (ASCII letters and digits: ignoring case is `lower()`).
+    key_atom = re.compile("|".join(map(re.escape, keys)) or "(?!)", re.IGNORECASE) \
+        if keys is not None else None
 
     def may_name(raw: str) -> bool:
         # A token's atoms are atoms of the text (it starts after a quote, a `#` or a byte
         # that is no name character, and ends at a quote or a line break): a name written
         # plainly in it holds one of the text's key atoms. Escapes and non-ASCII characters
         # can spell a name otherwise: the prefilter itself decides those.
-        if keys is None or not raw.isascii() or "\\" in raw:
+        if key_atom is None or not raw.isascii() or "\\" in raw:
             return index.may_contain(raw)
-        lowered = raw.lower()
-        return any(key in lowered for key in keys)
+        return key_atom.search(raw) is not None
 
     for token in lexed.tokens:
         raw = text[token.start : token.end]

@@ -132,7 +132,8 @@ def scan_text(text: str, fmt: TextFormat, index: ModelIndex) -> tuple[list[Hit],
             if block_indent is not None and (not line.strip() or indent > block_indent):
                 prose = True
             else:
-                block_indent = indent if _YAML_BLOCK.match(line) else None
+                block_indent = indent if ("|" in line or ">" in line) and _YAML_BLOCK.match(
+                    line) else None
         elif fmt is TextFormat.TOML:
             if toml_close is not None:
                 prose = True

@@ -6,16 +6,24 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from modelguard.engine import runner
 from modelguard.engine.runner import run_files
 from modelguard.findings import Failed, Scanned
 from modelguard.registry.index import ModelIndex
 from modelguard.scan import ScanSettings
-from modelguard.scan.depth import MAX_BRACKET_DEPTH, MAX_UNARY_RUN, too_deep
+from modelguard.scan.depth import (
+    MAX_BRACKET_DEPTH,
+    MAX_UNARY_RUN,
+    _unary_run_longer_than,
+    too_deep,
+)
 from tests.conftest import AFTER, FIXTURES, run_cli
 
 TEST_REGISTRY = str(FIXTURES / "registry")
@@ -123,3 +131,12 @@ def test_a_dying_pool_worker_costs_its_file_not_the_run(
     assert [(r.path, r.message) for r in failed] == [
         (runner.display_path(files[37]), "crashed the scanner (its process died); not scanned")]
     assert all(len(r.findings) == 1 for r in results if isinstance(r, Scanned))
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=st.lists(st.sampled_from([b"-", b"+", b"~", b" ", b"\t", b"x", b"\n", b"--"]),
+                     max_size=40).map(b"".join))
+def test_the_unary_run_check_is_the_regex_s(data: bytes) -> None:
+    # The definition, as a (slow on long files) regex: operators separated by spaces or tabs.
+    definition = re.compile(rb"(?:[-+~][ \t]*){6,}")
+    assert _unary_run_longer_than(data, 5) is (definition.search(data) is not None)
