@@ -340,7 +340,8 @@ def _parameter_finding(path: str, hit: Hit, site: ParameterSite, index: ModelInd
     # replaced), so `fix` writes the parameter the model it leaves there takes. Removing a
     # keyword argument changes the request: unsafe. A payload key is reported only, and so is
     # every key of a payload file, and a request whose model `fix` may not move in step.
-    certain = site.certain or successor is None
+    # A parameter's default is the model only when the caller passes none: a note, no fix.
+    certain = (site.certain or successor is None) and not site.default
     fix = (FixSafety.NONE if site.in_file or (site.in_dict and not renamed) or not certain
            else FixSafety.SAFE if renamed else FixSafety.UNSAFE)
     return _placed(
@@ -353,6 +354,7 @@ def _parameter_finding(path: str, hit: Hit, site: ParameterSite, index: ModelInd
                 f"{'/'.join(site.endpoints)}: {advice}{site.note}",
         endpoints=entry.endpoints,
         parameter=site.name,
+        advisory=site.default,
     )
 
 

@@ -9,7 +9,9 @@ the as-of date (`scan.parameter_finding`), since the replacement depends on it.
 
 In Python the model may also be held in a variable: a module constant, or a local of the
 request's own function, bound once in its scope by `NAME = "literal"` (`_Scopes`); the finding
-names the variable and the line of its assignment. A dict's keys include those added by the
+names the variable and the line of its assignment. A parameter of the request's own function
+that nothing else binds is followed to its default (`def ask(model="o3")`): a caller may pass
+another model, so that finding is a note with no fix. A dict's keys include those added by the
 statements after `NAME = {...}` in the same block (`NAME["key"] = …`, `NAME.update(…)`), up to
 the first that binds NAME again (`_added_keys`). A call that passes `**params` beside a literal
 model is a site of its own: the parameters in it are not seen, so when the model refuses some
@@ -25,8 +27,8 @@ name, the model as written, the model's match, and a context string `parameter �
 endpoints of the call, the parameter and its siblings (`ParameterSite.context`).
 
 Left out, by design: positional arguments, a variable bound more than once or by anything but
-one string literal (a parameter, a loop, an import, a `global`), a closure's variable, and keys
-added in another block (under an `if`) or through another name.
+one string literal (a parameter without a string default, a loop, an import, a `global`), a
+closure's variable, and keys added in another block (under an `if`) or through another name.
 """
 
 from __future__ import annotations
@@ -92,14 +94,17 @@ class ParameterSite:
     certain: bool = True
     # `**params` of a call: the parameters in it are not seen, only that the model refuses some.
     spread: bool = False
+    # The variable is a parameter of the request's function and the model its default value:
+    # a caller may pass another, so the finding is a note and `fix` leaves the keyword alone.
+    default: bool = False
 
     @property
     def context(self) -> str:
         """The site as a `Hit` context (what the cache stores)."""
         where = ("spread" if self.spread else "file-key" if self.in_file
                  else "key" if self.in_dict else "keyword")
-        via = (f"via:{self.variable}:{self.assigned}:{'certain' if self.certain else 'unsure'}"
-               if self.variable else "direct")
+        how = "default" if self.default else "certain" if self.certain else "unsure"
+        via = f"via:{self.variable}:{self.assigned}:{how}" if self.variable else "direct"
         return " ".join((CONTEXT, where, ",".join(self.endpoints),
                          self.name, ",".join(self.siblings),
                          "client-renames" if self.client_renames else "as-written", via))
@@ -116,6 +121,9 @@ class ParameterSite:
     @property
     def note(self) -> str:
         """What the message adds about where the model comes from."""
+        if self.default:
+            return (f" (the model is `{self.variable}`, a parameter defaulting to it on line "
+                    f"{self.assigned}; a caller may pass another)")
         return (f" (the model is `{self.variable}`, assigned on line {self.assigned})"
                 if self.variable else "")
 
@@ -125,12 +133,12 @@ class ParameterSite:
         if len(parts) != 7 or parts[0] != CONTEXT:
             return None
         via = parts[6].split(":")
-        variable, assigned, certain = (via[1], int(via[2]), via[3] == "certain") if (
-            len(via) == 4 and via[2].isdigit()) else ("", 0, True)
+        variable, assigned, how = (via[1], int(via[2]), via[3]) if (
+            len(via) == 4 and via[2].isdigit()) else ("", 0, "certain")
         return ParameterSite(tuple(parts[2].split(",")), parts[3], tuple(parts[4].split(",")),
                              parts[5] == "client-renames", parts[1] in ("key", "file-key"),
-                             parts[1] == "file-key", variable, assigned, certain,
-                             parts[1] == "spread")
+                             parts[1] == "file-key", variable, assigned, how == "certain",
+                             parts[1] == "spread", how == "default")
 
 
 def parameter_hits(text: str, index: ModelIndex, payload_file: bool = False) -> list[Hit]:
@@ -155,26 +163,29 @@ def parameter_hits(text: str, index: ModelIndex, payload_file: bool = False) -> 
         model = _model(request.model, index)
         if model is None:
             continue
-        variable, assigned, certain = "", 0, True
+        variable, assigned, certain, default = "", 0, True, False
         if request.variable is not None:
             if payload_file:
                 continue  # JSON has no variables: a name there is `true`, `false` or `null`
-            variable, assigned = request.variable.id, request.model.lineno
-            certain = settle(model[0], model[1], FixSafety.SAFE,
-                             names_a_model(variable)) is FixSafety.SAFE
+            default = isinstance(request.variable, ast.arg)
+            variable = request.variable.arg if isinstance(request.variable, ast.arg) \
+                else request.variable.id
+            assigned = request.model.lineno
+            certain = not default and settle(model[0], model[1], FixSafety.SAFE,
+                                             names_a_model(variable)) is FixSafety.SAFE
         siblings = tuple(sorted({param.name for param in request.params}))
         for param in request.params:
             span = _name_span(param, lines)
             if param.name in names and span is not None:
                 site = ParameterSite(request.endpoints, param.name, siblings,
                                      request.client_renames, request.in_dict, payload_file,
-                                     variable, assigned, certain)
+                                     variable, assigned, certain, default=default)
                 hits.append(Hit(span, model[0], model[1], FixSafety.SAFE, site.context))
         for spread in request.spreads:
             shown = _dotted(spread.value)
             site = ParameterSite(request.endpoints, f"**{shown}", siblings,
                                  request.client_renames, False, False, variable, assigned,
-                                 certain, spread=True)
+                                 certain, spread=True, default=default)
             start = _column(lines, spread.lineno, spread.col_offset)
             hits.append(Hit(Span(spread.lineno, start, spread.lineno, start + 2 + len(shown)),
                             model[0], model[1], FixSafety.NONE, site.context))
@@ -856,7 +867,9 @@ class _Request:
     client_renames: bool
     in_dict: bool
     model: ast.Constant  # the model literal: in the request, or its variable's one assignment
-    variable: ast.Name | None  # the name the request reads the model from, if it does
+    # The name the request reads the model from, if it does: a variable, or a parameter of the
+    # request's function whose default the model is.
+    variable: ast.Name | ast.arg | None
     params: tuple[_Param, ...]
     spreads: tuple[ast.keyword, ...]  # `**params` arguments of a call
 
@@ -1036,8 +1049,9 @@ class _Scopes:
         self._declared: set[str] | None = None
 
     def literal(self, value: ast.expr | None, chain: _Chain, at: ast.expr
-                ) -> tuple[ast.Constant, ast.Name | None] | None:
-        """The string literal `value` is, or holds (with the name), read at `at`."""
+                ) -> tuple[ast.Constant, ast.Name | ast.arg | None] | None:
+        """The string literal `value` is, or holds (with the name), read at `at`; or, for a
+        parameter of the request's own function that nothing else binds, its default."""
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             return value, None
         if not isinstance(value, ast.Name):
@@ -1052,6 +1066,10 @@ class _Scopes:
                 continue
             if depth not in (0, len(chain) - 1) or len(bound) != 1:
                 return None  # a closure's variable, or assigned more than once
+            if isinstance(bound[0], ast.arg) and depth == len(chain) - 1:
+                default = _default(scope, bound[0])
+                return None if default is None or value.id in self._declared_names() else (
+                    default, bound[0])
             constant = self._literals.get(id(bound[0]))
             if constant is None or not isinstance(bound[0], ast.Name):
                 return None
@@ -1112,6 +1130,19 @@ def _names(node: ast.AST) -> Iterator[str]:
         yield node.name
     elif isinstance(node, ast.MatchMapping) and node.rest:
         yield node.rest
+
+
+def _default(function: ast.AST, arg: ast.arg) -> ast.Constant | None:
+    """The string literal `arg`, a parameter of `function`, defaults to; None if none."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return None
+    params = function.args
+    positional = [*params.posonlyargs, *params.args]
+    pairs = [*zip(positional[len(positional) - len(params.defaults):], params.defaults,
+                  strict=True), *zip(params.kwonlyargs, params.kw_defaults, strict=True)]
+    default = next((value for param, value in pairs if param is arg), None)
+    return default if isinstance(default, ast.Constant) and isinstance(default.value, str) \
+        else None
 
 
 def _literal_assignment(node: ast.AST) -> tuple[ast.Name, ast.Constant] | None:

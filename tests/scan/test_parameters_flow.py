@@ -70,11 +70,45 @@ def test_model_in_a_variable(facts: ModelIndex, source: str,
     assert mg005(source, facts) == expected
 
 
+def _default(line: int, name: str = "model") -> str:
+    return f" (the model is `{name}`, a parameter defaulting to it on line {line}; a caller may " \
+        "pass another)"
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    pytest.param(f'def ask(prompt, model="o3"):\n    return {OAI}(model=model, max_tokens=5)\n',
+                 [("2 max_tokens", RENAME + _default(1), "none")], id="positional-default"),
+    pytest.param(f'async def ask(*, model: str = "o1-preview", t=0):\n'
+                 f'    return await {OAI}(model=model, temperature=0)\n',
+                 [("2 temperature", REFUSED + _default(1), "none")], id="keyword-only-default"),
+    pytest.param(f'class A:\n    def ask(self, m="o3", /):\n        {OAI}(model=m, top_p=1)\n',
+                 [("3 top_p", REFUSED + _default(2, "m"), "none")], id="positional-only-method"),
+    pytest.param(f'ask = lambda model="o3": {OAI}(model=model, max_tokens=5)\n',
+                 [("1 max_tokens", RENAME + _default(1), "none")], id="lambda"),
+    pytest.param(f'def ask(model="o3"):\n    {OAI}(model=model, **params)\n',
+                 [("2 **params", "`o3` on chat takes `max_completion_tokens` for `max_tokens`; "
+                   "refuses `temperature`, `top_p`" + _default(1), "none")], id="kwargs"),
+])
+def test_model_a_parameter_defaults_to(facts: ModelIndex, source: str,
+                                       expected: list[tuple[str, str, str]]) -> None:
+    # A caller may pass another model: every finding is a note, and `fix` renames nothing.
+    assert mg005(source, facts) == expected
+    assert all(f.advisory for f in found(source, facts))
+
+
 @pytest.mark.parametrize("source", [
     pytest.param(f'MODEL = "o3"\nMODEL = "gpt-4o"\n{OAI}(model=MODEL, max_tokens=5)\n',
                  id="assigned-twice"),
+    pytest.param(f'def ask(model="o3"):\n    model = model or "gpt-4o"\n'
+                 f'    {OAI}(model=model, max_tokens=5)\n', id="parameter-reassigned"),
+    pytest.param(f'def ask(model=None):\n    {OAI}(model=model, max_tokens=5)\n',
+                 id="parameter-default-not-a-string"),
+    pytest.param(f'def ask(*models):\n    {OAI}(model=models, max_tokens=5)\n',
+                 id="star-parameter"),
+    pytest.param(f'def outer(model="o3"):\n    def ask():\n'
+                 f'        {OAI}(model=model, max_tokens=5)\n', id="outer-function-s-parameter"),
     pytest.param(f'MODEL = "o3"\ndef ask(MODEL):\n    {OAI}(model=MODEL, max_tokens=5)\n',
-                 id="shadowed-by-a-parameter"),
+                 id="shadowed-by-a-parameter-without-default"),
     pytest.param(f'MODEL = "o3"\ndef ask():\n    global MODEL\n    MODEL = x\n'
                  f'{OAI}(model=MODEL, max_tokens=5)\n', id="global-statement"),
     pytest.param(f'def ask():\n    {OAI}(model=m, max_tokens=5)\n    m = "o3"\n',
