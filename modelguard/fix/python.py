@@ -22,7 +22,6 @@ import io
 import keyword
 import tokenize
 import warnings
-from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
@@ -48,6 +47,7 @@ from modelguard.scan.python import (
     fstring_text,
     parse,
     plain_text,
+    spans_a_line,
     string_value,
 )
 
@@ -244,13 +244,9 @@ def _holding(tree: ast.AST, lines: list[int]) -> Iterator[ast.AST]:
     todo = deque([tree])
     while todo:
         node = todo.popleft()
-        first = getattr(node, "lineno", None)
-        if first is not None:
-            at = bisect_left(lines, first)
-            if at == len(lines) or lines[at] > (getattr(node, "end_lineno", None) or first):
-                continue
-        todo.extend(ast.iter_child_nodes(node))
-        yield node
+        if spans_a_line(node, lines):
+            todo.extend(ast.iter_child_nodes(node))
+            yield node
 
 
 def _verify_by_tokens(

@@ -21,7 +21,7 @@ import re
 import sys
 import tokenize
 import warnings
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -81,25 +81,51 @@ def scan_python(
 ) -> tuple[list[Hit], Suppressions]:
     """All model ids in a module: whole literals with their context, and mentions in text.
 
-    `whole_module` makes `ast` parse and walk all of it (the reference the line-by-line scan is
-    tested against)."""
+    `whole_module` makes `ast` parse and walk all of it, and Python's tokenizer find its
+    comments (the reference the line-by-line scan is tested against)."""
     text = None if whole_module else plain_text(source)
     if text is not None:
         try:
             return _scan_lines(text, lex(text), index)
         except Unlexable:
             pass
-    # A byte order mark or a coding cookie: the module is read whole, as the codemod reads it.
+    # A byte order mark or a coding cookie (a Python 2 file often has one: a syntax error
+    # anywhere is reported), or what the lexer does not vouch for: the module is read whole.
     text = source if isinstance(source, str) else decoded(source)
     parsed = None if text is None else _parsed(text)
     if text is None or parsed is None:
         message = _parse_error(source)
         found, ignored = unparsed_hits(source, index)
         raise ParseFailure(message, tuple(found), ignored) from None
+    return _scan_module(text, parsed, index, prune=not whole_module)
+
+
+def _scan_module(text: str, parsed: tuple[ast.Module, str], index: ModelIndex, *, prune: bool
+                 ) -> tuple[list[Hit], Suppressions]:
+    """The walk of a whole module. With `prune`, where the lexer reads the module to its end,
+    only the statements and expressions spanning a line where a string that may name a model
+    starts are entered (an id sits in a few lines of a file), and the lexer's comments are
+    used; else every node, and the comments of Python's tokenizer."""
     suppressions: Suppressions = {}
-    walker = _Walker(text, index, _Locator(text))
-    walker.walk(parsed[0], _Code(parsed[1], 0))
-    walker.comments(suppressions)
+    locator = _Locator(text)
+    walker = _Walker(text, index, locator)
+    tokens, stop = lex_prefix(text) if prune else ((), -1)
+    if stop != len(text):
+        walker.walk(parsed[0], _Code(parsed[1], 0))
+        walker.comments(suppressions)
+        return sorted(walker.hits, key=_place), suppressions
+    naming = sorted({locator.span(token.start, token.start).line for token in tokens
+                     if token.kind is not Kind.COMMENT
+                     and index.may_contain(text[token.start : token.end])})
+    walker.walk(parsed[0], _Code(parsed[1], 0), naming)
+    for token in tokens:
+        if token.kind is Kind.COMMENT:
+            raw = text[token.start : token.end]
+            span = locator.span(token.start, token.end)
+            ignore = PYTHON_COMMENT.search(raw)
+            if ignore is not None:
+                suppressions[span.line] = ignored_codes(ignore)
+            walker.hits.extend(mention_hits(raw, span, index))
     return sorted(walker.hits, key=_place), suppressions
 
 
@@ -417,6 +443,19 @@ def _blank_strings(code: str) -> str:
     return "".join(pieces)
 
 
+def spans_a_line(node: ast.AST, lines: list[int]) -> bool:
+    """Does `node` span one of `lines` (sorted)? A node without lines of its own does; a
+    decorated definition spans its decorators (its own line is the `def`'s)."""
+    first = getattr(node, "lineno", None)
+    if first is None:
+        return True
+    decorators = getattr(node, "decorator_list", None)
+    if decorators:
+        first = min(first, decorators[0].lineno)
+    at = bisect_left(lines, first)
+    return at < len(lines) and lines[at] <= (getattr(node, "end_lineno", None) or first)
+
+
 class _Locator:
     """1-based lines and columns (in characters) of offsets in the module's text."""
 
@@ -488,11 +527,15 @@ class _Walker:
         self.locator = locator
         self.hits: list[Hit] = []
 
-    def walk(self, root: ast.AST, code: _Code) -> None:
+    def walk(self, root: ast.AST, code: _Code, lines: list[int] | None = None) -> None:
+        """Walk `root`; with `lines` (sorted), only into the nodes spanning one of them (a
+        parent labels its literals when it is reached, so it is reached when they are)."""
         tree = _Tree(code)
         stack = [root]
         while stack:
             node = stack.pop()  # the order does not matter: hits are sorted by place
+            if lines is not None and not spans_a_line(node, lines):
+                continue
             kind = type(node)
             if kind is ast.JoinedStr or (
                     kind is ast.Constant

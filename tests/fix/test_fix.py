@@ -220,6 +220,20 @@ def test_duplicate_dict_key_is_skipped_with_a_note(index: ModelIndex) -> None:
     assert "duplicate the dict key 'gpt-4.1'" in note.reason
 
 
+def test_a_duplicate_key_in_a_decorator_is_seen(index: ModelIndex) -> None:
+    # A decorated definition's line is its `def`; the dict sits on the decorator's line.
+    source = _src('''\
+        @prices({"gpt-4.5-preview": 75.0,
+                 "gpt-4.1": 2.0})
+        def cost():
+            pass
+    ''')
+    outcome = _fix(index, source, unsafe=True)
+    assert outcome.source == source
+    (note,) = outcome.plan.skipped
+    assert "duplicate the dict key 'gpt-4.1'" in note.reason
+
+
 def test_two_keys_fixed_to_the_same_id_are_both_skipped(index: ModelIndex) -> None:
     source = b'P = {"gpt-4.5-preview": 1, "gpt-4.5-preview-2025-02-27": 2}\n'
     outcome = _fix(index, source, unsafe=True)

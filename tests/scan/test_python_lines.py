@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from modelguard.registry.index import ModelIndex
+from modelguard.scan import python
 from modelguard.scan.hits import Hit, Suppressions
 from modelguard.scan.pylex import Kind, Unlexable, lex
 from modelguard.scan.python import ParseFailure, scan_python
@@ -93,6 +94,17 @@ def test_line_scan_equals_the_whole_module_scan(index: ModelIndex, source: str) 
 
 
 SOURCES = [p.values[0] for p in test_line_scan_equals_the_whole_module_scan.pytestmark[0].args[1]]
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_the_pruned_module_walk_equals_the_full_one(index: ModelIndex, source: str) -> None:
+    # A module read whole (a coding cookie, a BOM) enters only the nodes spanning a line where
+    # a string that may name a model starts, and takes the lexer's comments: the same result
+    # as walking every node and tokenizing.
+    parsed = python._parsed(source)
+    assert parsed is not None
+    pruned = python._scan_module(source, parsed, index, prune=True)
+    assert pruned == python._scan_module(source, parsed, index, prune=False)
 
 
 @pytest.mark.parametrize(
