@@ -37,7 +37,6 @@ import ast
 import json
 import math
 import re
-import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,6 +46,7 @@ from modelguard.findings import FixSafety
 from modelguard.registry.index import Match, ModelIndex
 from modelguard.scan.contexts import names_a_model, settle
 from modelguard.scan.hits import Hit, Span
+from modelguard.scan.syntax import syntax_tree
 
 CONTEXT = "parameter"
 
@@ -152,7 +152,7 @@ def parameter_hits(text: str, index: ModelIndex, payload_file: bool = False) -> 
     named = _model_offsets(text)
     if not named:
         return []  # a model is named nowhere, so no request can hold one
-    tree = _parsed(text)
+    tree = syntax_tree(text)
     if tree is None:
         return []
     lines = _LINES.findall(text)
@@ -777,7 +777,7 @@ def token_limits(source: str | bytes) -> list[LimitSite]:
     """Every call `_CALLS` knows and every payload dict whose model is a string literal, with
     the token-limit names it sends (`fix --verify` smokes the replacement with those names).
     [] for a module that does not parse."""
-    tree = _parsed(source)
+    tree = syntax_tree(source)
     if tree is None:
         return []
     sites: list[LimitSite] = []
@@ -807,15 +807,6 @@ def _number(value: ast.expr | None) -> str | None:
     if isinstance(value.value, (int, float)) and math.isfinite(value.value):
         return json.dumps(-value.value if negative else value.value)
     return None
-
-
-def _parsed(source: str | bytes) -> ast.Module | None:
-    try:
-        with warnings.catch_warnings():  # "invalid escape sequence" is the user's, not ours
-            warnings.simplefilter("ignore")
-            return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
 
 
 def _call_names(func: ast.expr) -> tuple[str, ...]:
@@ -1145,33 +1136,31 @@ def _default(function: ast.AST, arg: ast.arg) -> ast.Constant | None:
         else None
 
 
-def _literal_assignment(node: ast.AST) -> tuple[ast.Name, ast.Constant] | None:
-    """NAME and the literal of a statement `NAME = "literal"` (or `NAME: T = "literal"`)."""
+def _assignment(node: ast.AST) -> tuple[ast.Name, ast.expr] | None:
+    """NAME and the value of a statement `NAME = value` (or `NAME: T = value`)."""
     if isinstance(node, ast.Assign) and len(node.targets) == 1:
-        target: ast.expr = node.targets[0]
-    elif isinstance(node, ast.AnnAssign):
-        target = node.target
+        target, value = node.targets[0], node.value
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        target, value = node.target, node.value
     else:
         return None
-    value = node.value
-    if isinstance(target, ast.Name) and isinstance(value, ast.Constant) and isinstance(
-            value.value, str):
-        return target, value
+    return (target, value) if isinstance(target, ast.Name) else None
+
+
+def _literal_assignment(node: ast.AST) -> tuple[ast.Name, ast.Constant] | None:
+    """NAME and the literal of a statement `NAME = "literal"` (or `NAME: T = "literal"`)."""
+    found = _assignment(node)
+    if found is not None and isinstance(found[1], ast.Constant) and isinstance(
+            found[1].value, str):
+        return found[0], found[1]
     return None
 
 
 def _assigned_dict(statement: ast.stmt) -> tuple[str, ast.Dict] | None:
     """NAME and the dict of a statement `NAME = {...}` (or `NAME: T = {...}`)."""
-    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-        target: ast.expr = statement.targets[0]
-    elif isinstance(statement, ast.AnnAssign):
-        target = statement.target
-    else:
-        return None
-    value = statement.value
-    if isinstance(target, ast.Name) and isinstance(value, ast.Dict):
-        return target.id, value
-    return None
+    found = _assignment(statement)
+    return (found[0].id, found[1]) if found is not None and isinstance(found[1], ast.Dict) \
+        else None
 
 
 def _added_keys(name: str, statements: list[ast.stmt]) -> Iterator[_Param]:

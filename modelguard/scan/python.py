@@ -42,6 +42,7 @@ from modelguard.scan.pylex import (
     split_fstring,
 )
 from modelguard.scan.suppressions import PYTHON_COMMENT, ignored_codes
+from modelguard.scan.syntax import syntax_tree
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -403,21 +404,12 @@ def _parsed(code: str) -> tuple[ast.Module, str] | None:
     such code is read again with every string's body blanked, at the same length. The walk
     reads literals from the module's own text, never from the tree's values, so nothing it
     reports changes."""
-    tree = _tree(code)
+    tree = syntax_tree(code)
     if tree is not None:
         return tree, code
     blank = _blank_strings(code)
-    tree = None if blank == code else _tree(blank)
+    tree = None if blank == code else syntax_tree(blank)
     return None if tree is None else (tree, blank)
-
-
-def _tree(code: str) -> ast.Module | None:
-    try:
-        with warnings.catch_warnings():  # "invalid escape sequence" is the user's, not ours
-            warnings.simplefilter("ignore")
-            return ast.parse(code)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
 
 
 # In a string's body, what is blanked: all but line breaks and the backslashes that continue a

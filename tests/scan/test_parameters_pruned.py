@@ -18,9 +18,9 @@ from modelguard.scan.parameters import (
     _LINES,
     _line_numbers,
     _model_offsets,
-    _parsed,
     _requests,
 )
+from modelguard.scan.syntax import syntax_tree
 from tests.conftest import AFTER, FIXTURES
 
 OAI = "client.chat.completions.create"
@@ -93,7 +93,7 @@ def test_found_at_the_edges(facts: ModelIndex, source: str,
 @pytest.mark.parametrize(("source", "expected"), EDGES)
 def test_the_walk_finds_what_a_walk_of_every_node_finds(source: str,
                                                       expected: list[tuple[str, str]]) -> None:
-    tree = _parsed(source)
+    tree = syntax_tree(source)
     assert tree is not None
     lines = _line_numbers(_model_offsets(source), _LINES.findall(source))
     pruned = list(_requests(tree, lines))
