@@ -143,7 +143,8 @@ def _parse_error(source: str | bytes) -> str:
             ast.parse(source)
     except SyntaxError as error:
         return (f"syntax error at line {error.lineno}, column {error.offset}: {error.msg} "
-                f"(Python {sys.version_info[0]}.{sys.version_info[1]})")
+                f"(newer syntax than Python {sys.version_info[0]}.{sys.version_info[1]} reads: "
+                "run modelguard with the Python the code is written for)")
     except (ValueError, RecursionError, MemoryError) as error:
         return f"not parsed: {error}"
     return "not parsed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 
 import pytest
 
@@ -185,3 +186,13 @@ def test_a_notebook_cell_that_does_not_parse(index: ModelIndex) -> None:
         (2, 2, 22, "MG004", "none", "unparsed"),
         (3, 1, 5, "MG001", "safe", "assignment"),
     ]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="`type` statements parse from 3.12 on")
+def test_syntax_newer_than_this_python_says_so(index: ModelIndex) -> None:
+    # libcst reads Python 3.12's `type` statement; this Python's parser does not. The module
+    # is read whole (a coding cookie), so the error is reported, and says why.
+    error, found = _scan(index, COOKIE + b'type X = int\nMODEL = "gpt-4-32k"\n')
+    assert error.startswith("syntax error at line 2, column 6")
+    assert "newer syntax than Python 3." in error
+    assert [row[3:6] for row in found] == [("MG001", "unsafe", "unparsed")]
