@@ -586,7 +586,9 @@ class _Walker:
 
     def _literal(self, tree: _Tree, node: ast.Constant | ast.JoinedStr) -> None:
         tokens = self.tokens(tree, node)
-        if tokens is None:  # not seen as tokens: its ids are mentions, never rewritten
+        # Not seen as string tokens (or none at all: the text of a Python 3.14 template
+        # string, whose node has no case here): its ids are mentions, never rewritten.
+        if not tokens:
             start, end = tree.code.bounds(node)
             self._mentions(start, end)
             return
