@@ -21,6 +21,9 @@ A request names its model: the walk of a module enters only what spans a line th
 `model=` or a "model" key may be written on (`_MODEL_WRITTEN`, in any spelling Python reads
 as one), and the dict of a `NAME = {...}` whose block names it later (`_visit`); the names a
 scope binds are gathered only when a request reads its model from a variable (`_Scopes`).
+Most modules are not parsed whole: the logical lines holding those lines are parsed apart
+(`_line_requests`), and the module only when a request there reads a variable or a dict there
+may gain keys from other statements.
 
 A site travels as a `Hit` (so the result cache keeps it unchanged): the span of the parameter's
 name, the model as written, the model's match, and a context string `parameter …` holding the
@@ -152,12 +155,16 @@ def parameter_hits(text: str, index: ModelIndex, payload_file: bool = False) -> 
     named = _model_offsets(text)
     if not named:
         return []  # a model is named nowhere, so no request can hold one
-    tree = syntax_tree(text)
-    if tree is None:
-        return []
     lines = _LINES.findall(text)
+    numbers = _line_numbers(named, lines)
+    requests = None if payload_file else _line_requests(text, lines, numbers)
+    if requests is None:
+        tree = syntax_tree(text)
+        if tree is None:
+            return []
+        requests = list(_requests(tree, numbers))
     hits: list[Hit] = []
-    for request in _requests(tree, _line_numbers(named, lines)):
+    for request in requests:
         if request.endpoints is None:
             continue
         model = _model(request.model, index)
@@ -865,13 +872,14 @@ class _Request:
     spreads: tuple[ast.keyword, ...]  # `**params` arguments of a call
 
 
-def _requests(tree: ast.Module, lines: list[int] | None = None) -> Iterator[_Request]:
+def _requests(tree: ast.Module, lines: list[int] | None = None,
+              scopes: _Scopes | None = None) -> Iterator[_Request]:
     """Every request in a module whose model is a string literal, written in the call or
     dict, or held in a variable `_Scopes` resolves to its one literal assignment; a dict's
     keys include those added later in the same block (`_added_keys`). With `lines`, the
     lines a model keyword or key may be written on (`_MODEL_WRITTEN`): only what spans one is
     looked at (`_visit`)."""
-    scopes = _Scopes(tree)
+    scopes = _Scopes(tree) if scopes is None else scopes
     for node, chain, following in _visit(tree, lines):
         if isinstance(node, ast.Call):
             kind = _CALLS.get(_call_names(node.func))
@@ -916,9 +924,17 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")  # an identifier NFKC folds to `model`
 
 
 def _model_offsets(text: str) -> list[int]:
-    """Where `_MODEL_WRITTEN` (and `_NON_ASCII`) matches start in `text`, in no order."""
+    """Where `_MODEL_WRITTEN` (and `_NON_ASCII`) matches start in `text`, in no order; not
+    where `model` ends a longer word or follows a `.` (`self.model = m`, `gpt_model="x"`):
+    neither keyword nor key is written there."""
     patterns = _MODEL_WRITTEN if text.isascii() else (*_MODEL_WRITTEN, _NON_ASCII)
-    return [match.start() for pattern in patterns for match in pattern.finditer(text)]
+    found = [match.start() for match in patterns[0].finditer(text)]
+    found = [at for at in found if not at or not _GLUED(text[at - 1])]
+    found.extend(match.start() for pattern in patterns[1:] for match in pattern.finditer(text))
+    return found
+
+
+_GLUED = re.compile(r"[\w.]").match
 
 
 def _line_numbers(offsets: list[int], lines: list[str]) -> list[int]:
@@ -1104,6 +1120,191 @@ class _Scopes:
                 stack.extend(child for _, child in _children(node) if isinstance(
                     child, (ast.stmt, ast.excepthandler, ast.match_case)))
         return self._declared
+
+
+class _NeedsModule(Exception):
+    """Code read apart from its module cannot settle a request: its model is read from a
+    variable, or a dict bound to a name may gain keys in later statements."""
+
+
+class _Apart(_Scopes):
+    """The scopes of code read apart from its module: only a literal written in the request
+    settles its model there."""
+
+    def __init__(self) -> None:
+        super().__init__(ast.Module(body=[], type_ignores=[]))
+
+    def literal(self, value: ast.expr | None, chain: _Chain, at: ast.expr
+                ) -> tuple[ast.Constant, ast.Name | ast.arg | None] | None:
+        if isinstance(value, ast.Name):
+            raise _NeedsModule
+        return super().literal(value, chain, at)
+
+
+def _line_requests(text: str, lines: list[str], numbers: list[int]) -> list[_Request] | None:
+    """The requests spanning the lines `numbers`, read from the logical lines holding them
+    alone (each with the least code around it that makes it a module, at its own lines and
+    columns), as `_requests(syntax_tree(text), numbers)` finds them; None when that takes
+    the whole module: a logical line does not parse alone, or a request needs its module
+    (`_NeedsModule`). An expression, so a request, is always inside one logical line; most
+    modules that send a literal model are parsed a line at a time, not whole."""
+    # Not at the top: a run answered from the cache reads `ParameterSite`s, and lexes nothing.
+    from modelguard.scan.pylex import Unlexable, lex
+
+    try:
+        lexed = lex(text)
+    except Unlexable:
+        return None
+    starts = lexed.line_starts
+    ends = list(accumulate(map(len, lines)))
+    logical = sorted({bisect_right(starts, ends[number - 1] - len(lines[number - 1])) - 1
+                      for number in numbers})
+    found: list[_Request] = []
+    try:
+        for at in logical:
+            start = starts[at]
+            stop = starts[at + 1] if at + 1 < len(starts) else len(text)
+            code = text[start:stop]
+            if not _MAY_REQUEST.search(code):
+                continue
+            before = bisect_right(ends, start)  # the lines above it
+            apart = _apart(code, before)
+            if apart is None:
+                return None
+            tree, shift = apart
+            if any(_grows(statement, text) for statement in _all_statements(tree)):
+                return None
+            near = numbers[bisect_right(numbers, before):
+                           bisect_right(numbers, bisect_right(ends, stop - 1) + 1)]
+            for request in _requests(tree, [number - shift for number in near], _Apart()):
+                for node in (request.model, *(param.node for param in request.params),
+                             *request.spreads):
+                    node.lineno += shift
+                    node.end_lineno = None if node.end_lineno is None \
+                        else node.end_lineno + shift
+                found.append(request)
+    except _NeedsModule:
+        return None
+    return found
+
+
+# What a logical line holding a request (or a key added to one) writes: the last name of a
+# call `_CALLS` knows, or `update`; a "model" key (quoted; in parts; or with an escape); or
+# a character beyond ASCII (an identifier NFKC folds to one of these).
+_MAY_REQUEST = re.compile("|".join((
+    *sorted({re.escape(names[-1]) for names in _CALLS} | {"update"}),
+    r"[\"']m(?:o|od|ode|odel)?[\"']", r"\\", r"[^\x00-\x7f]")))
+
+
+def _all_statements(tree: ast.Module) -> Iterator[ast.stmt]:
+    """Every statement of a module, at any depth (none are inside expressions)."""
+    blocks = [tree.body]
+    while blocks:
+        for statement in blocks.pop():
+            yield statement
+            for name in _BLOCKS:
+                inner = getattr(statement, name, None)
+                if inner:
+                    blocks.append(inner)
+            parts: list[ast.ExceptHandler] | list[ast.match_case] = (
+                getattr(statement, "handlers", None) or getattr(statement, "cases", None) or [])
+            blocks.extend(part.body for part in parts)
+
+
+_BLOCKS = ("body", "orelse", "finalbody")
+
+
+def _apart(code: str, before: int) -> tuple[ast.Module, int] | None:
+    """The tree of a logical line that has `before` lines above it, with the least code
+    around it that makes it a module (a block to be indented in, an `if` before an `elif`, a
+    body after a header), and what to add to its line numbers to make them the module's
+    (its columns are); None when no such code does (`case`)."""
+    indent = code[:len(code) - len(code.lstrip(" \t\f"))]
+    if not code.endswith(("\n", "\r")):
+        code += "\n"
+    word = _FIRST_WORD.match(code, len(indent))
+    first = word.group() if word is not None else ""
+    head = ("if 1:\n" if indent else "") + _LEADS.get(first, "").replace("\t", indent)
+    lines = head.count("\n")
+    if first == "case" or lines > before:
+        return None
+    body = indent + ("def f(): pass\n" if first == "@" else " pass\n")
+    for tail in ("", body):
+        tree = syntax_tree(head + code + tail)
+        if tree is not None:
+            return tree, before - lines
+    return None
+
+
+_FIRST_WORD = re.compile(r"@|\w+")
+# What a clause needs before it to be a statement (`\t`: the clause's indentation).
+_LEADS = {"elif": "\tif 0: pass\n", "else": "\tif 0: pass\n", "except": "\ttry: pass\n",
+          "finally": "\ttry: pass\n"}
+
+
+def _grows(statement: ast.stmt, text: str) -> bool:
+    """Would `statement`, read apart from its module, miss keys the module adds to a dict
+    that may be a request (`_added_keys`)? It binds a dict with no "model" key or a literal
+    one to a name that statements `NAME[...]`/`NAME.…` follow, or it adds a "model" key to
+    a name a statement `NAME = {...}` (or `NAME: T = ...`) binds."""
+    assigned = _assigned_dict(statement)
+    if assigned is not None:
+        name, shown = assigned
+        model = next((value for key, value in reversed(list(zip(shown.keys, shown.values,
+                                                                strict=True)))
+                      if _is_model_key(key)), None)
+        if model is None:  # a statement `NAME["model"] = …` or `NAME.update(…)` may add one
+            return _leads_statement(text, name, r"\[[^\]]*[m\\]|\.[\s\\]*update")
+        if not _may_hold_literal(model):
+            return False  # its own model is no literal: no key added makes it a request
+        return _leads_statement(text, name, r"[\[.]")
+    added = _added_to(statement)
+    return added is not None and _leads_statement(
+        text, added, r":|=(?:\s|\\|\(|#[^\r\n]*)*\{")
+
+
+def _added_to(statement: ast.stmt) -> str | None:
+    """NAME, for a statement `_addition` reads a "model" key from: `NAME["model"] = …`,
+    `NAME.update(model=…)` or `NAME.update({"model": …})`."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            return target.value.id if _is_model_key(target.slice) and _may_hold_literal(
+                statement.value) else None
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+            call.func.attr == "update" and isinstance(call.func.value, ast.Name):
+        values = [*(kw.value for kw in call.keywords if kw.arg == "model"),
+                  *(value for arg in call.args if isinstance(arg, ast.Dict)
+                    for key, value in zip(arg.keys, arg.values, strict=True)
+                    if _is_model_key(key))]
+        return call.func.value.id if any(map(_may_hold_literal, values)) else None
+    return None
+
+
+def _is_model_key(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value == "model"
+
+
+def _may_hold_literal(value: ast.expr) -> bool:
+    """Can `_Scopes.literal` find a model literal in `value`?"""
+    return isinstance(value, (ast.Constant, ast.Name))
+
+
+def _leads_statement(text: str, name: str, then: str) -> bool:
+    """May a statement of `text` start with `name` and then `then` (a pattern)? A statement
+    starts a line or follows a `;`, a backslash may join its lines anywhere, and a word with
+    a character beyond ASCII may be an identifier NFKC folds to `name`."""
+    for found in re.finditer(rf"(?<![\w.]){name}[ \t\f)]*(?:\\|{then})", text):
+        at = found.start()
+        line = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at), text.rfind(";", 0, at))
+        if not text[line + 1:at].strip(" \t\f("):
+            return True
+    return not text.isascii() and re.search(
+        rf"(?:^|;)[ \t\f(]*{_FOLDING}[ \t\f)]*(?:\\|{then})", text, re.MULTILINE) is not None
+
+
+_FOLDING = r"[^\s\[.:=;()\\]*[^\x00-\x7f][^\s\[.:=;()\\]*"
 
 
 def _names(node: ast.AST) -> Iterator[str]:

@@ -17,7 +17,9 @@ from modelguard.scan import ScanSettings, scan_source
 from modelguard.scan.parameters import (
     _LINES,
     _line_numbers,
+    _line_requests,
     _model_offsets,
+    _Request,
     _requests,
 )
 from modelguard.scan.syntax import syntax_tree
@@ -124,3 +126,123 @@ def test_notebook_cells(facts: ModelIndex) -> None:
         f.column - 1:f.end_column - 1]) for f in scan_source(
         "nb.ipynb", text, facts, ScanSettings(AFTER)) if f.rule.code == "MG005"]
     assert found == [(1, 5, '"max_tokens"'), (2, 6, "**kw")]
+
+
+def _shape(request: _Request) -> tuple[object, ...]:
+    """A request as positions and names (nodes of two trees never compare equal)."""
+    def at(node: object) -> tuple[object, ...]:
+        return tuple(getattr(node, name, None) for name in (
+            "lineno", "col_offset", "end_lineno", "end_col_offset"))
+    return (request.endpoints, request.client_renames, request.in_dict, request.model.value,
+            at(request.model), getattr(request.variable, "id", None),
+            tuple((param.name, at(param.node)) for param in request.params),
+            tuple(at(spread) for spread in request.spreads))
+
+
+def _both(source: str) -> tuple[list[tuple[object, ...]] | None, list[tuple[object, ...]]]:
+    """The requests read a logical line at a time (None: the module is needed) and those of
+    the walk of the whole module, sorted."""
+    lines = _LINES.findall(source)
+    numbers = _line_numbers(_model_offsets(source), lines)
+    tree = syntax_tree(source)
+    assert tree is not None
+    apart = _line_requests(source, lines, numbers)
+    return (None if apart is None else sorted(map(_shape, apart), key=repr),
+            sorted(map(_shape, _requests(tree, numbers)), key=repr))
+
+
+# Read a logical line at a time: each row holds a request (and fails when the line it sits on
+# is read wrong, or read whole).
+APART = [
+    pytest.param(f'def f():\n    if x:\n        r = {OAI}(\n            model="o3",\n'
+                 f'            max_tokens=5)\n', id="indented-over-lines"),
+    pytest.param(f'class A:\n    @cache({OAI}(model="o3", max_tokens=5))\n    def f(self):\n'
+                 '        pass\n', id="decorator"),
+    pytest.param(f'if a:\n    pass\nelif {OAI}(model="o3", max_tokens=5):\n    pass\n',
+                 id="elif-header"),
+    pytest.param(f'try:\n    pass\nexcept {OAI}(model="o3", top_p=1):\n    pass\n',
+                 id="except-header"),
+    pytest.param(f'async def f():\n    async with {OAI}(model="o3",\n            top_p=1) as r:\n'
+                 '        pass\n', id="async-with-header"),
+    pytest.param(f'for chunk in {OAI}(model="o3", stream=True, top_p=1):\n    print(chunk)\n',
+                 id="for-header"),
+    pytest.param(f'def f():\r\n\treturn {OAI}(model="o3",\r\n\t\tmax_tokens=5)\r\n',
+                 id="crlf-and-tabs"),
+    pytest.param('def f():\n    p = {"model": "o3", "messages": [], "max_tokens": 5}\n'
+                 '    return send(p)\n', id="dict-bound-to-a-name-nothing-adds-to"),
+    pytest.param('p = {"model": "o3", "messages": [], "max_tokens": 5}\nq = p["model"]\n',
+                 id="dict-read-by-subscript-not-added-to"),
+    pytest.param(f'{OAI}(model="o3", max_tokens=5, **extra)\nself.model = other\n',
+                 id="spread-and-an-attribute-named-model"),
+    pytest.param(f'x = 1\nwhile True: {OAI}(model="o3", max_tokens=5); break\n',
+                 id="compound-statement-on-one-line"),
+    pytest.param('p = {"mo" "del": "o3", "messages": [], "max_tokens": 5}\n',
+                 id="key-concatenated"),
+    pytest.param('p = {"mo\\x64el": "o3", "messages": [], "max_tokens": 5}\n', id="key-escaped"),
+    pytest.param('litellm.\uff43ompletion(model="o3", max_tokens=5)\n',
+                 id="call-name-nfkc-folds"),
+]
+
+
+@pytest.mark.parametrize("source", APART)
+def test_a_logical_line_read_apart_finds_what_the_module_walk_finds(source: str) -> None:
+    apart, whole = _both(source)
+    assert (apart, bool(whole)) == (whole, True)
+
+
+# The module is needed: a variable's binding, or keys added to a dict by other statements.
+WHOLE = [
+    pytest.param(f'MODEL = "o3"\n{OAI}(model=MODEL, max_tokens=5)\n', id="model-in-a-variable"),
+    pytest.param(f'def ask(model="o3"):\n    return {OAI}(model=model, max_tokens=5)\n',
+                 id="model-a-parameter-default"),
+    pytest.param('p = {"model": "o3", "messages": []}\np["max_tokens"] = 5\n',
+                 id="key-added-by-subscript"),
+    pytest.param('p = {"model": "o3", "messages": []}\n(p)["max_tokens"] = 5\n',
+                 id="key-added-through-parentheses"),
+    pytest.param('p = {"model": "o3", "messages": []}\np \\\n["max_tokens"] = 5\n',
+                 id="key-added-after-a-backslash"),
+    pytest.param('p = {"model": "o3", "messages": []}; p.update(max_tokens=5)\n',
+                 id="key-added-after-a-semicolon"),
+    pytest.param('p = {"model": "o3", "messages": []}\n\uff50["max_tokens"] = 5\n',
+                 id="key-added-through-an-identifier-nfkc-folds"),
+    pytest.param('p = {"messages": [], "max_tokens": 5}\np["model"] = "o3"\n',
+                 id="model-added-by-subscript"),
+    pytest.param('p: dict = {"messages": [], "max_tokens": 5}\np.update({"model": "o3"})\n',
+                 id="model-added-by-update-to-an-annotated-dict"),
+    pytest.param(f'match x:\n    case _ if {OAI}(model="o3", max_tokens=5):\n        pass\n',
+                 id="case-clause"),
+]
+
+
+@pytest.mark.parametrize("source", WHOLE)
+def test_a_request_that_needs_its_module_is_read_whole(source: str) -> None:
+    apart, whole = _both(source)
+    assert (apart, bool(whole)) == (None, True)
+
+
+# Read apart, and no request: a line holds no call `_CALLS` knows and no "model" key, a dict's
+# own model is no literal, or a key is added to a name no dict display is bound to.
+NONE = [
+    pytest.param('p = {"model": cfg.model, "messages": []}\np["max_tokens"] = 5\n',
+                 id="own-model-no-literal"),
+    pytest.param('p = dict(messages=[])\np["model"] = "o3"\np["max_tokens"] = 5\n',
+                 id="model-added-to-no-dict-display"),
+    pytest.param('run(model="o3", max_tokens=5)\n', id="a-call-no-rule-knows"),
+    pytest.param('p["model"] = cfg.model\n', id="model-added-no-literal"),
+]
+
+
+@pytest.mark.parametrize("source", NONE)
+def test_what_holds_no_request_is_read_apart(source: str) -> None:
+    assert _both(source) == ([], [])
+
+
+def test_this_package_reads_apart_as_whole() -> None:
+    """Every module of modelguard and its tests: real code, read both ways."""
+    root = FIXTURES.parent.parent
+    for path in sorted([*root.glob("modelguard/**/*.py"), *root.glob("tests/**/*.py")]):
+        source = path.read_text(encoding="utf-8", errors="replace")
+        if syntax_tree(source) is None:
+            continue  # a fixture that is not Python
+        apart, whole = _both(source)
+        assert apart is None or apart == whole, path

@@ -120,3 +120,30 @@ def test_can_scan(path: str, expected: bool) -> None:
 def test_text_that_is_not_utf8_is_an_error(index: ModelIndex) -> None:
     with pytest.raises(ScanError, match="cannot decode as UTF-8"):
         scan_source("a.yaml", b"model: gpt-4-32k\n\xff\n", index, ScanSettings(AFTER))
+
+
+def _closed_at(line: str, start: int) -> int:
+    """The reference: the index of the quote closing the one at `start`, where a backslash
+    escapes the character after it; -1 when the line ends first."""
+    i = start + 1
+    while i < len(line):
+        if line[i] == "\\":
+            i += 2
+        elif line[i] == line[start]:
+            return i
+        else:
+            i += 1
+    return -1
+
+
+def test_a_backslash_string_closes_where_the_reference_says() -> None:
+    """Every line of up to 7 characters from a, a quote and a backslash, for each quote."""
+    from itertools import product
+
+    from modelguard.scan.text import _closing_quote
+
+    for quote in "\"'`":
+        for size in range(1, 8):
+            for body in product(("a", quote, "\\"), repeat=size):
+                line = quote + "".join(body)
+                assert _closing_quote(line, 0, TextFormat.JSON) == _closed_at(line, 0), line
