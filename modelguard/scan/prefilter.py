@@ -114,6 +114,7 @@ class Prefilter:
     # number; built from the fields, and again after unpickling (see __reduce__).
     _matcher: ahocorasick_rs.BytesAhoCorasick = field(init=False, repr=False, compare=False)
     _tunes: tuple[bool, ...] = field(init=False, repr=False, compare=False)
+    _questioned: bool = field(init=False, repr=False, compare=False)  # a name holds a `?`
 
     def __post_init__(self) -> None:
         names = sorted(self._names)
@@ -123,6 +124,7 @@ class Prefilter:
             names, implementation=ahocorasick_rs.Implementation.DFA)
         object.__setattr__(self, "_matcher", matcher)
         object.__setattr__(self, "_tunes", tuple(name in self._tunable for name in names))
+        object.__setattr__(self, "_questioned", any(b"?" in name for name in names))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The compiled automaton does not pickle (a process pool started by spawn): rebuild it.
@@ -167,6 +169,20 @@ class Prefilter:
             at = start
             lines.add(line)
         return LineTest(frozenset(lines), False, self)
+
+    def standing(self, text: str) -> list[tuple[int, int]] | None:
+        """Where names stand in the ASCII parts of `text` as `may_contain` reads them
+        (boundaries checked), as sorted (start, end) character offsets: one native pass for a
+        whole module, where `may_contain` of a part that is ASCII without a backslash is true
+        exactly when a name stands inside the part and the part ends where no name character
+        goes on. Each other character is read as `?`, which no name holds. None when every
+        text is a candidate."""
+        if self._always or self._questioned:
+            return None
+        lowered = text.encode("ascii", "replace").lower()
+        tunes = self._tunes
+        return sorted((start, end) for number, start, end in self._found(lowered)
+                      if _stands_at(lowered, start, end, tunes[number]))
 
     def key_atoms(self, text: str) -> tuple[str, ...] | None:
         """The key atoms standing as atoms in `text`: a name written out plainly (ASCII, no

@@ -24,6 +24,7 @@ import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from modelguard.findings import FixSafety
@@ -279,17 +280,30 @@ def _scan_lines(text: str, lexed: Lexed, index: ModelIndex) -> tuple[list[Hit], 
     suppressions: Suppressions = {}
     in_context: set[int] = set()  # logical lines that must be parsed
     prose = []
-    keys = index.key_atoms(text)
+    # Where names stand in the module, from one native pass. A token starts
+    # at a quote, a string prefix or a `#` and ends at a quote or before a line break, so the
+    # names standing in it are those standing inside its offsets: `may_contain` of the token.
+    standing = index.prefilter().standing(text)
+    starts = [start for start, _ in standing] if standing is not None else []
+    keys = index.key_atoms(text) if standing is None else None
     # One search for all of them (ASCII letters and digits: ignoring case is `lower()`).
     key_atom = re.compile("|".join(map(re.escape, keys)) or "(?!)", re.IGNORECASE) \
         if keys is not None else None
 
-    def may_name(raw: str) -> bool:
+    def may_name(raw: str, start: int, end: int) -> bool:
+        if "\\" in raw or not raw.isascii():
+            return index.may_contain(raw)  # escapes and folding spell names otherwise
+        if standing is not None:
+            at = bisect_left(starts, start)
+            while at < len(starts) and starts[at] < end:
+                if standing[at][1] <= end:
+                    return True
+                at += 1
+            return False
         # A token's atoms are atoms of the text (it starts after a quote, a `#` or a byte
         # that is no name character, and ends at a quote or a line break): a name written
-        # plainly in it holds one of the text's key atoms. Escapes and non-ASCII characters
-        # can spell a name otherwise: the prefilter itself decides those.
-        if key_atom is None or not raw.isascii() or "\\" in raw:
+        # plainly in it holds one of the text's key atoms.
+        if key_atom is None:
             return index.may_contain(raw)
         return key_atom.search(raw) is not None
 
@@ -300,9 +314,9 @@ def _scan_lines(text: str, lexed: Lexed, index: ModelIndex) -> tuple[list[Hit], 
             ignore = PYTHON_COMMENT.search(raw)
             if ignore is not None:
                 suppressions[span.line] = ignored_codes(ignore)
-            if may_name(raw):
+            if may_name(raw, token.start, token.end):
                 hits.extend(mention_hits(raw, span, index))
-        elif not may_name(raw):
+        elif not may_name(raw, token.start, token.end):
             continue
         elif token.kind is Kind.FSTRING or _is_whole_id(raw, index):
             in_context.add(token.line)
@@ -453,7 +467,11 @@ class _Locator:
     """1-based lines and columns (in characters) of offsets in the module's text."""
 
     def __init__(self, text: str) -> None:
-        self._line_ends = [m.end() for m in _NEWLINE.finditer(text)]
+        if "\r" in text:
+            self._line_ends = [m.end() for m in _NEWLINE.finditer(text)]
+        else:  # the same ends, from C loops
+            self._line_ends = list(accumulate(map((1).__add__, map(len, text.split("\n")))))
+            self._line_ends.pop()
 
     def span(self, start: int, end: int) -> Span:
         return Span(*self._position(start), *self._position(end))

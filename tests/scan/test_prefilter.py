@@ -462,3 +462,27 @@ def test_build_prefilter_text_after_a_name(
     names: list[str], tunable: list[str], source: str, expected: bool
 ) -> None:
     assert build_prefilter(names, tunable).may_contain(source.encode("utf-8")) is expected
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=module(_BUNDLED_NAMES), around=st.sampled_from(["", "é = 1\n", "# ß \u212a\n"]))
+def test_names_standing_in_a_module_answer_for_each_token(
+    bundled_index: ModelIndex, source: str, around: str
+) -> None:
+    """The one pass over a module (`Prefilter.standing`) says of each string and comment that
+    is ASCII without a backslash what `may_contain` says of it alone, other characters of the
+    module beyond ASCII or not."""
+    from modelguard.scan.pylex import Unlexable, lex
+
+    text = around + source + around
+    try:
+        tokens = lex(text).tokens
+    except Unlexable:
+        return
+    standing = bundled_index.prefilter().standing(text)
+    assert standing is not None
+    for token in tokens:
+        raw = text[token.start:token.end]
+        if raw.isascii() and "\\" not in raw:
+            inside = any(token.start <= start and end <= token.end for start, end in standing)
+            assert inside == bundled_index.may_contain(raw), raw
