@@ -255,8 +255,9 @@ def _verify_by_tokens(
     """Is `fixed` `text` with only the planned literals and keywords changed? The code outside
     the planned spans must be the same characters; the strings and comments the same tokens,
     each planned literal still one token of its kind now reading its replacement, a renamed
-    keyword still a name; and the result must compile. One lexer pass per side and the
-    compiler (C speed) instead of a CST rewrite, its codegen and a second CST parse: tokens of
+    keyword still a name; and, when a keyword is renamed, the result must compile. One lexer
+    pass per side (and the compiler, at C speed, for a rename) instead of a CST rewrite, its
+    codegen and a second CST parse: tokens of
     the same kinds in the same order, the code between them unchanged, parse to the same tree
     but for the literals' values and the keywords' names. Only for a `text` the lexer vouches
     for to its end (otherwise the CST check `_verify` decides)."""
@@ -306,12 +307,35 @@ def _verify_by_tokens(
             return "the file's tokens changed"
         if n not in edited and new.end != old.end + moved:
             return "a literal that was not planned changed"
+    if not keywords:
+        # Only literals changed, each still one token of its kind reading an id, in a module
+        # that parsed: no such change can stop it parsing.
+        return None
+    # A renamed keyword can repeat another of its call, which only the compiler sees (the
+    # parser does not): the result must compile where the source did, and parse.
+    error = _compile_error(fixed)
+    if error is not None and (_compile_error(text) is None or _parse_error(fixed) is not None):
+        return f"the result does not compile ({error})"
+    return None
+
+
+def _compile_error(code: str) -> SyntaxError | ValueError | None:
     try:
         with warnings.catch_warnings():  # the user's own warnings (escapes), not ours
             warnings.simplefilter("ignore")
-            ast.parse(fixed)
+            compile(code, "<fix>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as error:
-        return f"the result does not parse ({error})"
+        return error
+    return None
+
+
+def _parse_error(code: str) -> SyntaxError | ValueError | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(code)
+    except (SyntaxError, ValueError) as error:
+        return error
     return None
 
 

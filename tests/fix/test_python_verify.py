@@ -48,3 +48,29 @@ def test_a_broken_rewrite_is_refused(index: ModelIndex, monkeypatch: pytest.Monk
     assert isinstance(outcome, FixError)
     assert outcome.message.startswith("verification failed, file left unchanged: ")
     assert reason in outcome.message
+
+
+def test_a_renamed_keyword_that_repeats_another_is_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rename is checked by parsing the result: here the plan (broken on purpose) renames
+    `max_tokens` to `model`, which the call already passes."""
+    import dataclasses
+
+    from modelguard.registry.index import build_index
+    from modelguard.registry.load import load_registry
+    from tests.conftest import FIXTURES
+
+    facts = build_index(load_registry(FIXTURES / "registry-parameters"))
+    source = 'client.chat.completions.create(model="o1-preview", max_tokens=5)\n'
+    planned = FixPlan.without
+
+    def repeating(plan: FixPlan, dropped: object) -> FixPlan:
+        kept = planned(plan, dropped)  # type: ignore[arg-type]
+        return dataclasses.replace(kept, edits=tuple(
+            dataclasses.replace(edit, new="model") if edit.old == "max_tokens" else edit
+            for edit in kept.edits))
+
+    monkeypatch.setattr(FixPlan, "without", repeating)
+    outcome = fix_source(source, facts, ScanSettings(AFTER))
+    assert isinstance(outcome, FixError)
+    assert "the result does not compile (keyword argument repeated" in outcome.message
