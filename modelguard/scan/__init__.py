@@ -147,18 +147,20 @@ def scan_hits(source: str | bytes, index: ModelIndex) -> tuple[tuple[Hit, ...], 
         return (), {}
     # libcst takes a third of a second to import: a run served from the cache never pays it.
     from modelguard.scan.parameters import parameter_hits
-    from modelguard.scan.python import ParseFailure, decoded, scan_python
+    from modelguard.scan.python import ParseFailure, decoded, lexed_source, scan_python
 
     deep = too_deep(source)
     if deep is not None:
         raise ScanError(deep)
+    lexed = lexed_source(source)  # read once, by the scanner and by rule MG005
     try:
-        hits, suppressions = scan_python(source, index)
+        hits, suppressions = scan_python(source, index, lexed=lexed)
     except ParseFailure as error:
         raise ScanError(str(error), _group(error.hits, error.suppressions)) from None
-    text = source if isinstance(source, str) else decoded(source)
+    text = lexed.text if lexed is not None else source if isinstance(source, str) \
+        else decoded(source)
     if text is not None:
-        hits.extend(parameter_hits(text, index))  # rule MG005
+        hits.extend(parameter_hits(text, index, lexed=lexed))  # rule MG005
     return tuple(hits), suppressions
 
 

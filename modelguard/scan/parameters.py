@@ -44,12 +44,16 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from modelguard.findings import FixSafety
 from modelguard.registry.index import Match, ModelIndex
 from modelguard.scan.contexts import names_a_model, settle
 from modelguard.scan.hits import Hit, Span
 from modelguard.scan.syntax import syntax_tree
+
+if TYPE_CHECKING:
+    from modelguard.scan.pylex import Lexed
 
 CONTEXT = "parameter"
 
@@ -144,11 +148,13 @@ class ParameterSite:
                              parts[1] == "spread", how == "default")
 
 
-def parameter_hits(text: str, index: ModelIndex, payload_file: bool = False) -> list[Hit]:
+def parameter_hits(text: str, index: ModelIndex, payload_file: bool = False,
+                   lexed: Lexed | None = None) -> list[Hit]:
     """Every site of a parameter some fact names, beside a literal model id, in a module; with
     `payload_file`, in a JSON file (JSON objects parse as Python dict displays, with the
     positions of their keys; `true`, `false` and `null` as names never evaluated). A call
-    with a literal model that passes `**params` is a site too (`ParameterSite.spread`)."""
+    with a literal model that passes `**params` is a site too (`ParameterSite.spread`).
+    `lexed`: the lexer's reading of `text`, when the caller has it."""
     names = index.parameter_names
     if not names or not (any(name in text for name in names) or "**" in text):
         return []
@@ -157,7 +163,7 @@ def parameter_hits(text: str, index: ModelIndex, payload_file: bool = False) -> 
         return []  # a model is named nowhere, so no request can hold one
     lines = _LINES.findall(text)
     numbers = _line_numbers(named, lines)
-    requests = None if payload_file else _line_requests(text, lines, numbers)
+    requests = None if payload_file else _line_requests(text, lines, numbers, lexed)
     if requests is None:
         tree = syntax_tree(text)
         if tree is None:
@@ -1141,7 +1147,8 @@ class _Apart(_Scopes):
         return super().literal(value, chain, at)
 
 
-def _line_requests(text: str, lines: list[str], numbers: list[int]) -> list[_Request] | None:
+def _line_requests(text: str, lines: list[str], numbers: list[int],
+                   lexed: Lexed | None = None) -> list[_Request] | None:
     """The requests spanning the lines `numbers`, read from the logical lines holding them
     alone (each with the least code around it that makes it a module, at its own lines and
     columns), as `_requests(syntax_tree(text), numbers)` finds them; None when that takes
@@ -1151,10 +1158,11 @@ def _line_requests(text: str, lines: list[str], numbers: list[int]) -> list[_Req
     # Not at the top: a run answered from the cache reads `ParameterSite`s, and lexes nothing.
     from modelguard.scan.pylex import Unlexable, lex
 
-    try:
-        lexed = lex(text)
-    except Unlexable:
-        return None
+    if lexed is None or lexed.text != text:
+        try:
+            lexed = lex(text)
+        except Unlexable:
+            return None
     starts = lexed.line_starts
     ends = list(accumulate(map(len, lines)))
     logical = sorted({bisect_right(starts, ends[number - 1] - len(lines[number - 1])) - 1

@@ -79,16 +79,18 @@ def parse(source: str | bytes) -> cst.Module:
 
 
 def scan_python(
-    source: str | bytes, index: ModelIndex, *, whole_module: bool = False
+    source: str | bytes, index: ModelIndex, *, whole_module: bool = False,
+    lexed: Lexed | None = None,
 ) -> tuple[list[Hit], Suppressions]:
     """All model ids in a module: whole literals with their context, and mentions in text.
 
     `whole_module` makes `ast` parse and walk all of it, and Python's tokenizer find its
-    comments (the reference the line-by-line scan is tested against)."""
-    text = None if whole_module else plain_text(source)
+    comments (the reference the line-by-line scan is tested against). `lexed`: the module's
+    `lexed_source`, when the caller has it (rule MG005 reads it too)."""
+    text = None if whole_module else lexed.text if lexed is not None else plain_text(source)
     if text is not None:
         try:
-            return _scan_lines(text, lex(text), index)
+            return _scan_lines(text, lexed if lexed is not None else lex(text), index)
         except Unlexable:
             pass
     # A byte order mark or a coding cookie (a Python 2 file often has one: a syntax error
@@ -259,6 +261,18 @@ def _value(raw: str) -> str | None:
     if isinstance(value, bytes):
         value = value.decode("ascii", "replace")
     return value if isinstance(value, str) else None
+
+
+def lexed_source(source: str | bytes) -> Lexed | None:
+    """The lexer's reading of a module in plain text (`plain_text`); None for one that is
+    not, or that the lexer does not vouch for (the module is then read whole)."""
+    text = plain_text(source)
+    if text is None:
+        return None
+    try:
+        return lex(text)
+    except Unlexable:
+        return None
 
 
 def plain_text(source: str | bytes) -> str | None:
