@@ -26,6 +26,7 @@ from modelguard.fix.plan import (
     SkippedFix,
     apply_fixes,
     duplicate_keys,
+    repeats_a_keyword,
 )
 from modelguard.scan.python import ParseFailure, parse, string_value
 
@@ -221,7 +222,10 @@ def _verify(
         return f"the result does not parse ({error})"
     if not reparsed.deep_equals(expected):
         return "the result parses to a different tree"
-    return None
+    renamed = any((edit.line, edit.column, edit.end_line, edit.end_column) in collector.keywords
+                  for edit in plan.edits)
+    problem = repeats_a_keyword(module.bytes, fixed) if renamed else None
+    return None if problem is None else f"the result does not compile ({problem})"
 
 
 # Removing arguments (MG005 with --unsafe-fixes) --------------------------------------------------

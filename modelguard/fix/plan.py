@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -182,3 +183,20 @@ def duplicate_keys(keys: list[tuple[str | None, Edit | None]]) -> list[SkippedFi
             dropped.append(SkippedFix(
                 edit.finding, f"would duplicate the dict key {value!r}; fix by hand"))
     return dropped
+
+
+def repeats_a_keyword(before: str | bytes, after: str | bytes) -> str | None:
+    """Why `after` does not compile where `before` did, or None. A renamed keyword can repeat
+    another of its call (`f(a=1, a=2)`): the parser reads that, only the compiler refuses it."""
+    error = _compile_error(after)
+    return None if error is None or _compile_error(before) is not None else str(error)
+
+
+def _compile_error(code: str | bytes) -> SyntaxError | ValueError | None:
+    try:
+        with warnings.catch_warnings():  # the user's own warnings (escapes), not ours
+            warnings.simplefilter("ignore")
+            compile(code, "<fix>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as error:
+        return error
+    return None

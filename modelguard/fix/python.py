@@ -38,6 +38,7 @@ from modelguard.fix.plan import (
     apply_fixes,
     duplicate_keys,
     line_starts,
+    repeats_a_keyword,
 )
 from modelguard.scan.contexts import UNPARSED
 from modelguard.scan.pylex import Kind, Token, lex_prefix
@@ -311,31 +312,15 @@ def _verify_by_tokens(
         # Only literals changed, each still one token of its kind reading an id, in a module
         # that parsed: no such change can stop it parsing.
         return None
-    # A renamed keyword can repeat another of its call, which only the compiler sees (the
-    # parser does not): the result must compile where the source did, and parse.
-    error = _compile_error(fixed)
-    if error is not None and (_compile_error(text) is None or _parse_error(fixed) is not None):
-        return f"the result does not compile ({error})"
-    return None
-
-
-def _compile_error(code: str) -> SyntaxError | ValueError | None:
-    try:
+    problem = repeats_a_keyword(text, fixed)
+    if problem is not None:
+        return f"the result does not compile ({problem})"
+    try:  # compiling or not (the source may not compile either), the result must parse
         with warnings.catch_warnings():  # the user's own warnings (escapes), not ours
             warnings.simplefilter("ignore")
-            compile(code, "<fix>", "exec", dont_inherit=True)
+            ast.parse(fixed)
     except (SyntaxError, ValueError) as error:
-        return error
-    return None
-
-
-def _parse_error(code: str) -> SyntaxError | ValueError | None:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(code)
-    except (SyntaxError, ValueError) as error:
-        return error
+        return f"the result does not parse ({error})"
     return None
 
 

@@ -50,10 +50,12 @@ def test_a_broken_rewrite_is_refused(index: ModelIndex, monkeypatch: pytest.Monk
     assert reason in outcome.message
 
 
+@pytest.mark.parametrize("head", ["", "# -*- coding: utf-8 -*-\n"], ids=["lexed", "codemod"])
 def test_a_renamed_keyword_that_repeats_another_is_refused(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """A rename is checked by parsing the result: here the plan (broken on purpose) renames
-    `max_tokens` to `model`, which the call already passes."""
+        monkeypatch: pytest.MonkeyPatch, head: str) -> None:
+    """A rename is checked by compiling the result (the parser reads a repeated keyword): here
+    the plan (broken on purpose) renames `max_tokens` to `model`, which the call already
+    passes. A coding cookie sends the module down the libcst path."""
     import dataclasses
 
     from modelguard.registry.index import build_index
@@ -61,7 +63,7 @@ def test_a_renamed_keyword_that_repeats_another_is_refused(
     from tests.conftest import FIXTURES
 
     facts = build_index(load_registry(FIXTURES / "registry-parameters"))
-    source = 'client.chat.completions.create(model="o1-preview", max_tokens=5)\n'
+    source = head + 'client.chat.completions.create(model="o1-preview", max_tokens=5)\n'
     planned = FixPlan.without
 
     def repeating(plan: FixPlan, dropped: object) -> FixPlan:
