@@ -1175,18 +1175,26 @@ def _line_requests(text: str, lines: list[str], numbers: list[int],
             code = text[start:stop]
             if not _MAY_REQUEST.search(code):
                 continue
-            before = bisect_right(ends, start)  # the lines above it
-            apart = _apart(code, before)
+            apart = _apart(code)
             if apart is None:
                 return None
-            tree, shift = apart
+            tree, above, columns = apart  # what was put before the line's first line
             if any(_grows(statement, text) for statement in _all_statements(tree)):
                 return None
+            before = bisect_right(ends, start)  # the lines above it
+            shift = before - above  # line n of the tree is line n + shift of the module
+            # On the line's first line, the tree's columns count the code put before it, not
+            # the indentation taken off (ASCII: bytes are characters).
+            moved = len(code) - len(code.lstrip(" \t\f")) - columns
             near = numbers[bisect_right(numbers, before):
                            bisect_right(numbers, bisect_right(ends, stop - 1) + 1)]
             for request in _requests(tree, [number - shift for number in near], _Apart()):
                 for node in (request.model, *(param.node for param in request.params),
                              *request.spreads):
+                    if node.lineno == above + 1:
+                        node.col_offset += moved
+                    if node.end_lineno == above + 1 and node.end_col_offset is not None:
+                        node.end_col_offset += moved
                     node.lineno += shift
                     node.end_lineno = None if node.end_lineno is None \
                         else node.end_lineno + shift
@@ -1222,32 +1230,19 @@ def _all_statements(tree: ast.Module) -> Iterator[ast.stmt]:
 _BLOCKS = ("body", "orelse", "finalbody")
 
 
-def _apart(code: str, before: int) -> tuple[ast.Module, int] | None:
-    """The tree of a logical line that has `before` lines above it, with the least code
-    around it that makes it a module (a block to be indented in, an `if` before an `elif`, a
-    body after a header), and what to add to its line numbers to make them the module's
-    (its columns are); None when no such code does (`case`)."""
-    indent = code[:len(code) - len(code.lstrip(" \t\f"))]
-    if not code.endswith(("\n", "\r")):
-        code += "\n"
-    word = _FIRST_WORD.match(code, len(indent))
-    first = word.group() if word is not None else ""
-    head = ("if 1:\n" if indent else "") + _LEADS.get(first, "").replace("\t", indent)
-    lines = head.count("\n")
-    if first == "case" or lines > before:
-        return None
-    body = indent + ("def f(): pass\n" if first == "@" else " pass\n")
-    for tail in ("", body):
-        tree = syntax_tree(head + code + tail)
+def _apart(code: str) -> tuple[ast.Module, int, int] | None:
+    """The tree of a logical line read alone, as the scanner reads it (`scan.python
+    .as_module`: from its first word, with the least code around it that makes it a module),
+    with the number of lines and of columns put before its first line; None when nothing
+    does."""
+    from modelguard.scan.python import as_module
+
+    for module, at in as_module(code.lstrip(" \t\f")):
+        tree = syntax_tree(module)
         if tree is not None:
-            return tree, before - lines
+            breaks = [line for line in _LINES.findall(module[:at]) if line.endswith(("\n", "\r"))]
+            return tree, len(breaks), at - sum(map(len, breaks))
     return None
-
-
-_FIRST_WORD = re.compile(r"@|\w+")
-# What a clause needs before it to be a statement (`\t`: the clause's indentation).
-_LEADS = {"elif": "\tif 0: pass\n", "else": "\tif 0: pass\n", "except": "\ttry: pass\n",
-          "finally": "\ttry: pass\n"}
 
 
 def _grows(statement: ast.stmt, text: str) -> bool:

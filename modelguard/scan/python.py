@@ -380,19 +380,26 @@ def _scan_logical_line(
     """The literals of one logical line, walked in a module of their own: the line alone, or
     inside the least code that makes it a statement (a body after a header, an `if` before an
     `elif`, ...)."""
-    code = text[line.start : line.end]
+    for module, at in as_module(text[line.start : line.end]):
+        parsed = _parsed(module)
+        if parsed is None:
+            continue
+        walker = _Walker(text, index, locator)
+        walker.walk(parsed[0], _Code(parsed[1], line.start - at))
+        return walker.hits
+    raise Unlexable("a logical line does not parse on its own")
+
+
+def as_module(code: str) -> Iterator[tuple[str, int]]:
+    """A logical line (from its first word) inside each least code that may make it a module
+    (a body after a header, an `if` before an `elif`, ...), in the order to try them, with the
+    offset where the line starts in it. Rule MG005 reads lines this way too."""
     newline = _NEWLINE.search(code)
     eol = newline.group() if newline is not None else "\n"
     if not code.endswith(("\n", "\r")):  # the last line of the file
         code += eol
     for before, after in _wrappers(code, eol):
-        parsed = _parsed(before + code + after)
-        if parsed is None:
-            continue
-        walker = _Walker(text, index, locator)
-        walker.walk(parsed[0], _Code(parsed[1], line.start - len(before)))
-        return walker.hits
-    raise Unlexable("a logical line does not parse on its own")
+        yield before + code + after, len(before)
 
 
 _FIRST_WORD = re.compile(r"@|[A-Za-z_]*")

@@ -180,7 +180,8 @@ APART = [
                  id="key-concatenated"),
     pytest.param('p = {"mo\\x64el": "o3", "messages": [], "max_tokens": 5}\n', id="key-escaped"),
     pytest.param('litellm.\uff43ompletion(model="o3", max_tokens=5)\n',
-                 id="call-name-nfkc-folds"),
+                 id="call-name-nfkc-folds"),    pytest.param(f'match x:\n    case _ if {OAI}(model="o3", max_tokens=5):\n        pass\n',
+                 id="case-clause-code-put-on-its-line"),
 ]
 
 
@@ -209,8 +210,6 @@ WHOLE = [
                  id="model-added-by-subscript"),
     pytest.param('p: dict = {"messages": [], "max_tokens": 5}\np.update({"model": "o3"})\n',
                  id="model-added-by-update-to-an-annotated-dict"),
-    pytest.param(f'match x:\n    case _ if {OAI}(model="o3", max_tokens=5):\n        pass\n',
-                 id="case-clause"),
 ]
 
 
